@@ -1,0 +1,53 @@
+#include "papers/driver/sim_port.hpp"
+
+#include <algorithm>
+
+#include "papers/driver/pins.hpp"
+
+namespace papers::driver {
+
+SimPort::SimPort(sim::Wire& wire, int index) : wire_(wire), index_(index) {
+    wire_.attached[index_].store(1);
+}
+
+SimPort::SimPort(std::shared_ptr<sim::WireMapping> mapping, int index)
+    : mapping_(std::move(mapping)), wire_(*mapping_->get()), index_(index) {
+    wire_.attached[index_].store(1);
+}
+
+SimPort::~SimPort() { wire_.attached[index_].store(0); }
+
+std::string SimPort::name() const {
+    return "sim:" + (mapping_ ? mapping_->name() : std::string("in-process")) + "#" +
+           std::to_string(index_);
+}
+
+void SimPort::do_write_data(std::uint8_t v) {
+    wire_.data[index_].store(v);
+    wire_.data_seq.fetch_add(1);
+    if (wire_.server_sleeping.load()) sim::futex_wake_all(wire_.data_seq);
+}
+
+std::uint8_t SimPort::do_read_status() {
+    // Bits 0..2 float high on a real port; set them so decoders must mask.
+    return static_cast<std::uint8_t>(pins::register_from_pins(wire_.status_pins[index_].load()) |
+                                      0x07);
+}
+
+void SimPort::do_write_control(std::uint8_t) {
+    // CONTROL drives nothing on the hub cable (spec §1); the write is counted.
+}
+
+void SimPort::idle(std::uint8_t last_status, Clock::time_point deadline) {
+    const std::uint32_t seq = wire_.status_seq.load();
+    if (do_read_status() != last_status) return;
+    const auto now = Clock::now();
+    if (now >= deadline) return;
+    // Sleep at most 50 ms at a time so a vanished simulator is noticed.
+    const auto slice = std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(50));
+    wire_.pe_sleepers.fetch_add(1);
+    sim::futex_wait(wire_.status_seq, seq, slice);
+    wire_.pe_sleepers.fetch_sub(1);
+}
+
+}  // namespace papers::driver

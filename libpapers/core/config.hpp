@@ -1,0 +1,25 @@
+// config.hpp — a PE's view of the job, read from the environment that
+// papersrun sets (see papers.h for the variables).
+#pragma once
+#include <string>
+
+namespace papers {
+
+struct Config {
+    int rank = 0;
+    int size = 1;
+    std::string backend = "sim";
+    double timeout_s = 10.0;  // bound of every wait
+    std::string sim;          // PAPERS_SIM: shared-memory name of the simulator wire
+    std::string job;          // PAPERS_JOB: job id (names shm segments etc.)
+    std::string port;         // PAPERS_PORT: hardware port (hub/capers backends)
+    std::string port_access;  // PAPERS_PORT_ACCESS: auto|ieee1284|direct
+    long spin = -1;           // PAPERS_SPIN: polls before blocking (-1: backend default)
+    bool debug_tags = false;  // PAPERS_DEBUG: tag operations to catch mismatches
+};
+
+// Parses the environment. Returns 0 or a negative code with `err` set
+// (e.g. PAPERS_RANK missing or not a number, rank >= size).
+int config_from_env(Config& cfg, std::string& err);
+
+}  // namespace papers

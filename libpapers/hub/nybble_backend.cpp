@@ -1,0 +1,96 @@
+#include "nybble_backend.hpp"
+
+#include <string>
+
+#include "../core/error.hpp"
+
+namespace papers::hub {
+
+NybbleBackend::NybbleBackend(std::unique_ptr<driver::Port> port, std::unique_ptr<Exchanger> ex,
+                             int rank, int size, bool debug_tags, const char* name)
+    : port_(std::move(port)),
+      ex_(std::move(ex)), rank_(rank), size_(size), debug_tags_(debug_tags), name_(name) {}
+
+int NybbleBackend::open() {
+    if (int rc = ex_->start(); rc != PAPERS_OK) return rc;
+    if (int rc = census(); rc != PAPERS_OK) return rc;
+    reset_stats();
+    return PAPERS_OK;
+}
+
+int NybbleBackend::and4(std::uint8_t x, std::uint8_t* r, const Step& s) {
+    std::uint8_t n = 0;
+    if (int rc = nand(x & 0xF, &n, s); rc != PAPERS_OK) return rc;
+    *r = ~n & 0xF;
+    return PAPERS_OK;
+}
+
+int NybbleBackend::or4(std::uint8_t x, std::uint8_t* r, const Step& s) {
+    return nand(~x & 0xF, r, s);  // NAND of complements = OR
+}
+
+int NybbleBackend::or_mask(const std::vector<bool>& mine, std::vector<bool>& out, const char* op) {
+    out.assign(mine.size(), false);
+    for (std::size_t base = 0; base < mine.size(); base += 4) {
+        std::uint8_t x = 0;
+        for (std::size_t lane = 0; lane < 4 && base + lane < mine.size(); ++lane)
+            if (mine[base + lane]) x |= std::uint8_t(1u << lane);
+        std::uint8_t r = 0;
+        if (int rc = or4(x, &r, {op, "mask round", base / 4}); rc != PAPERS_OK) return rc;
+        for (std::size_t lane = 0; lane < 4 && base + lane < mine.size(); ++lane)
+            out[base + lane] = (r >> lane) & 1u;
+    }
+    return PAPERS_OK;
+}
+
+int NybbleBackend::bcast_bytes(unsigned char* buf, std::size_t bytes, int root, const char* op) {
+    const bool me = rank_ == root;
+    for (std::size_t i = 0; i < bytes; ++i) {
+        std::uint8_t lo = 0, hi = 0;
+        // The root sends the complement, everyone else all-ones: NAND = value.
+        if (int rc = nand(me ? (~buf[i] & 0xF) : 0xF, &lo, {op, "low nybble of byte", i}); rc)
+            return rc;
+        if (int rc = nand(me ? (~(buf[i] >> 4) & 0xF) : 0xF, &hi, {op, "high nybble of byte", i});
+            rc)
+            return rc;
+        buf[i] = static_cast<unsigned char>(lo | (hi << 4));
+    }
+    return PAPERS_OK;
+}
+
+int NybbleBackend::check_same(const char* op, unsigned code, std::uint64_t size) {
+    if (!debug_tags_ || size_ == 1) return PAPERS_OK;
+    // AND == OR for every nybble exactly when all PEs sent the same value.
+    const std::uint64_t tag = (std::uint64_t(code & 0xFF) << 32) | (size & 0xFFFFFFFFu);
+    for (unsigned i = 0; i < 10; ++i) {
+        const std::uint8_t x = (tag >> (4 * i)) & 0xF;
+        std::uint8_t a = 0, o = 0;
+        if (int rc = and4(x, &a, {op, "debug tag (AND)", i}); rc) return rc;
+        if (int rc = or4(x, &o, {op, "debug tag (OR)", i}); rc) return rc;
+        if (a != o)
+            return set_error(PAPERS_EMISMATCH,
+                             std::string("PEs disagree at ") + op +
+                                 ": another PE called a different operation or a different "
+                                 "size (PAPERS_DEBUG tag check, nybble " +
+                                 std::to_string(i) + ")");
+    }
+    return PAPERS_OK;
+}
+
+int NybbleBackend::finalize() { return ex_->finish(); }
+
+papers_stats_t NybbleBackend::stats() const {
+    const auto& c = ex_->port().counters();
+    papers_stats_t s{};
+    s.port_reads = c.reads - port_base_.reads;
+    s.port_writes = c.writes - port_base_.writes;
+    s.hub_ops = ex_->exchanges() - ops_base_;
+    return s;
+}
+
+void NybbleBackend::reset_stats() {
+    port_base_ = ex_->port().counters();
+    ops_base_ = ex_->exchanges();
+}
+
+}  // namespace papers::hub

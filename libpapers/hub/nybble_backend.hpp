@@ -1,0 +1,75 @@
+// nybble_backend.hpp — every aggregate operation built from 4-bit NAND
+// exchanges (docs/hub-protocol.md, "Operations and their cost"). One file
+// per algorithm in this folder; cost.hpp has the exchange counts they cost.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "../core/backend.hpp"
+#include "exchanger.hpp"
+
+namespace papers::hub {
+
+class NybbleBackend : public Backend {
+public:
+    // Owns the port (if given) and the exchanger that drives it.
+    NybbleBackend(std::unique_ptr<driver::Port> port, std::unique_ptr<Exchanger> ex, int rank,
+                  int size, bool debug_tags, const char* name);
+
+    // Joins the hub: start() plus the start-up census (census.cpp).
+    int open();
+
+    int barrier() override;                                          // barrier.cpp
+    int any(int flag) override;                                      // vote.cpp
+    int all(int flag) override;                                      // vote.cpp
+    int waitvec(int flag, std::uint64_t* mask) override;             // vote.cpp
+    int bcast(void* buf, std::size_t bytes, int root) override;      // bcast.cpp
+    int gather(const void* in, void* out, std::size_t bytes) override;  // gather.cpp
+    int putget(const void* in, void* out, std::size_t bytes, int src) override;  // putget.cpp
+    int reduce(const void* in, void* out, std::size_t count, papers_type_t type,
+               papers_op_t op) override;                             // reduce.cpp
+    int reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op) override;
+    int finalize() override;
+
+    papers_stats_t stats() const override;
+    void reset_stats() override;
+    const char* name() const override { return name_; }
+
+    int rank() const { return rank_; }
+    int size() const { return size_; }
+
+    // --- building blocks shared by the algorithm files -----------------
+    int nand(std::uint8_t x, std::uint8_t* r, const Step& s) { return ex_->nand(x, r, s); }
+    // Global AND / OR of 4-bit values (one exchange each).
+    int and4(std::uint8_t x, std::uint8_t* r, const Step& s);
+    int or4(std::uint8_t x, std::uint8_t* r, const Step& s);
+    // Broadcast `bytes` bytes from `root` (2 exchanges per byte).
+    int bcast_bytes(unsigned char* buf, std::size_t bytes, int root, const char* op);
+    // Global OR of an N-bit mask, one bit per rank or per lane (ceil(bits/4) exchanges).
+    int or_mask(const std::vector<bool>& mine, std::vector<bool>& out, const char* op);
+    // In debug mode, checks that every PE is in the same operation with the
+    // same size (PAPERS_EMISMATCH otherwise); free otherwise.
+    int check_same(const char* op, unsigned code, std::uint64_t size);
+
+private:
+    int census();
+    int reduce_bitwise(const unsigned char* in, unsigned char* out, std::size_t bytes,
+                       papers_op_t op);
+    int reduce_logical(const void* in, void* out, std::size_t count, papers_type_t type,
+                       papers_op_t op);
+    int reduce_bitserial(const void* in, void* out, std::size_t count, papers_type_t type,
+                         papers_op_t op, std::vector<bool>* still_candidate);
+    int reduce_by_gather(const void* in, void* out, std::size_t count, papers_type_t type,
+                         papers_op_t op);
+
+    std::unique_ptr<driver::Port> port_;  // declared first: outlives ex_
+    std::unique_ptr<Exchanger> ex_;
+    int rank_;
+    int size_;
+    bool debug_tags_;
+    const char* name_;
+    std::uint64_t ops_base_ = 0;
+    driver::PortCounters port_base_{};
+};
+
+}  // namespace papers::hub

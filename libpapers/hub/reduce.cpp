@@ -1,0 +1,79 @@
+// reduce.cpp — picks the cheapest algorithm by hub exchanges (cost.hpp):
+//   BAND/BOR          bit-parallel AND/OR, count*bits/4        (reduce_bitwise.cpp)
+//   LAND/LOR          four elements per exchange, ceil(count/4) (reduce_bitwise.cpp)
+//   MIN/MAX           bit-serial over the global OR, bits*ceil(count/4), when
+//                     cheaper than the gather, i.e. for N > 4 (reduce_bitserial.cpp)
+//   SUM/PROD/BXOR     gather, then combine locally in rank order (reduce_gather.cpp)
+#include <cstring>
+#include <vector>
+
+#include "../core/typeops.hpp"
+#include "cost.hpp"
+#include "nybble_backend.hpp"
+
+namespace papers::hub {
+
+int NybbleBackend::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
+                          papers_op_t op) {
+    if (int rc = check_same("reduce", 0x10u | (unsigned(type) << 4) | unsigned(op), count); rc)
+        return rc;
+    const std::size_t bytes = count * type_size(type);
+    if (size_ == 1) {
+        std::memmove(out, in, bytes);
+        if (op == PAPERS_LAND || op == PAPERS_LOR) normalise_logical(out, count, type);
+        return PAPERS_OK;
+    }
+    switch (op) {
+        case PAPERS_BAND:
+        case PAPERS_BOR:
+            return reduce_bitwise(static_cast<const unsigned char*>(in),
+                                  static_cast<unsigned char*>(out), bytes, op);
+        case PAPERS_LAND:
+        case PAPERS_LOR:
+            return reduce_logical(in, out, count, type, op);
+        case PAPERS_MIN:
+        case PAPERS_MAX:
+            if (cost::reduce_bitserial(count, type_bits(type)) <
+                cost::reduce_gather(size_, count, type_bits(type)))
+                return reduce_bitserial(in, out, count, type, op, nullptr);
+            return reduce_by_gather(in, out, count, type, op);
+        default:
+            return reduce_by_gather(in, out, count, type, op);
+    }
+}
+
+int NybbleBackend::reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op) {
+    if (int rc = check_same("reduce_loc", 0x20u | (unsigned(type) << 4) | unsigned(op), 1); rc)
+        return rc;
+    if (size_ == 1) {
+        *rank = 0;
+        return PAPERS_OK;
+    }
+    const unsigned bits = type_bits(type);
+    if (cost::reduce_bitserial(1, bits) + cost::waitvec(size_) < cost::reduce_gather(size_, 1, bits)) {
+        // The PEs still candidates after the bit-serial pass hold the
+        // extreme; the lowest of them is found with one waitvec.
+        std::vector<bool> cand;
+        std::vector<unsigned char> result(type_size(type));
+        if (int rc = reduce_bitserial(value, result.data(), 1, type, op, &cand); rc) return rc;
+        std::uint64_t mask = 0;
+        if (int rc = waitvec(cand[0] ? 1 : 0, &mask); rc) return rc;
+        std::memcpy(value, result.data(), result.size());
+        *rank = __builtin_ctzll(mask);
+        return PAPERS_OK;
+    }
+    // Gather: every PE sees every value; the first extreme in rank order wins.
+    const std::size_t es = type_size(type);
+    std::vector<unsigned char> all(es * size_);
+    if (int rc = gather(value, all.data(), es); rc) return rc;
+    int best = 0;
+    for (int r = 1; r < size_; ++r) {
+        const auto kb = order_key(&all[es * best], type), kr = order_key(&all[es * r], type);
+        if (op == PAPERS_MIN ? kr < kb : kr > kb) best = r;
+    }
+    std::memcpy(value, &all[es * best], es);
+    *rank = best;
+    return PAPERS_OK;
+}
+
+}  // namespace papers::hub

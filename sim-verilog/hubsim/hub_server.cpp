@@ -1,0 +1,143 @@
+#include "hub_server.hpp"
+
+#include <sched.h>
+
+#include <chrono>
+
+#include "../model/hub_model.hpp"
+#include "papers/driver/pins.hpp"
+
+namespace papers::sim {
+
+std::uint8_t laplink_pins_from_peer(std::uint8_t peer_data) {
+    std::uint8_t pins = 0;
+    for (const LaplinkWire& w : kLaplinkWires)
+        if ((peer_data >> w.data_bit) & 1u) pins |= std::uint8_t(1u << w.status_bit);
+    return pins;
+}
+
+HubServer::HubServer(Wire& wire, int nports, WireMode mode)
+    : wire_(wire), nports_(nports), mode_(mode) {}
+
+HubServer::~HubServer() = default;
+
+bool HubServer::prepare(std::string& err) {
+    if (mode_ == WireMode::laplink) {
+        if (nports_ != 2) {
+            err = "a LapLink cable joins exactly 2 PCs, not " + std::to_string(nports_);
+            return false;
+        }
+        wire_init(wire_, 2, kProtocolVersion, mode_);
+        return true;
+    }
+    if (nports_ < 1 || nports_ > HubModel::max_ports()) {
+        err = "the simulated hub has " + std::to_string(HubModel::max_ports()) +
+              " ports; cannot serve " + std::to_string(nports_) + " PEs";
+        return false;
+    }
+    model_ = std::make_unique<HubModel>();
+    model_->reset();
+    model_->set_enable(nports_ == 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << nports_) - 1);
+    wire_init(wire_, static_cast<std::uint32_t>(nports_),
+              static_cast<std::uint32_t>(HubModel::rtl_version()), mode_);
+    return true;
+}
+
+bool HubServer::open_trace(const std::string& path, std::string& err) {
+    if (!model_) {
+        err = "--trace needs the hub (there is no RTL in LapLink mode)";
+        return false;
+    }
+    return model_->open_trace(path, err);
+}
+
+void HubServer::publish(std::uint8_t pins_for_all) {
+    bool changed = false;
+    for (int i = 0; i < nports_; ++i) {
+        if (last_pins_[i] == pins_for_all) continue;
+        last_pins_[i] = pins_for_all;
+        wire_.status_pins[i].store(pins_for_all);
+        changed = true;
+    }
+    if (!changed) return;
+    wire_.status_seq.fetch_add(1);
+    if (wire_.pe_sleepers.load()) futex_wake_all(wire_.status_seq);
+}
+
+void HubServer::publish_laplink() {
+    bool changed = false;
+    for (int i = 0; i < 2; ++i) {
+        const std::uint8_t pins = laplink_pins_from_peer(last_data_[1 - i]);
+        if (last_pins_[i] == pins) continue;
+        last_pins_[i] = pins;
+        wire_.status_pins[i].store(pins);
+        changed = true;
+    }
+    if (!changed) return;
+    wire_.status_seq.fetch_add(1);
+    if (wire_.pe_sleepers.load()) futex_wake_all(wire_.status_seq);
+}
+
+void HubServer::apply_inputs_and_settle() {
+    bool changed = false;
+    for (int i = 0; i < nports_; ++i) {
+        const std::uint8_t d = wire_.data[i].load();
+        if (d == last_data_[i]) continue;
+        last_data_[i] = d;
+        if (model_) model_->set_data(i, d);
+        changed = true;
+    }
+    if (!changed) return;
+    ++evals_;
+    wire_.hub_evals.fetch_add(1, std::memory_order_relaxed);
+    if (!model_) {
+        publish_laplink();
+        return;
+    }
+    // Clock the RTL until its pipeline has settled, publishing as G/R move
+    // so a PE sees a change as soon as the hub makes it.
+    for (int k = 0; k < HubModel::settle_clocks(); ++k) {
+        model_->tick();
+        publish(pins::status_pins(model_->g(), model_->r()));
+    }
+    wire_.hub_clocks.store(model_->clocks(), std::memory_order_relaxed);
+}
+
+void HubServer::wait_for_input(std::uint32_t seen, const std::atomic<bool>& stop) {
+    // Spin briefly (a PE usually answers within microseconds), then sleep on
+    // the futex so an oversubscribed machine keeps its cores for the PEs.
+    for (int i = 0; i < 200; ++i) {
+        if (wire_.data_seq.load() != seen) return;
+        __builtin_ia32_pause();
+    }
+    for (int i = 0; i < 4; ++i) {
+        if (wire_.data_seq.load() != seen) return;
+        sched_yield();
+    }
+    wire_.server_sleeping.store(1);
+    if (wire_.data_seq.load() == seen && !stop.load() && !wire_.shutdown.load())
+        futex_wait(wire_.data_seq, seen, std::chrono::milliseconds(100));
+    wire_.server_sleeping.store(0);
+}
+
+void HubServer::run(const std::atomic<bool>& stop) {
+    // Power-on state on every STATUS pin before anyone looks.
+    if (model_) {
+        for (int k = 0; k < HubModel::settle_clocks(); ++k) model_->tick();
+        for (int i = 0; i < nports_; ++i) last_pins_[i] = 0xFF;
+        publish(pins::status_pins(model_->g(), model_->r()));
+    } else {
+        for (int i = 0; i < nports_; ++i) last_pins_[i] = 0xFF;
+        publish_laplink();
+    }
+    wire_.ready.store(1);
+    while (!stop.load() && !wire_.shutdown.load()) {
+        const std::uint32_t seen = wire_.data_seq.load();
+        apply_inputs_and_settle();
+        wait_for_input(seen, stop);
+    }
+    wire_.ready.store(0);
+    if (model_) model_->close_trace();
+}
+
+}  // namespace papers::sim

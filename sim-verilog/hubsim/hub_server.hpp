@@ -1,0 +1,62 @@
+// hub_server.hpp — serves a shared-memory wire with the Verilated hub: it
+// copies every PE's DATA register onto the RTL's pins, clocks the RTL until
+// it settles, and publishes G and R on every port's STATUS pins. It never
+// computes a hub result itself. In LapLink mode (CAPERS) there is no hub:
+// the server only carries each port's DATA pins to the other port's STATUS
+// pins as the cable's wires do (spec §8).
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "papers/driver/sim_wire.hpp"
+
+namespace papers::sim {
+
+class HubModel;
+
+class HubServer {
+public:
+    // nports PEs are served; in hub mode they are the model's first ports.
+    HubServer(Wire& wire, int nports, WireMode mode);
+    ~HubServer();
+
+    // Writes the wire header; must precede run(). Returns false with err.
+    bool prepare(std::string& err);
+    bool open_trace(const std::string& path, std::string& err);
+    // Serves until `stop` or wire.shutdown is set. Sets wire.ready while serving.
+    void run(const std::atomic<bool>& stop);
+
+    std::uint64_t evaluations() const { return evals_; }
+
+private:
+    void apply_inputs_and_settle();
+    void publish(std::uint8_t pins_for_all);
+    void publish_laplink();
+    void wait_for_input(std::uint32_t seen, const std::atomic<bool>& stop);
+
+    Wire& wire_;
+    int nports_;
+    WireMode mode_;
+    std::unique_ptr<HubModel> model_;
+    std::uint8_t last_data_[kMaxPorts] = {};
+    std::uint8_t last_pins_[kMaxPorts] = {};
+    std::uint64_t evals_ = 0;
+};
+
+// LapLink cable (spec §8): DB-25 pin of a DATA bit on one side -> DB-25 pin
+// of the STATUS bit it reaches on the other side.
+struct LaplinkWire {
+    int data_bit;     // D0..D4
+    int from_pin;     // 2..6
+    int to_pin;       // 15, 13, 12, 10, 11
+    int status_bit;   // 3..7
+};
+inline constexpr LaplinkWire kLaplinkWires[] = {
+    {0, 2, 15, 3}, {1, 3, 13, 4}, {2, 4, 12, 5}, {3, 5, 10, 6}, {4, 6, 11, 7}};
+
+// STATUS pin levels one side sees for the other side's DATA byte.
+std::uint8_t laplink_pins_from_peer(std::uint8_t peer_data);
+
+}  // namespace papers::sim

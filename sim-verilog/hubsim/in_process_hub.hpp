@@ -1,0 +1,30 @@
+// in_process_hub.hpp — the simulated hub in a thread of the calling
+// process, for unit tests: N threads with SimPorts on one Verilated model.
+#pragma once
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "hub_server.hpp"
+
+namespace papers::sim {
+
+class InProcessHub {
+public:
+    explicit InProcessHub(int nports, WireMode mode = WireMode::hub,
+                          const std::string& trace_path = "");
+    ~InProcessHub();
+    InProcessHub(const InProcessHub&) = delete;
+    InProcessHub& operator=(const InProcessHub&) = delete;
+
+    Wire& wire() { return *mapping_.get(); }
+    std::uint64_t evaluations() const { return server_.evaluations(); }
+
+private:
+    WireMapping mapping_;
+    HubServer server_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+}  // namespace papers::sim

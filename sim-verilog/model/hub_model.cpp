@@ -1,0 +1,163 @@
+// hub_model.cpp — HubModel: drives the Verilated papers_hub's pins and clock.
+// No protocol logic lives here: G and R are read from the RTL's outputs.
+#include "hub_model.hpp"
+
+#include <cstddef>
+#include <stdexcept>
+#include <type_traits>
+
+#include <papers/driver/pins.hpp>
+
+#include "Vpapers_hub.h"
+#include "Vpapers_hub_papers_hub.h"  // the RTL's public parameters (NPORTS, LATENCY)
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+namespace papers::sim {
+namespace {
+
+// Hub clock in the trace: 20 ns period (50 MHz), one timeInc per half clock.
+// The model is verilated with a 1 ns timeprecision (--timescale-override 1ns/1ns).
+constexpr std::uint64_t kHalfPeriodNs = 10;
+
+using Rtl = Vpapers_hub_papers_hub;
+constexpr int kPorts = static_cast<int>(Rtl::NPORTS);
+constexpr int kNybbleBits = 4;
+static_assert(kPorts >= 1 && kPorts <= 64, "PAPERS_HUB_PORTS must be 1..64 (64-bit enable mask)");
+
+// Write `width` bits of `value` at bit `lsb` of a Verilated port. Ports up to 64 bits are
+// plain integers; wider ones (x_i when NPORTS > 16) are VlWide arrays of 32-bit words.
+template <typename T>
+    requires std::is_integral_v<T>
+void put_bits(T& field, int lsb, int width, std::uint64_t value) {
+    const std::uint64_t ones = width >= 64 ? ~0ULL : (1ULL << width) - 1;
+    const auto mask = static_cast<T>(ones << lsb);
+    field = static_cast<T>((field & ~mask) | (static_cast<T>(value << lsb) & mask));
+}
+
+template <std::size_t Words>
+void put_bits(VlWide<Words>& field, int lsb, int width, std::uint64_t value) {
+    for (int b = 0; b < width; ++b) {
+        const int bit = lsb + b;
+        const EData word_mask = EData{1} << (bit % 32);
+        EData& word = field[static_cast<std::size_t>(bit / 32)];
+        word = ((value >> b) & 1U) ? (word | word_mask) : (word & ~word_mask);
+    }
+}
+
+}  // namespace
+
+struct HubModel::Impl {
+    // The context first: the model keeps a pointer to it.
+    VerilatedContext ctx;
+    std::unique_ptr<Vpapers_hub> top;
+    std::unique_ptr<VerilatedVcdC> trace;
+    std::uint64_t clocks = 0;
+
+    Impl() {
+        ctx.traceEverOn(true);  // must precede model construction to allow trace() later
+        top = std::make_unique<Vpapers_hub>(&ctx, "hub");
+        top->clk_i = 0;
+        top->rst_ni = 1;
+        top->en_i = 0;
+        top->s_i = 0;
+        top->eval();
+    }
+
+    ~Impl() {
+        if (trace) trace->close();
+        top->final();
+    }
+
+    void eval_and_dump() {
+        top->eval();
+        if (trace) trace->dump(ctx.time());
+    }
+
+    void half_clock(unsigned level) {
+        top->clk_i = static_cast<CData>(level);
+        eval_and_dump();
+        ctx.timeInc(kHalfPeriodNs);
+    }
+
+    void tick() {
+        half_clock(0);
+        half_clock(1);
+        ++clocks;
+    }
+};
+
+int HubModel::max_ports() { return kPorts; }
+
+int HubModel::rtl_version() {
+    // The RTL's VERSION parameter (public). A second model instance just to read version_o
+    // would need a second VerilatedContext, which crashed Verilator 5.006 at destruction.
+    return static_cast<int>(Rtl::VERSION);
+}
+
+int HubModel::settle_clocks() {
+    // The RTL's LATENCY: input register + S delay + G/R register. Exact, no margin: after this
+    // many ticks G/R reflect the change (tests check that one tick fewer is not enough).
+    return static_cast<int>(Rtl::LATENCY);
+}
+
+HubModel::HubModel() : impl_(std::make_unique<Impl>()) { reset(); }
+
+HubModel::~HubModel() = default;
+
+void HubModel::reset() {
+    // rst_ni is asynchronous in the RTL; holding it low across one full clock also makes the
+    // reset valid for a synchronous implementation. Clears G, R and the input pipeline.
+    impl_->top->rst_ni = 0;
+    impl_->tick();
+    impl_->top->rst_ni = 1;
+    impl_->top->eval();
+}
+
+void HubModel::set_enable(std::uint64_t mask) {
+    if (kPorts < 64 && (mask >> kPorts) != 0) {
+        throw std::invalid_argument("HubModel::set_enable: mask enables ports beyond the model's " +
+                                    std::to_string(kPorts) + " ports (rebuild with a larger " +
+                                    "PAPERS_HUB_PORTS)");
+    }
+    put_bits(impl_->top->en_i, 0, kPorts, mask);
+}
+
+void HubModel::set_data(int port, std::uint8_t data_byte) {
+    if (port < 0 || port >= kPorts) {
+        throw std::out_of_range("HubModel::set_data: port " + std::to_string(port) +
+                                " out of range 0.." + std::to_string(kPorts - 1));
+    }
+    put_bits(impl_->top->x_i, kNybbleBits * port, kNybbleBits, pins::data_x(data_byte));
+    put_bits(impl_->top->s_i, port, 1, pins::data_strobe(data_byte));
+}
+
+void HubModel::tick() { impl_->tick(); }
+
+unsigned HubModel::g() const { return impl_->top->g_o; }
+
+std::uint8_t HubModel::r() const { return impl_->top->r_o; }
+
+bool HubModel::open_trace(const std::string& path, std::string& err) {
+    close_trace();
+    auto vcd = std::make_unique<VerilatedVcdC>();
+    impl_->top->trace(vcd.get(), 99);
+    vcd->open(path.c_str());
+    if (!vcd->isOpen()) {
+        err = "HubModel::open_trace: cannot open VCD file '" + path + "'";
+        return false;
+    }
+    impl_->trace = std::move(vcd);  // first dump (a full one) at the next half clock
+    return true;
+}
+
+void HubModel::close_trace() {
+    if (impl_->trace) {
+        impl_->trace->close();
+        impl_->trace.reset();
+    }
+}
+
+std::uint64_t HubModel::clocks() const { return impl_->clocks; }
+
+}  // namespace papers::sim

@@ -1,0 +1,114 @@
+// papers_hub — a PAPERS hub, protocol version 1 (/work/shared/spec/hub-protocol.md, sections 2-4, 9).
+//
+// Every enabled port i posts a nybble X_i and a strobe S_i (one DATA byte, so they change
+// together). The hub keeps G (a Muller C-element of the enabled strobes) and R (the NAND of the
+// enabled nybbles, latched when G changes) and shows both to every port.
+//
+// Pipeline, in hub clocks (LATENCY = 3 from an input change to g_o/r_o):
+//   edge 1  x_q, s_q      <- x_i, s_i   port inputs registered once (the board's pins)
+//   edge 2  s_dly_q       <- s_q        S delayed one more clock, so X had a whole clock to
+//                                       settle before S is evaluated (x_q reloads at edge 2)
+//   edge 3  g_q, r_q      <- C-element of s_dly_q, NAND of x_q (the value loaded at edge 2)
+// So X may arrive up to one clock after S and still be the X that is latched.
+//
+// Reset: rst_ni is asynchronous, active low (lowRISC convention); it clears every flop:
+// G = 0, R = 0 and the input pipeline (strobes read as 0, the power-on state of the PEs).
+// en_i is static (board jumpers), so it is used combinationally and not registered.
+
+module papers_hub #(
+  parameter int NPORTS /*verilator public*/ = 1,  // ports on this hub, 1..64 (the C++ model's mask is 64 bits)
+  parameter int VERSION /*verilator public*/ = 1   // hub protocol version, read back on version_o
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic [NPORTS-1:0]   en_i,       // enable mask, bit i enables port i
+  input  logic [4*NPORTS-1:0] x_i,        // port i's nybble X_i at [4i+3:4i]
+  input  logic [NPORTS-1:0]   s_i,        // port i's strobe S_i
+  output logic                g_o,        // G, to every port
+  output logic [3:0]          r_o,        // R, to every port
+  output logic [7:0]          version_o   // = VERSION
+);
+
+  // Pipeline depth in hub clocks from an input change to a settled g_o/r_o (see header):
+  // input register + S delay + G/R register. Exported to the C++ model (settle_clocks()) and
+  // read by the testbenches; no logic uses it, hence the waiver.
+  localparam int InStages = 1;
+  localparam int SDelay   = 1;
+  // verilator lint_off UNUSEDPARAM
+  localparam int LATENCY /*verilator public*/ = InStages + SDelay + 1;
+  // verilator lint_on UNUSEDPARAM
+
+  // Parameter check. Written as generate + initial $fatal because that is the form all three
+  // tools accept (Icarus 11 has no elaboration-time $error): Yosys refuses to elaborate it,
+  // Icarus and the Verilated model stop at time 0.
+  if (NPORTS < 1 || NPORTS > 64) begin : gen_nports_check
+    initial $fatal(1, "papers_hub: NPORTS = %0d, must be 1..64", NPORTS);
+  end
+
+  // ---- input stage: X and S registered, S delayed one more clock ----------------------
+  logic [4*NPORTS-1:0] x_q;
+  logic [NPORTS-1:0]   s_q, s_dly_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      x_q     <= '0;
+      s_q     <= '0;
+      s_dly_q <= '0;
+    end else begin
+      x_q     <= x_i;
+      s_q     <= s_i;
+      s_dly_q <= s_q;
+    end
+  end
+
+  // ---- combine: ALL1, ALL0 and the AND of the enabled nybbles -------------------------
+  logic [NPORTS-1:0] s_dly_n;
+  logic              all1, all0;
+  logic [3:0]        x_and;
+
+  assign s_dly_n = ~s_dly_q;
+
+  papers_hub_combine #(
+    .NPORTS (NPORTS)
+  ) u_combine (
+    .en_i    (en_i),
+    .all1_i  (s_dly_q),
+    .all0_i  (s_dly_n),
+    .x_and_i (x_q),
+    .all1_o  (all1),
+    .all0_o  (all0),
+    .x_and_o (x_and)
+  );
+
+  // ---- state: G is a C-element of the strobes, R latched only when G changes ---------
+  logic       g_d, g_q;
+  logic [3:0] r_d, r_q;
+
+  always_comb begin
+    g_d = g_q;
+    r_d = r_q;
+    if (all1 && !all0 && !g_q) begin
+      g_d = 1'b1;
+      r_d = ~x_and;
+    end else if (all0 && !all1 && g_q) begin
+      g_d = 1'b0;
+      r_d = ~x_and;
+    end
+    // otherwise hold (mixed strobes, or no port enabled: ALL1 and ALL0 both true)
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      g_q <= 1'b0;
+      r_q <= 4'h0;
+    end else begin
+      g_q <= g_d;
+      r_q <= r_d;
+    end
+  end
+
+  assign g_o       = g_q;
+  assign r_o       = r_q;
+  assign version_o = VERSION[7:0];
+
+endmodule

@@ -1,0 +1,60 @@
+// backends.hpp — the table of transports papersrun can launch a job on.
+//
+// Each backend has two steps, both run before any rank starts:
+//   check   — validate the request, no side effects (e.g. capers needs -np 2);
+//   prepare — start helper processes (the simulator) and extend the ranks'
+//             environment.
+// A new backend is one more row in the table (backends.cpp).
+#pragma once
+#include <span>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
+
+#include "command_line.hpp"
+#include "job_env.hpp"
+
+namespace papersrun {
+
+class ProcessTable;
+class SignalChannel;
+
+struct JobContext {
+    const RunOptions& options;
+    int np = 0;
+    std::string backend;         // resolved, never "auto"
+    std::string backend_origin;  // "--backend", "PAPERS_BACKEND" or "default"
+    std::string job_id;
+    JobEnv env;  // every rank's environment, before PAPERS_RANK/PAPERS_SIZE
+    ProcessTable& processes;
+    SignalChannel& signals;
+
+    // Filled by check/prepare:
+    std::string hubsim_path;  // simulator backends
+    int hub_ports = 0;        // ports of the simulated hub
+    std::string sim_name;     // shm object of the simulator, "/papers-<job>"
+    std::vector<pid_t> helpers;          // stopped (SIGTERM) after the ranks
+    std::vector<std::string> verbose_notes;  // printed with -v
+};
+
+struct Backend {
+    std::string_view name;
+    std::string_view summary;
+    bool uses_simulator;
+    void (*check)(JobContext&);
+    void (*prepare)(JobContext&);
+};
+
+std::span<const Backend> backend_table();
+const Backend* find_backend(std::string_view name);
+
+// Picks the backend: --backend, else $PAPERS_BACKEND, else "sim"; resolves
+// "auto" (sim for now). Sets `origin`. Throws LaunchError for unknown names.
+std::string choose_backend(const RunOptions& options, const JobEnv& env, std::string& origin);
+
+// Sets the variables every backend shares (PAPERS_BACKEND, PAPERS_JOB,
+// PAPERS_TIMEOUT when --timeout was given).
+void set_common_env(JobContext& job);
+
+}  // namespace papersrun

@@ -1,0 +1,116 @@
+#include "command_line.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <sstream>
+
+#include "backends.hpp"
+#include "launch_error.hpp"
+
+namespace papersrun {
+
+namespace {
+
+void define_options(CLI::App& app, RunOptions& o) {
+    app.description(
+        "Start a PAPERS job: the hub simulator (or another backend) and N ranks of PROGRAM,\n"
+        "each with PAPERS_RANK, PAPERS_SIZE, PAPERS_BACKEND, PAPERS_JOB... in its environment.");
+    app.usage("papersrun -np N [options] [--] PROGRAM [ARGS...]");
+    app.add_option("-n,--np", o.np, "number of ranks (also written -np N)");
+    std::vector<std::string> names;
+    for (const auto& b : backend_table()) names.emplace_back(b.name);
+    app.add_option("--backend", o.backend,
+                   "transport (default: $PAPERS_BACKEND, else sim); auto = sim for now")
+        ->check(CLI::IsMember(names));
+    app.add_option("--timeout", o.timeout_s, "seconds a PAPERS wait may take (sets PAPERS_TIMEOUT)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--job-timeout", o.job_timeout_s,
+                   "kill the job after this many seconds of wall time (exit 124)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--trace", o.trace, "VCD trace of the hub's pins (sim and capers backends)");
+    app.add_option("--port", o.port, "parallel port of the real hub (hub backend; sets PAPERS_PORT)");
+    app.add_option("--hubsim", o.hubsim,
+                   "papers-hubsim to run (default: next to papersrun, else on PATH)");
+    app.add_option("--sim-ready-timeout", o.sim_ready_timeout_s,
+                   "seconds to wait for the simulator to serve (default 10)")
+        ->check(CLI::PositiveNumber);
+    app.add_flag("--tag-output", o.tag_output, "prefix every output line with [rank]");
+    app.add_flag("-v,--verbose", o.verbose, "say which backend, job id and simulator are used");
+
+    std::ostringstream footer;
+    footer << "Backends:\n";
+    for (const auto& b : backend_table()) footer << "  " << b.name << "\t" << b.summary << "\n";
+    footer << "Exit status: 0 if every rank exited 0; else the first failing rank's status\n"
+              "(128+signal if killed); 124 --job-timeout; 130/143 on SIGINT/SIGTERM;\n"
+              "2 bad command line; 1 launch failure. See docs/papersrun.md.";
+    app.footer(footer.str());
+}
+
+// Options that consume the next word as their value. CLI11 does not accept
+// a one-dash long name, so "-np" is rewritten; joining "--opt=value" also
+// lets a value start with '-' ("-np -1" then reaches our own check).
+const CLI::Option* option_taking_value(const CLI::App& app, const std::string& name) {
+    const CLI::Option* opt = app.get_option_no_throw(name);
+    if (opt == nullptr || opt->get_items_expected_min() == 0) return nullptr;
+    return opt;
+}
+
+}  // namespace
+
+SplitArgs split_arguments(const std::vector<std::string>& args) {
+    RunOptions scratch;
+    CLI::App app{"papersrun"};
+    define_options(app, scratch);
+    SplitArgs out;
+    for (size_t i = 0; i < args.size(); ++i) {
+        std::string a = args[i];
+        if (a == "--") {
+            out.command.assign(args.begin() + static_cast<long>(i) + 1, args.end());
+            return out;
+        }
+        if (a.size() < 2 || a[0] != '-') {  // the program
+            out.command.assign(args.begin() + static_cast<long>(i), args.end());
+            return out;
+        }
+        if (a == "-np" || a.rfind("-np=", 0) == 0) a = "-" + a;
+        if (a.find('=') == std::string::npos) {
+            if (const CLI::Option* opt = option_taking_value(app, a)) {
+                if (i + 1 < args.size() && !opt->get_lnames().empty()) {
+                    a = "--" + opt->get_lnames().front() + "=" + args[++i];
+                }
+            }
+        }
+        out.launcher.push_back(a);
+    }
+    return out;
+}
+
+ParseResult parse_command_line(const std::vector<std::string>& args) {
+    ParseResult result;
+    RunOptions& o = result.options;
+    CLI::App app{"papersrun"};
+    define_options(app, o);
+    SplitArgs split = split_arguments(args);
+    std::vector<std::string> reversed(split.launcher.rbegin(), split.launcher.rend());
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+        result.exit_now = true;
+        result.exit_code = app.exit(e);
+        return result;
+    } catch (const CLI::ParseError& e) {
+        throw LaunchError(kExitUsage, std::string(e.what()) + "\nRun 'papersrun --help' for usage.");
+    }
+    o.command = std::move(split.command);
+    if (!o.np)
+        throw LaunchError(kExitUsage, "-np N is required (the number of ranks to start)");
+    if (*o.np <= 0)
+        throw LaunchError(kExitUsage,
+                          "-np " + std::to_string(*o.np) + ": the number of ranks must be at least 1");
+    if (o.command.empty())
+        throw LaunchError(kExitUsage,
+                          "no PROGRAM given\nusage: papersrun -np N [options] [--] PROGRAM [ARGS...]");
+    return result;
+}
+
+}  // namespace papersrun
