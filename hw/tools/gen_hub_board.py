@@ -15,6 +15,7 @@ import math
 import os
 import sys
 import time
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -235,6 +236,14 @@ def segments_from(r, stubs, net_id):
 
 
 # ---- writing the .kicad_pcb ---------------------------------------------------------------
+_NS = uuid.UUID("0b6f2a3e-51c4-4f7e-8d2a-9c1e7b3d5a11")
+
+
+def _ts(*names):
+    """Deterministic tstamp, so that regenerating an unchanged design changes no byte."""
+    return "(tstamp %s)" % uuid.uuid5(_NS, "/".join(str(n) for n in names))
+
+
 def _f(v):
     s = ("%.4f" % v).rstrip("0").rstrip(".")
     return "0" if s == "-0" else s
@@ -248,7 +257,7 @@ def footprint_sexpr(p, at, net_id):
     fp = fpl.FOOTPRINTS[p.footprint]()
     ox, oy = at
     o = []
-    o.append('  (footprint "%s" (layer "F.Cu") (at %s)' % (fp["lib"], _xy(ox, oy)))
+    o.append('  (footprint "%s" (layer "F.Cu") %s (at %s)' % (fp["lib"], _ts(p.ref), _xy(ox, oy)))
     o.append('    (descr "%s")' % fp["descr"])
     o.append('    (property "Description" "%s")' % p.desc)
     o.append('    (attr %s)' % fp["attr"])
@@ -256,23 +265,23 @@ def footprint_sexpr(p, at, net_id):
     rs = fp.get("ref_size", 1.0)
     o.append('    (fp_text reference "%s" (at %s %s%s) (layer "F.SilkS")' % (
         p.ref, _f(rx), _f(ry), (" %d" % ra) if ra else ""))
-    o.append('      (effects (font (size %s %s) (thickness %s))))' % (_f(rs), _f(rs), _f(rs * 0.15)))
+    o.append('      (effects (font (size %s %s) (thickness %s))) %s)' % (_f(rs), _f(rs), _f(rs * 0.15), _ts(p.ref, "ref")))
     o.append('    (fp_text value "%s" (at %s %s%s) (layer "F.Fab")' % (
         p.value, _f(rx), _f(ry + (1.5 if not ra else 0)), (" %d" % ra) if ra else ""))
-    o.append('      (effects (font (size 0.8 0.8) (thickness 0.12))))')
+    o.append('      (effects (font (size 0.8 0.8) (thickness 0.12))) %s)' % _ts(p.ref, "value"))
     for layer, lines, wd in (("F.SilkS", fp["silk"], 0.12), ("F.Fab", fp["fab"], 0.1),
                              ("F.CrtYd", fp["court"], 0.05)):
-        for (x1, y1, x2, y2) in lines:
-            o.append('    (fp_line (start %s %s) (end %s %s) (layer "%s") (width %s))' % (
-                _f(x1), _f(y1), _f(x2), _f(y2), layer, _f(wd)))
-    for (cx, cy, rr) in fp["circles"]:
-        o.append('    (fp_circle (center %s %s) (end %s %s) (layer "F.SilkS") (width 0.12) (fill none))' % (
-            _f(cx), _f(cy), _f(cx + rr), _f(cy)))
-    for (num, x, y, shape, size, drill) in fp["pads"]:
+        for k, (x1, y1, x2, y2) in enumerate(lines):
+            o.append('    (fp_line (start %s %s) (end %s %s) (layer "%s") (width %s) %s)' % (
+                _f(x1), _f(y1), _f(x2), _f(y2), layer, _f(wd), _ts(p.ref, layer, k)))
+    for k, (cx, cy, rr) in enumerate(fp["circles"]):
+        o.append('    (fp_circle (center %s %s) (end %s %s) (layer "F.SilkS") (width 0.12) (fill none) %s)' % (
+            _f(cx), _f(cy), _f(cx + rr), _f(cy), _ts(p.ref, "circle", k)))
+    for k, (num, x, y, shape, size, drill) in enumerate(fp["pads"]):
         net = p.pins.get(num)
         netstr = ' (net %d "%s")' % (net_id[net], net) if net else ""
-        o.append('    (pad "%s" thru_hole %s (at %s %s) (size %s %s) (drill %s) (layers *.Cu *.Mask)%s)' % (
-            num, shape, _f(x), _f(y), _f(size), _f(size), _f(drill), netstr))
+        o.append('    (pad "%s" thru_hole %s (at %s %s) (size %s %s) (drill %s) (layers *.Cu *.Mask)%s %s)' % (
+            num, shape, _f(x), _f(y), _f(size), _f(size), _f(drill), netstr, _ts(p.ref, "pad", k)))
     o.append('  )')
     return "\n".join(o)
 
@@ -298,19 +307,19 @@ def write_pcb(path, parts, pos, net_id, segs, vias):
         o.append(footprint_sexpr(p, pos[p.ref], net_id))
     corners = [(0, 0), (BOARD_W, 0), (BOARD_W, BOARD_H), (0, BOARD_H)]
     for a, b in zip(corners, corners[1:] + corners[:1]):
-        o.append('  (gr_line (start %s) (end %s) (layer "Edge.Cuts") (width 0.1))' % (_xy(*a), _xy(*b)))
+        o.append('  (gr_line (start %s) (end %s) (layer "Edge.Cuts") (width 0.1) %s)' % (_xy(*a), _xy(*b), _ts("edge", a)))
     o.append('  (gr_text "PAPERS hub v1  4 ports  hub protocol 1" (at %s) (layer "F.SilkS")' % _xy(160.0, 52.0))
-    o.append('    (effects (font (size 1.5 1.5) (thickness 0.25))))')
+    o.append('    (effects (font (size 1.5 1.5) (thickness 0.25))) %s)' % _ts("title"))
     for p in range(hub_design.NPORTS):
         o.append('  (gr_text "PORT %d" (at %s) (layer "F.SilkS")' % (p, _xy(CONN_PIN1_X[p] - 16.62, 134.0)))
-        o.append('    (effects (font (size 1.5 1.5) (thickness 0.25))))')
+        o.append('    (effects (font (size 1.5 1.5) (thickness 0.25))) %s)' % _ts("port", p))
     layer = {0: "F.Cu", 1: "B.Cu"}
-    for (nid, l, x1, y1, x2, y2, w) in segs:
-        o.append('  (segment (start %s) (end %s) (width %s) (layer "%s") (net %d))' % (
-            _xy(x1, y1), _xy(x2, y2), _f(w), layer[l], nid))
-    for (nid, x, y) in vias:
-        o.append('  (via (at %s) (size %s) (drill %s) (layers "F.Cu" "B.Cu") (net %d))' % (
-            _xy(x, y), _f(rt.VIA_D), _f(rt.VIA_DRILL), nid))
+    for k, (nid, l, x1, y1, x2, y2, w) in enumerate(segs):
+        o.append('  (segment (start %s) (end %s) (width %s) (layer "%s") (net %d) %s)' % (
+            _xy(x1, y1), _xy(x2, y2), _f(w), layer[l], nid, _ts("seg", k)))
+    for k, (nid, x, y) in enumerate(vias):
+        o.append('  (via (at %s) (size %s) (drill %s) (layers "F.Cu" "B.Cu") (net %d) %s)' % (
+            _xy(x, y), _f(rt.VIA_D), _f(rt.VIA_DRILL), nid, _ts("via", k)))
     o.append(')')
     with open(path, "w") as f:
         f.write("\n".join(o) + "\n")
@@ -341,8 +350,11 @@ def normalise_with_pcbnew(path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=os.path.join(HERE, "..", "papers-hub"))
+    ap.add_argument("--out", default=os.path.normpath(os.path.join(HERE, "..", "papers-hub")))
     ap.add_argument("--no-pcbnew", action="store_true", help="skip the KiCad normalisation")
+    ap.add_argument("--compare", metavar="DIR",
+                    help="after generating into --out, fail unless the files equal those in DIR "
+                         "(the committed board is the generator's output)")
     args = ap.parse_args()
     t0 = time.time()
     parts = hub_design.build()
@@ -376,6 +388,16 @@ def main():
         gen_schematic.write(os.path.join(args.out, "papers-hub.kicad_sch"), parts)
     print("wrote %s: %d parts, %d nets, %d segments, %d vias (%.0f s)" % (
         pcb, len(parts), len(net_id), len(segs), len(vias), time.time() - t0))
+    if args.compare:
+        diff = []
+        for name in ("papers-hub.kicad_pcb", "papers-hub.kicad_pro", "papers-hub.kicad_sch"):
+            with open(os.path.join(args.out, name), "rb") as a, open(os.path.join(args.compare, name), "rb") as b:
+                if a.read() != b.read():
+                    diff.append(name)
+        if diff:
+            raise SystemExit("FAIL: %s in %s differ from the generator's output (regenerate with "
+                             "/usr/bin/python3 hw/tools/gen_hub_board.py)" % (diff, args.compare))
+        print("PASS board_generated: the committed files are the generator's output")
 
 
 def hub_design_power_first(nets):

@@ -153,7 +153,7 @@ def write(path, parts):
     # place the symbols in columns, sheet coordinates on a 2.54 grid
     col_x, y = 30 * GRID, 20 * GRID
     col_w = 40 * GRID
-    max_y = 440 * GRID
+    max_y = 320 * GRID          # A0 landscape is 1189 x 841 mm
     inst = []
     for part in parts:
         names, pos, hw, hh = layout(part)
@@ -189,9 +189,11 @@ def write(path, parts):
                 o.append('  (no_connect (at %s %s) (uuid %s))' % (_f(x), _f(yy), _uuid("nc", part.ref, p)))
                 continue
             left = px < 0
-            o.append('  (label "%s" (at %s %s %d) (fields_autoplaced)' % (net, _f(x), _f(yy), 180 if left else 0))
+            o.append('  (label "%s" (at %s %s %d)' % (net, _f(x), _f(yy), 180 if left else 0))
             o.append('    (effects (font (size 1.0 1.0)) (justify %s bottom))' % ("right" if left else "left"))
             o.append('    (uuid %s))' % _uuid("label", part.ref, p))
+    if col_x + col_w > 1189:
+        raise SystemExit("schematic does not fit on A0: last column at x=%.0f mm" % col_x)
     o.append('  (sheet_instances (path "/" (page "1")))')
     o.append('  (symbol_instances')
     for u, part in inst:

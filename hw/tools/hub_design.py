@@ -90,7 +90,7 @@ def build():
         for g in DB25_GND:
             pins[g] = "GND"
         parts.append(Part("J%d" % (p + 1), "DB25_Female", "DB25F", pins, ("port", p, "conn"),
-                          "DB-25 female, right angle (PE %d)" % p))
+                          "DB-25 female, right angle, one per PE"))
     for p in range(NPORTS):
         pins = {"1": "GND"}
         for i, n in enumerate(["X0", "X1", "X2", "X3", "S", "L", "EN"]):
@@ -165,7 +165,7 @@ def build():
         parts.append(Part(nxt("R"), "470", "R-AXIAL", {"1": P(p, "LED"), "2": P(p, "LEDA")},
                           ("port", p, "rled"), "LED current"))
         parts.append(Part("D%d" % (p + 1), "LED", "LED-3MM", {"1": "GND", "2": P(p, "LEDA")},
-                          ("port", p, "led"), "PE %d spinning (L bit)" % p))
+                          ("port", p, "led"), "PE spinning (L bit of its DATA)"))
     parts.append(Part(nxt("R"), "1k", "R-AXIAL", {"1": "G", "2": "GRC"}, ("core", 3, "rg"),
                       "G output delay"))
     parts.append(Part(nxt("C"), "220p", "C-DISC", {"1": "GRC", "2": "GND"}, ("core", 3, "cg"),

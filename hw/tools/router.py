@@ -53,13 +53,11 @@ class Router:
 
     def _mark_edge(self, arr, hw):
         d = EDGE_CLEAR + hw + MARGIN
-        k = int(math.ceil(d / PITCH))
         for iy in range(self.ny):
             for ix in range(self.nx):
                 x, y = ix * PITCH, iy * PITCH
                 if x < d or y < d or self.w - x < d or self.h - y < d:
                     arr[iy * self.nx + ix] = ALL
-        del k
 
     def _cells_near(self, x, y, r, dist):
         """Cells whose centre is closer than r to a shape with distance function dist."""

@@ -76,6 +76,10 @@ int papers_init(void) {
                                    std::to_string(s->cfg.rank) + "/" +
                                    std::to_string(s->cfg.size) + "): " + last_error());
     }
+    if (s->backend->rank_override() >= 0 && s->backend->size_override() > 0) {
+        s->cfg.rank = s->backend->rank_override();  // e.g. mpi: rank/size come from MPI
+        s->cfg.size = s->backend->size_override();
+    }
     g_session = s.release();
     return PAPERS_OK;
 }

@@ -43,6 +43,11 @@ public:
     virtual void reset_stats() {}
 
     virtual const char* name() const = 0;
+
+    // A backend that learns rank/size from its transport (mpi: from MPI,
+    // not from PAPERS_RANK/SIZE) reports them here; -1 keeps the Config's.
+    virtual int rank_override() const { return -1; }
+    virtual int size_override() const { return -1; }
 };
 
 // Creates the backend named by cfg.backend; on failure returns nullptr and

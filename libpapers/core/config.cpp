@@ -25,6 +25,11 @@ bool parse_int(const char* s, long lo, long hi, long& out) {
     return true;
 }
 
+// Open MPI's mpirun sets OMPI_COMM_WORLD_*, PMIx launchers PMIX_RANK, Hydra PMI_*.
+bool launched_by_mpi() {
+    return env("OMPI_COMM_WORLD_SIZE") || env("PMIX_RANK") || env("PMI_SIZE") || env("PMI_RANK");
+}
+
 }  // namespace
 
 int config_from_env(Config& cfg, std::string& err) {
@@ -55,6 +60,12 @@ int config_from_env(Config& cfg, std::string& err) {
         cfg.rank = static_cast<int>(v);
     }
     if (const char* b = env("PAPERS_BACKEND")) cfg.backend = b;
+    // Unset or "auto": mpi when an MPI launcher started us and no hub is
+    // configured (PAPERS_SIM/PAPERS_PORT win), otherwise the simulator.
+    if (!env("PAPERS_BACKEND") || cfg.backend == "auto") {
+        if (launched_by_mpi() && !env("PAPERS_SIM") && !env("PAPERS_PORT")) cfg.backend = "mpi";
+        else if (cfg.backend == "auto") cfg.backend = "sim";
+    }
     if (const char* t = env("PAPERS_TIMEOUT")) {
         char* end = nullptr;
         double d = std::strtod(t, &end);

@@ -13,6 +13,19 @@ using Factory = std::unique_ptr<Backend> (*)(const Config&, int*);
 
 namespace hub {
 std::unique_ptr<Backend> make_sim_backend(const Config&, int*);
+std::unique_ptr<Backend> make_hub_backend(const Config&, int*);
+}  // namespace hub
+namespace capers {
+std::unique_ptr<Backend> make_capers_backend(const Config&, int*);
+}
+namespace shm {
+std::unique_ptr<Backend> make_shm_backend(const Config&, int*);
+}
+namespace udp {
+std::unique_ptr<Backend> make_udp_backend(const Config&, int*);
+}
+namespace mpi {
+std::unique_ptr<Backend> make_mpi_backend(const Config&, int*);
 }
 
 namespace {
@@ -25,6 +38,11 @@ struct Entry {
 
 const Entry kBackends[] = {
     {"sim", hub::make_sim_backend, "hub engine on the Verilated hub (papers-hubsim)"},
+    {"hub", hub::make_hub_backend, "hub engine on a real parallel port (PAPERS_PORT)"},
+    {"capers", capers::make_capers_backend, "two PCs over a LapLink cable (real or virtual)"},
+    {"shm", shm::make_shm_backend, "shared memory between processes on one host"},
+    {"udp", udp::make_udp_backend, "UDP over Ethernet (Boost.Asio)"},
+    {"mpi", mpi::make_mpi_backend, "MPI collectives (plugin libpapers_mpi.so)"},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // STATUS registers live in papers-hubsim's shared-memory wire, and the
 // Verilated RTL inside papers-hubsim computes every G and R.
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -53,7 +54,20 @@ std::unique_ptr<Backend> make_sim_backend(const Config& cfg, int* code) {
         *code = rc;
         return nullptr;
     }
-    auto port = std::make_unique<driver::SimPort>(mapping, cfg.rank);
+    // The simulated PC's port: normally port <rank>; PAPERS_SIM_PORT lets a
+    // test plug a PE into another port than its rank (membership tests).
+    int port_index = cfg.rank;
+    if (const char* p = std::getenv("PAPERS_SIM_PORT"); p && *p) {
+        char* end = nullptr;
+        const long v = std::strtol(p, &end, 10);
+        if (*end || v < 0 || v >= static_cast<long>(mapping->get()->nports)) {
+            *code = set_error(PAPERS_EINVAL, std::string("PAPERS_SIM_PORT='") + p +
+                                                 "' is not a port of the simulated hub");
+            return nullptr;
+        }
+        port_index = static_cast<int>(v);
+    }
+    auto port = std::make_unique<driver::SimPort>(mapping, port_index);
     if (cfg.spin >= 0) port->set_spin_polls(static_cast<unsigned>(cfg.spin));
     auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(cfg.timeout_s));

@@ -9,7 +9,6 @@
 #include <papers/driver/pins.hpp>
 
 #include "Vpapers_hub.h"
-#include "Vpapers_hub_papers_hub.h"  // the RTL's public parameters (NPORTS, LATENCY)
 #include "verilated.h"
 #include "verilated_vcd_c.h"
 
@@ -20,10 +19,39 @@ namespace {
 // The model is verilated with a 1 ns timeprecision (--timescale-override 1ns/1ns).
 constexpr std::uint64_t kHalfPeriodNs = 10;
 
-using Rtl = Vpapers_hub_papers_hub;
-constexpr int kPorts = static_cast<int>(Rtl::NPORTS);
+// NPORTS of the model: CMake passes the same PAPERS_HUB_PORTS value to -GNPORTS and here.
+// (Not a `verilator public` parameter: public items create Verilator scopes, and in 5.006 a
+// scope registers with the thread's *current* context, so a second model or a destroyed one
+// leaves a dangling context behind -> hang or crash. The model therefore has no public items.)
+constexpr int kPorts = PAPERS_HUB_MODEL_PORTS;
 constexpr int kNybbleBits = 4;
 static_assert(kPorts >= 1 && kPorts <= 64, "PAPERS_HUB_PORTS must be 1..64 (64-bit enable mask)");
+
+// Cross-check kPorts against the verilated en_i (NPORTS bits): Verilator stores it in the
+// smallest of 8/16/32/64-bit integers, so a mismatched define fails to compile.
+constexpr std::size_t storage_bytes(int bits) {
+    return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
+}
+static_assert(sizeof(Vpapers_hub::en_i) == storage_bytes(kPorts),
+              "PAPERS_HUB_MODEL_PORTS does not match the verilated NPORTS");
+
+// The RTL's constant outputs, read once from a throw-away instance (its own context).
+struct RtlConstants {
+    int version;  // version_o = VERSION
+    int latency;  // latency_o = LATENCY
+};
+
+const RtlConstants& rtl_constants() {
+    static const RtlConstants constants = [] {
+        VerilatedContext ctx;
+        Vpapers_hub probe(&ctx, "constants_probe");
+        probe.eval();
+        RtlConstants c{probe.version_o, probe.latency_o};
+        probe.final();
+        return c;
+    }();
+    return constants;
+}
 
 // Write `width` bits of `value` at bit `lsb` of a Verilated port. Ports up to 64 bits are
 // plain integers; wider ones (x_i when NPORTS > 16) are VlWide arrays of 32-bit words.
@@ -89,16 +117,12 @@ struct HubModel::Impl {
 
 int HubModel::max_ports() { return kPorts; }
 
-int HubModel::rtl_version() {
-    // The RTL's VERSION parameter (public). A second model instance just to read version_o
-    // would need a second VerilatedContext, which crashed Verilator 5.006 at destruction.
-    return static_cast<int>(Rtl::VERSION);
-}
+int HubModel::rtl_version() { return rtl_constants().version; }
 
 int HubModel::settle_clocks() {
-    // The RTL's LATENCY: input register + S delay + G/R register. Exact, no margin: after this
-    // many ticks G/R reflect the change (tests check that one tick fewer is not enough).
-    return static_cast<int>(Rtl::LATENCY);
+    // The RTL's LATENCY (latency_o): input register + S delay + G/R register. Exact, no margin:
+    // after this many ticks G/R reflect the change (tests check one tick fewer is not enough).
+    return rtl_constants().latency;
 }
 
 HubModel::HubModel() : impl_(std::make_unique<Impl>()) { reset(); }

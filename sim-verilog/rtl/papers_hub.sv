@@ -1,4 +1,4 @@
-// papers_hub — a PAPERS hub, protocol version 1 (/work/shared/spec/hub-protocol.md, sections 2-4, 9).
+// papers_hub — a PAPERS hub, hub protocol version 1 (docs/hub-protocol.md, sections 2-4 and 9).
 //
 // Every enabled port i posts a nybble X_i and a strobe S_i (one DATA byte, so they change
 // together). The hub keeps G (a Muller C-element of the enabled strobes) and R (the NAND of the
@@ -16,8 +16,8 @@
 // en_i is static (board jumpers), so it is used combinationally and not registered.
 
 module papers_hub #(
-  parameter int NPORTS /*verilator public*/ = 1,  // ports on this hub, 1..64 (the C++ model's mask is 64 bits)
-  parameter int VERSION /*verilator public*/ = 1   // hub protocol version, read back on version_o
+  parameter int NPORTS  = 1,  // ports on this hub, 1..64 (the C++ model's mask is 64 bits)
+  parameter int VERSION = 1   // hub protocol version, read back on version_o
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -26,17 +26,17 @@ module papers_hub #(
   input  logic [NPORTS-1:0]   s_i,        // port i's strobe S_i
   output logic                g_o,        // G, to every port
   output logic [3:0]          r_o,        // R, to every port
-  output logic [7:0]          version_o   // = VERSION
+  output logic [7:0]          version_o,  // = VERSION
+  output logic [7:0]          latency_o   // = LATENCY, clocks from an input change to g_o/r_o
 );
 
   // Pipeline depth in hub clocks from an input change to a settled g_o/r_o (see header):
-  // input register + S delay + G/R register. Exported to the C++ model (settle_clocks()) and
-  // read by the testbenches; no logic uses it, hence the waiver.
+  // input register + S delay + G/R register. A constant output (latency_o) rather than a
+  // `verilator public` parameter: public items create Verilator scopes, which in 5.006 tie a
+  // model to the thread's current context and break several models in one process.
   localparam int InStages = 1;
   localparam int SDelay   = 1;
-  // verilator lint_off UNUSEDPARAM
-  localparam int LATENCY /*verilator public*/ = InStages + SDelay + 1;
-  // verilator lint_on UNUSEDPARAM
+  localparam int LATENCY  = InStages + SDelay + 1;
 
   // Parameter check. Written as generate + initial $fatal because that is the form all three
   // tools accept (Icarus 11 has no elaboration-time $error): Yosys refuses to elaborate it,
@@ -110,5 +110,6 @@ module papers_hub #(
   assign g_o       = g_q;
   assign r_o       = r_q;
   assign version_o = VERSION[7:0];
+  assign latency_o = LATENCY[7:0];
 
 endmodule

@@ -27,6 +27,7 @@ module papers_hub_tb #(
   logic                g;
   logic [3:0]          r;
   logic [7:0]          version;
+  logic [7:0]          latency_out;
 
   papers_hub #(
     .NPORTS  (NPORTS),
@@ -39,7 +40,8 @@ module papers_hub_tb #(
     .s_i       (s),
     .g_o       (g),
     .r_o       (r),
-    .version_o (version)
+    .version_o (version),
+    .latency_o (latency_out)
   );
 
   always #HalfPeriod clk = ~clk;
@@ -136,6 +138,7 @@ module papers_hub_tb #(
     clocks(2);
     rst_n = 1'b1;
     if (version !== 8'd1) $fatal(1, "FAIL version_o=%0d, expected 1", version);
+    if (latency_out !== 8'(latency)) $fatal(1, "FAIL latency_o=%0d, LATENCY=%0d", latency_out, latency);
     clocks(latency + 1);
     expect_gr(1'b0, 4'h0, "idle after reset");
 

@@ -18,6 +18,9 @@
  *   shm-create NAME     create the POSIX shm object /NAME (and leave it)
  *   shm-job-create SUF  create /papers-$PAPERS_JOB-SUF (a transport that crashed)
  *   sim-exists          print "rank R sim yes|no": does the $PAPERS_SIM object exist?
+ *   barrier             wait (10 s at most, else exit 98) until every rank got here:
+ *                       each creates /papers-$PAPERS_JOB-arrived-R and counts them
+ *                       (papersrun's shm sweep removes them after the job)
  * Exit status 0 at the end of the script. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +65,35 @@ static void create_shm(const char* name) {
     }
     close(fd);
     say("created %s", name, 0);
+}
+
+/* Ranks start one after another and a loaded machine may delay any of
+ * them: tests that need "everyone is past step X" use this. */
+static void barrier(void) {
+    const char* job = getenv("PAPERS_JOB");
+    const char* size_text = getenv("PAPERS_SIZE");
+    int size = size_text ? atoi(size_text) : 1;
+    char prefix[200], name[256];
+    snprintf(prefix, sizeof prefix, "papers-%s-arrived-", job ? job : "nojob");
+    snprintf(name, sizeof name, "/%s%d", prefix, g_rank);
+    int fd = shm_open(name, O_CREAT | O_RDWR, 0600);
+    if (fd < 0) {
+        perror(name);
+        exit(97);
+    }
+    close(fd);
+    for (int tries = 0; tries < 2000; ++tries) {
+        int arrived = 0;
+        DIR* d = opendir("/dev/shm");
+        struct dirent* e;
+        while (d && (e = readdir(d)) != NULL)
+            if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) ++arrived;
+        if (d) closedir(d);
+        if (arrived >= size) return;
+        sleep_ms(5);
+    }
+    fprintf(stderr, "fake_rank: barrier timed out\n");
+    exit(98);
 }
 
 static const char* need(int argc, char** argv, int i) {
@@ -128,6 +161,8 @@ int main(int argc, char** argv) {
             char name[256];
             snprintf(name, sizeof name, "/papers-%s-%s", job ? job : "nojob", need(argc, argv, ++i));
             create_shm(name);
+        } else if (strcmp(cmd, "barrier") == 0) {
+            barrier();
         } else if (strcmp(cmd, "sim-exists") == 0) {
             const char* sim = getenv("PAPERS_SIM");
             char path[300];

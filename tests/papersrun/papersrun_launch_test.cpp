@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <regex>
 #include <map>
 #include <set>
@@ -56,12 +59,12 @@ TEST(PapersrunEnv, EachRankGetsItsRankSizeBackendAndJob) {
 }
 
 TEST(PapersrunEnv, ExportedValuesStayUnlessAnOptionIsGiven) {
-    Args extra_env{"PAPERS_TIMEOUT=7", "PAPERS_SPIN=100", "PAPERS_BACKEND=mpi"};
+    Args extra_env{"PAPERS_TIMEOUT=7", "PAPERS_SPIN=100", "PAPERS_BACKEND=shm"};
     Outcome kept = run({"-np", "1", FAKE_RANK_EXE, "env"}, extra_env);
     ASSERT_EQ(kept.exit_code, 0) << kept.err;
     EXPECT_EQ(env_of(kept.out, 0, "PAPERS_TIMEOUT"), "7");
     EXPECT_EQ(env_of(kept.out, 0, "PAPERS_SPIN"), "100");
-    EXPECT_EQ(env_of(kept.out, 0, "PAPERS_BACKEND"), "mpi");  // the exported choice is used
+    EXPECT_EQ(env_of(kept.out, 0, "PAPERS_BACKEND"), "shm");  // the exported choice is used
     Outcome overridden = run({"-np", "1", "--timeout", "3", "--backend", "udp", FAKE_RANK_EXE, "env"},
                              extra_env);
     ASSERT_EQ(overridden.exit_code, 0) << overridden.err;
@@ -93,7 +96,7 @@ TEST(PapersrunExit, AllRanksSucceedMeansZero) {
 
 TEST(PapersrunExit, FirstFailingRanksStatusPropagates) {
     // rank 2 fails at once; rank 1 would fail later with another code.
-    Outcome o = run(job(4, {"exit-on", "2", "7", "sleep-ms", "400", "exit-on", "1", "5"}));
+    Outcome o = run(job(4, {"barrier", "exit-on", "2", "7", "sleep-ms", "400", "exit-on", "1", "5"}));
     EXPECT_EQ(o.exit_code, 7) << o.err;
     EXPECT_NE(o.err.find("rank 2 exited with status 7"), std::string::npos) << o.err;
 }
@@ -108,7 +111,7 @@ TEST(PapersrunExit, RankKilledBySignalGives128PlusSignal) {
 TEST(PapersrunKill, FailingRankKillsTheOthersQuicklyAndLeavesNothing) {
     // Every rank prints its pid and leaves a grandchild in its own session;
     // rank 1 then fails while the others sleep forever.
-    Outcome o = run(job(3, {"pid", "child", "sleep-ms", "300", "exit-on", "1", "3", "sleep-forever"}));
+    Outcome o = run(job(3, {"pid", "child", "barrier", "exit-on", "1", "3", "sleep-forever"}));
     EXPECT_EQ(o.exit_code, 3) << o.err;
     EXPECT_LT(o.seconds, 5.0);
     auto pids = printed_pids(o.out);
@@ -117,7 +120,7 @@ TEST(PapersrunKill, FailingRankKillsTheOthersQuicklyAndLeavesNothing) {
 }
 
 TEST(PapersrunKill, RankIgnoringSigtermIsKilledAfterTheGrace) {
-    Outcome o = run(job(2, {"pid", "ignore-term", "sleep-ms", "200", "exit-on", "0", "4", "sleep-forever"}));
+    Outcome o = run(job(2, {"pid", "ignore-term", "barrier", "exit-on", "0", "4", "sleep-forever"}));
     EXPECT_EQ(o.exit_code, 4) << o.err;
     EXPECT_GE(o.seconds, 1.5);  // waited for the 2 s grace...
     EXPECT_LT(o.seconds, 5.0);  // ...then SIGKILL
@@ -144,7 +147,7 @@ TEST(PapersrunKill, JobTimeoutKillsTheJobWith124) {
 }
 
 TEST(PapersrunKill, LeftoverSharedMemoryOfTheJobIsRemoved) {
-    Outcome o = run(job(2, {"shm-job-create", "crashed-transport", "exit-on", "1", "6"}));
+    Outcome o = run(job(2, {"shm-job-create", "crashed-transport", "barrier", "exit-on", "1", "6"}));
     EXPECT_EQ(o.exit_code, 6) << o.err;
     EXPECT_EQ(count_lines(o.out, "created /papers-"), 2) << o.out;
     expect_job_left_nothing(o, {});
@@ -167,6 +170,21 @@ void stop_with_signal(int sig, int expected_exit) {
 TEST(PapersrunSignal, SigintStopsEverythingWith130) { stop_with_signal(SIGINT, 130); }
 TEST(PapersrunSignal, SigtermStopsEverythingWith143) { stop_with_signal(SIGTERM, 143); }
 
+TEST(PapersrunSignal, SecondSigintSkipsTheGracePeriod) {
+    Launch l(job(2, {"pid", "ignore-term", "sleep-forever"}));
+    ASSERT_TRUE(l.wait_for_stdout([](const std::string& out) { return printed_pids(out).size() == 2; }, 10))
+        << l.out();
+    double t0 = now_s();
+    l.send_signal(SIGINT);
+    usleep(200 * 1000);  // the ranks ignore the SIGTERM papersrun sends them
+    l.send_signal(SIGINT);
+    Outcome o = l.finish(10);
+    EXPECT_EQ(o.exit_code, 130) << o.err;
+    EXPECT_LT(now_s() - t0, 1.5);  // well inside the 2 s grace
+    EXPECT_NE(o.err.find("again"), std::string::npos) << o.err;
+    expect_job_left_nothing(o, printed_pids(o.out));
+}
+
 TEST(PapersrunErrors, BadRankCountsAreRejectedByName) {
     Outcome zero = run({"--backend", "shm", "-np", "0", FAKE_RANK_EXE});
     EXPECT_EQ(zero.exit_code, 2);
@@ -187,9 +205,16 @@ TEST(PapersrunErrors, MissingOrUnrunnableProgramIsNamedBeforeAnythingStarts) {
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_NE(missing.err.find("'no-such-program-papers'"), std::string::npos) << missing.err;
     EXPECT_NE(missing.err.find("not found in PATH"), std::string::npos) << missing.err;
-    Outcome not_exec = run({"--backend", "shm", "-np", "2", "/etc/hostname"});
+    std::string plain = "/tmp/papersrun-test-noexec-" + std::to_string(getpid());
+    {
+        std::ofstream(plain) << "not a program\n";
+    }
+    chmod(plain.c_str(), 0644);
+    Outcome not_exec = run({"--backend", "shm", "-np", "2", plain});
+    unlink(plain.c_str());
     EXPECT_EQ(not_exec.exit_code, 2);
-    EXPECT_NE(not_exec.err.find("/etc/hostname"), std::string::npos) << not_exec.err;
+    EXPECT_NE(not_exec.err.find(plain), std::string::npos) << not_exec.err;
+    EXPECT_NE(not_exec.err.find("ermission denied"), std::string::npos) << not_exec.err;
     // The simulator backend checks the program first, too: no simulator is needed to say so.
     Outcome sim = run({"-np", "2", "./definitely/missing"});
     EXPECT_EQ(sim.exit_code, 2);

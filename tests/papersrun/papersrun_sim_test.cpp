@@ -92,6 +92,23 @@ TEST(PapersrunFakeSim, SimulatorThatNeverGetsReadyTimesOut) {
     expect_job_left_nothing(o, {});
 }
 
+TEST(PapersrunFakeSim, StuckSimulatorScriptLeavesNoProcessBehind) {
+    // A shell-script simulator that starts a background child and hangs.
+    std::string script = temp_path("stuck-hubsim.sh");
+    {
+        std::ofstream f(script);
+        f << "#!/bin/sh\ncase \"$*\" in *--max-ports*) echo 4; exit 0;; esac\n"
+             "sleep 300 &\necho \"rank 9 child $!\"\nexec sleep 300\n";
+    }
+    chmod(script.c_str(), 0755);
+    Outcome o = run({"-v", "--hubsim", script, "--sim-ready-timeout", "0.5", "-np", "2", FAKE_RANK_EXE});
+    unlink(script.c_str());
+    EXPECT_EQ(o.exit_code, 1) << o.err;
+    auto pids = printed_pids(o.err);  // the simulator's stdout goes to stderr
+    EXPECT_EQ(pids.size(), 1u) << o.err;
+    expect_job_left_nothing(o, pids);
+}
+
 TEST(PapersrunFakeSim, SimulatorThatFailsToStartIsReported) {
     Outcome o = run(fake_sim_job(2, {"env"}), {"FAKE_HUBSIM_MODE=fail-early"});
     EXPECT_EQ(o.exit_code, 1);
@@ -138,6 +155,7 @@ TEST(PapersrunFakeSim, MissingSimulatorIsAClearError) {
     } while (0)
 #else
 #define REQUIRE_REAL_HUBSIM() GTEST_SKIP() << "papers-hubsim is not part of this build"
+#define PAPERSRUN_REAL_HUBSIM_NAME "papers-hubsim"
 #endif
 
 namespace {
@@ -190,7 +208,7 @@ TEST(PapersrunRealSim, RankCountBeyondTheHubsPortsIsRefused) {
 
 TEST(PapersrunRealSim, FailingRankStopsSleepersAndTheSimulator) {
     REQUIRE_REAL_HUBSIM();
-    Outcome o = run(real_sim_job(3, {"pid", "child", "sleep-ms", "300", "exit-on", "2", "9", "sleep-forever"}));
+    Outcome o = run(real_sim_job(3, {"pid", "child", "barrier", "exit-on", "2", "9", "sleep-forever"}));
     EXPECT_EQ(o.exit_code, 9) << o.err;
     EXPECT_LT(o.seconds, 5.0);
     auto pids = printed_pids(o.out);

@@ -5,6 +5,7 @@
 
 #include "hubsim_process.hpp"
 #include "launch_error.hpp"
+#include "mpi_launch.hpp"
 
 namespace papersrun {
 
@@ -84,7 +85,7 @@ constexpr std::array<Backend, 7> kBackends{{
     {"hub", "real hub on a parallel port (--port or PAPERS_PORT)", false, check_hub, prepare_hub},
     {"shm", "shared memory on this machine, no simulator", false, check_nothing, prepare_nothing},
     {"udp", "UDP between hosts", false, check_nothing, prepare_nothing},
-    {"mpi", "MPI collectives", false, check_nothing, prepare_nothing},
+    {"mpi", "MPI collectives: execs Open MPI's mpirun", false, check_mpi, prepare_mpi},
     {"auto", "pick one (today: sim)", false, nullptr, nullptr},
 }};
 

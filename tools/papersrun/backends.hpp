@@ -21,12 +21,15 @@ class ProcessTable;
 class SignalChannel;
 
 struct JobContext {
+    JobContext(const RunOptions& o, ProcessTable& p, SignalChannel& s)
+        : options(o), processes(p), signals(s) {}
+
     const RunOptions& options;
     int np = 0;
     std::string backend;         // resolved, never "auto"
     std::string backend_origin;  // "--backend", "PAPERS_BACKEND" or "default"
     std::string job_id;
-    JobEnv env;  // every rank's environment, before PAPERS_RANK/PAPERS_SIZE
+    JobEnv env = JobEnv::from_strings({});  // every rank's environment, before RANK/SIZE
     ProcessTable& processes;
     SignalChannel& signals;
 
@@ -38,6 +41,8 @@ struct JobContext {
     std::vector<std::string> verbose_notes;  // printed with -v
 };
 
+// "auto" is a row too (so --backend lists it), but choose_backend resolves
+// it before check/prepare run, which are null for it.
 struct Backend {
     std::string_view name;
     std::string_view summary;

@@ -15,7 +15,8 @@ void define_options(CLI::App& app, RunOptions& o) {
     app.description(
         "Start a PAPERS job: the hub simulator (or another backend) and N ranks of PROGRAM,\n"
         "each with PAPERS_RANK, PAPERS_SIZE, PAPERS_BACKEND, PAPERS_JOB... in its environment.");
-    app.usage("papersrun -np N [options] [--] PROGRAM [ARGS...]");
+    // CLI11 2.1 has no usage(): the name carries the usage line.
+    app.name("papersrun -np N [options] [--] PROGRAM [ARGS...]\n  papersrun");
     app.add_option("-n,--np", o.np, "number of ranks (also written -np N)");
     std::vector<std::string> names;
     for (const auto& b : backend_table()) names.emplace_back(b.name);
@@ -39,10 +40,14 @@ void define_options(CLI::App& app, RunOptions& o) {
 
     std::ostringstream footer;
     footer << "Backends:\n";
-    for (const auto& b : backend_table()) footer << "  " << b.name << "\t" << b.summary << "\n";
+    for (const auto& b : backend_table()) {
+        std::string name(b.name);
+        footer << "  " << name << std::string(10 - std::min<size_t>(name.size(), 9), ' ') << b.summary
+               << "\n";
+    }
     footer << "Exit status: 0 if every rank exited 0; else the first failing rank's status\n"
               "(128+signal if killed); 124 --job-timeout; 130/143 on SIGINT/SIGTERM;\n"
-              "2 bad command line; 1 launch failure. See docs/papersrun.md.";
+              "2 bad command line; 1 launch failure. See docs/papersrun.md.\n";
     app.footer(footer.str());
 }
 
@@ -59,7 +64,7 @@ const CLI::Option* option_taking_value(const CLI::App& app, const std::string& n
 
 SplitArgs split_arguments(const std::vector<std::string>& args) {
     RunOptions scratch;
-    CLI::App app{"papersrun"};
+    CLI::App app{"", "papersrun"};
     define_options(app, scratch);
     SplitArgs out;
     for (size_t i = 0; i < args.size(); ++i) {
@@ -88,7 +93,7 @@ SplitArgs split_arguments(const std::vector<std::string>& args) {
 ParseResult parse_command_line(const std::vector<std::string>& args) {
     ParseResult result;
     RunOptions& o = result.options;
-    CLI::App app{"papersrun"};
+    CLI::App app{"", "papersrun"};
     define_options(app, o);
     SplitArgs split = split_arguments(args);
     std::vector<std::string> reversed(split.launcher.rbegin(), split.launcher.rend());

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "child_processes.hpp"
+#include "job_env.hpp"
 #include "launch_error.hpp"
 #include "program_path.hpp"
 #include "signal_channel.hpp"
@@ -83,12 +84,7 @@ std::string read_until(int fd, std::string& text, const std::string& stop_when_f
     }
 }
 
-std::vector<std::string> current_env() {
-    std::vector<std::string> env;
-    extern char** environ;
-    for (char** p = environ; p && *p; ++p) env.emplace_back(*p);
-    return env;
-}
+std::vector<std::string> current_env() { return JobEnv::from_process().strings(); }
 
 }  // namespace
 

@@ -196,6 +196,16 @@ private:
         s.forwarder->feed(std::string_view(buf, static_cast<size_t>(n)));
     }
 
+    // Reads what is already in the pipe, without waiting (bounded: a
+    // surviving child of the rank might keep writing).
+    static void drain_available(Stream& s) {
+        for (int i = 0; i < 64 && s.fd >= 0; ++i) {
+            pollfd p{s.fd, POLLIN, 0};
+            if (poll(&p, 1, 0) <= 0) return;
+            read_stream(s);
+        }
+    }
+
     void handle_signals() {
         for (int sig : job_.signals.drain()) {
             if (!SignalChannel::is_stop_request(sig)) continue;  // SIGCHLD: handle_exits reaps
@@ -215,6 +225,8 @@ private:
             for (Rank& r : ranks_) {
                 if (r.pid != pid) continue;
                 r.exited = true;
+                // Its last words (often the reason) come before our verdict.
+                for (Stream* s : {&r.out, &r.err}) drain_available(*s);
                 if (exit_code_of(st) != 0)
                     fail(exit_code_of(st), "rank " + std::to_string(r.rank) + " " +
                                                describe_status(st) + "; stopping the job");
@@ -334,6 +346,17 @@ std::vector<std::string> cleanup_job(JobContext& job) {
             say("helper process " + std::to_string(*it) + " would not die");
         else if (exit_code_of(job.processes.status(*it)) != 0)
             say("papers-hubsim " + describe_status(job.processes.status(*it)) + " while stopping");
+    }
+    // Last resort, for paths that never reached the supervisor (a simulator
+    // that failed to start may have left children of its own).
+    auto until = after(1.0);
+    for (auto left = live_children({}); !left.empty(); left = live_children({})) {
+        for (pid_t pid : left) kill(pid, SIGKILL);
+        std::vector<int> ignored;
+        if (!job.processes.wait_exit(left, until, job.signals, ignored)) {
+            say("could not stop every leftover process");
+            break;
+        }
     }
     return sweep_job_shm(job.job_id);
 }

@@ -62,19 +62,23 @@ int launch(const RunOptions& opts) {
     become_subreaper();
     raise_fd_limit(*opts.np);
     ProcessTable processes;
-    JobContext job{opts, *opts.np, backend_name, origin, make_job_id(), std::move(env),
-                   processes, signals};
+    JobContext job(opts, processes, signals);
+    job.np = *opts.np;
+    job.backend = backend_name;
+    job.backend_origin = origin;
+    job.job_id = make_job_id();
+    job.env = std::move(env);
     backend->check(job);
     set_common_env(job);
 
+    if (opts.verbose)
+        say("backend " + job.backend + " (" + job.backend_origin + "), job " + job.job_id + ", " +
+            std::to_string(job.np) + " rank(s)");
     int code = 0;
     try {
         backend->prepare(job);
-        if (opts.verbose) {
-            say("backend " + job.backend + " (" + job.backend_origin + "), job " + job.job_id + ", " +
-                std::to_string(job.np) + " rank(s)");
+        if (opts.verbose)
             for (const auto& note : job.verbose_notes) say(note);
-        }
         code = run_job(job, program);
     } catch (const Interrupted& e) {
         say("interrupted while starting the job");

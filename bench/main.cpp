@@ -1,0 +1,128 @@
+// papers-bench — latency (median, p99) and port accesses per operation for
+// a backend, optionally next to Open MPI measured in the same invocation.
+//
+//   papers-bench --backend sim -np 4 --ops barrier,allreduce --compare-mpi
+//
+// The driver starts `papersrun -np N --backend B papers-bench --worker ...`
+// and, with --compare-mpi, `mpirun ... papers-bench-mpi ...`, collects the
+// JSON records the ranks print and reports them with the ratio to MPI.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench_ops.hpp"
+#include "record.hpp"
+#include "worker.hpp"
+
+namespace fs = std::filesystem;
+using papers::bench::Record;
+
+namespace {
+
+fs::path self_dir() {
+    std::error_code ec;
+    auto p = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::path(".") : p.parent_path();
+}
+
+std::string quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+// Runs a shell command, returns the records found on its stdout.
+std::vector<Record> collect(const std::string& cmd, bool verbose, int& status) {
+    if (verbose) std::cerr << "papers-bench: " << cmd << "\n";
+    std::vector<Record> out;
+    FILE* f = popen(cmd.c_str(), "r");
+    if (!f) {
+        status = -1;
+        return out;
+    }
+    char line[4096];
+    while (std::fgets(line, sizeof line, f)) {
+        Record r;
+        if (papers::bench::parse_record(line, r)) out.push_back(r);
+        else if (verbose) std::cerr << line;
+    }
+    status = pclose(f);
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"papers-bench: latency and port accesses per papers operation"};
+    std::string backend = "sim", ops_list = "barrier,allreduce", mpi_extra, label;
+    int np = 4, iters = 2000, warmup = 200;
+    bool json = false, worker = false, compare_mpi = false, mpi_tcp = false, verbose = false;
+    app.add_option("--backend", backend, "sim, shm, udp, capers, mpi, hub");
+    app.add_option("-n,--np", np, "number of PEs")->check(CLI::Range(1, 64));
+    app.add_option("--ops", ops_list,
+                   "comma list: barrier, any, allreduce[:bytes], allreduce_double[:bytes], "
+                   "bcast[:bytes], gather[:bytes]");
+    app.add_option("--iters", iters, "timed iterations per operation")->check(CLI::Range(1, 10000000));
+    app.add_option("--warmup", warmup, "untimed iterations first")->check(CLI::Range(0, 10000000));
+    app.add_flag("--json", json, "print JSON records instead of a table");
+    app.add_flag("--compare-mpi", compare_mpi, "also run the same operations through Open MPI");
+    app.add_flag("--mpi-tcp", mpi_tcp, "force Open MPI onto TCP (--mca btl tcp,self)");
+    app.add_option("--mpi-args", mpi_extra, "extra mpirun arguments");
+    app.add_flag("-v,--verbose", verbose, "show the commands run");
+    app.add_flag("--worker", worker, "internal: run as one rank under papersrun");
+    app.add_option("--label", label, "internal: implementation label in the records");
+    // MPI habit: accept -np N as well as --np N.
+    std::vector<std::string> args_in;
+    for (int i = argc - 1; i >= 1; --i)
+        args_in.push_back(std::string(argv[i]) == "-np" ? "--np" : argv[i]);
+    try {
+        app.parse(args_in);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+
+    std::string err;
+    auto ops = papers::bench::parse_ops(ops_list, err);
+    if (ops.empty()) {
+        std::cerr << "papers-bench: " << err << "\n";
+        return 2;
+    }
+    if (worker) return papers::bench::run_worker(ops, iters, warmup, label.empty() ? "papers" : label.c_str());
+
+    const fs::path dir = self_dir();
+    const std::string args = " --ops " + quote(ops_list) + " --iters " + std::to_string(iters) +
+                             " --warmup " + std::to_string(warmup);
+    int status = 0;
+    std::vector<Record> recs =
+        collect(quote((dir / "papersrun").string()) + " -np " + std::to_string(np) +
+                    " --backend " + quote(backend) + " -- " +
+                    quote((dir / "papers-bench").string()) + " --worker" + args,
+                verbose, status);
+    if (status != 0 || recs.size() != ops.size()) {
+        std::cerr << "papers-bench: the " << backend << " run failed (status " << status
+                  << "); rerun with -v\n";
+        return 1;
+    }
+    std::vector<Record> ref;
+    if (compare_mpi) {
+        const std::string mpi_label = mpi_tcp ? "openmpi-tcp" : "openmpi";
+        ref = collect(std::string("mpirun --allow-run-as-root --oversubscribe -np ") +
+                          std::to_string(np) + (mpi_tcp ? " --mca btl tcp,self" : "") + " " +
+                          mpi_extra + " " + quote((dir / "papers-bench-mpi").string()) + args +
+                          " --label " + mpi_label + " 2>&1",
+                      verbose, status);
+        if (status != 0 || ref.size() != ops.size()) {
+            std::cerr << "papers-bench: the Open MPI reference run failed (status " << status
+                      << "); is openmpi-bin installed? rerun with -v\n";
+            return 1;
+        }
+    }
+    papers::bench::print_report(recs, ref, json);
+    return 0;
+}

@@ -1,0 +1,20 @@
+// record.hpp — the JSON record every benchmark rank prints, and the report.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace papers::bench {
+
+struct Record {
+    std::string backend, impl, op;
+    int np = 0;
+    long long bytes = 0, iters = 0;
+    double median_us = 0, p99_us = 0, port_reads = 0, port_writes = 0, hub_ops = 0;
+};
+
+// Parses one flat JSON object line as printed by the workers.
+bool parse_record(const std::string& line, Record& r);
+std::string to_json(const Record& r, const Record* ref);
+void print_report(const std::vector<Record>& recs, const std::vector<Record>& ref, bool json);
+
+}  // namespace papers::bench

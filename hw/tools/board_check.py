@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""board_check.py -- the checks of the PAPERS hub board (hw/papers-hub/), headless.
+
+  drc        KiCad 6 DRC (pcbnew Python module, run with /usr/bin/python3): 0 violations,
+             0 unconnected pads; Gerbers + Excellon drill files into --out.
+  vs-rtl     board = RTL: simulate the board's gates (read back from the .kicad_pcb)
+             and the Verilated RTL (papers-board-vs-rtl) on the same input sequences,
+             compare G and R at steady state; exhaustive over the 4-port X combinations.
+  pins       connector pins carry the signals of spec sections 2-3.
+  schematic  the .kicad_sch label netlist equals the .kicad_pcb pad netlist.
+  bom        print the bill of materials (markdown) read from the board.
+
+Everything but `drc` is stdlib-only and runs with any python3.
+"""
+import argparse
+import os
+import random
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import board_sim as bs          # noqa: E402
+import sexpr                    # noqa: E402
+from logic_parts import PARTS   # noqa: E402
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+# ---- drc --------------------------------------------------------------------------------------
+def cmd_drc(args):
+    try:
+        import pcbnew
+    except ImportError:
+        fail("the pcbnew module is missing: run this with /usr/bin/python3 after "
+             "`apt-get install -y --no-install-recommends kicad`")
+    with open(args.board) as f:
+        head = f.read(200)
+    if "(version 20211014)" not in head:
+        fail("%s is not saved in KiCad 6 format (version 20211014): %r" % (args.board, head[:60]))
+    os.makedirs(args.out, exist_ok=True)
+    board = pcbnew.LoadBoard(args.board)
+    report = os.path.join(args.out, "drc.rpt")
+    if not pcbnew.WriteDRCReport(board, report, pcbnew.EDA_UNITS_MILLIMETRES, True):
+        fail("WriteDRCReport failed")
+    text = open(report).read()
+    import re
+    viol = re.search(r"\*\* Found (\d+) DRC violations \*\*", text)
+    unc = re.search(r"\*\* Found (\d+) unconnected pads \*\*", text)
+    if not viol or not unc:
+        fail("cannot read the DRC report %s" % report)
+    nv, nu = int(viol.group(1)), int(unc.group(1))
+    print("DRC: %d violations, %d unconnected pads (report: %s)" % (nv, nu, report))
+    # Gerbers and drill files, the set a PCB fab asks for
+    pc = pcbnew.PLOT_CONTROLLER(board)
+    po = pc.GetPlotOptions()
+    po.SetOutputDirectory(args.out)
+    po.SetPlotFrameRef(False)
+    po.SetUseGerberProtelExtensions(False)
+    po.SetCreateGerberJobFile(True)
+    po.SetSubtractMaskFromSilk(True)
+    po.SetUseAuxOrigin(False)
+    po.SetExcludeEdgeLayer(True)
+    layers = [("F_Cu", pcbnew.F_Cu), ("B_Cu", pcbnew.B_Cu), ("F_Mask", pcbnew.F_Mask),
+              ("B_Mask", pcbnew.B_Mask), ("F_Silkscreen", pcbnew.F_SilkS), ("Edge_Cuts", pcbnew.Edge_Cuts)]
+    for name, layer in layers:
+        pc.SetLayer(layer)
+        pc.OpenPlotfile(name, pcbnew.PLOT_FORMAT_GERBER, name)
+        if not pc.PlotLayer():
+            fail("plotting %s failed" % name)
+    pc.ClosePlot()
+    dw = pcbnew.EXCELLON_WRITER(board)
+    dw.SetOptions(False, False, pcbnew.wxPoint(0, 0), False)
+    dw.SetFormat(True)
+    dw.CreateDrillandMapFilesSet(args.out, True, False)
+    stem = os.path.splitext(os.path.basename(args.board))[0]
+    want = ["%s-%s.gbr" % (stem, n) for n, _ in layers] + ["%s-PTH.drl" % stem]
+    missing = [w for w in want if not os.path.getsize(os.path.join(args.out, w))] if all(
+        os.path.exists(os.path.join(args.out, w)) for w in want) else [
+        w for w in want if not os.path.exists(os.path.join(args.out, w))]
+    if missing:
+        fail("fabrication files missing or empty in %s: %s" % (args.out, missing))
+    drl = open(os.path.join(args.out, "%s-PTH.drl" % stem)).read()
+    holes = sum(1 for ln in drl.splitlines() if ln.startswith("X"))
+    print("fabrication files in %s: %s (%d plated holes)" % (args.out, ", ".join(want), holes))
+    if nv or nu:
+        print(text)
+        fail("DRC: %d violations, %d unconnected pads" % (nv, nu))
+    print("PASS board_drc")
+
+
+# ---- board = RTL --------------------------------------------------------------------------------
+def sequences(nports, seed):
+    """Yield (label, en_mask, plugged_mask, steps) with steps a list of {port: byte}."""
+    rng = random.Random(seed)
+    full = (1 << nports) - 1
+    # 1. X exhaustive: every combination of the enabled ports' nybbles is latched once, for every
+    #    enable mask; the PEs behave: each toggles S with its new X in one write (random port order,
+    #    random L), disabled ports write noise now and then.
+    for en in range(1, full + 1):
+        ports = [p for p in range(nports) if en >> p & 1]
+        combos = list(range(1 << (4 * len(ports))))
+        rng.shuffle(combos)
+        steps, s, data = [], 0, [0] * nports
+        for c in combos:
+            s ^= 1
+            order = ports[:]
+            rng.shuffle(order)
+            for p in order:
+                x = c >> (4 * ports.index(p)) & 0xF
+                data[p] = (s << 4) | x | (rng.randrange(2) << 5)
+                steps.append({p: data[p]})
+            if rng.random() < 0.05:
+                others = [p for p in range(nports) if not en >> p & 1]
+                if others:
+                    p = rng.choice(others)
+                    data[p] = rng.randrange(64)
+                    steps.append({p: data[p]})
+        yield ("X-exhaustive en=%X" % en, en, full, steps)
+    # 2. S walks: every enable mask (also 0) and plug mask; random single-port writes that need
+    #    not follow the protocol (S toggled or not, X changed with or without S), so the
+    #    C-element sees every strobe pattern from both G states and the latch sees X changes
+    #    that must NOT be captured.
+    for en in range(full + 1):
+        for plugged in (full, rng.randrange(full + 1)):
+            steps, data = [], [0] * nports
+            for _ in range(150):
+                p = rng.randrange(nports)
+                if not plugged >> p & 1:
+                    continue
+                r = rng.random()
+                if r < 0.5:
+                    data[p] = (data[p] ^ 0x10) & 0x10 | rng.randrange(16) | (rng.randrange(2) << 5)
+                elif r < 0.8:
+                    data[p] = data[p] & 0x10 | rng.randrange(16) | (rng.randrange(2) << 5)
+                else:
+                    data[p] = rng.randrange(256) & 0x3F
+                steps.append({p: data[p]})
+            yield ("S-walk en=%X plugged=%X" % (en, plugged), en, plugged, steps)
+
+
+def cmd_vs_rtl(args):
+    t0 = time.time()
+    board = bs.Board(args.board)
+    nports = len(board.ports)
+    if nports == 0:
+        fail("no DB25_Female port connectors on the board")
+    seqs = list(sequences(nports, args.seed))
+    # one RTL run for everything
+    lines = []
+    for label, en, plugged, steps in seqs:
+        lines.append("reset %X" % en)
+        for st in steps:
+            lines.append("step " + " ".join("%X:%X" % (p, b) for p, b in sorted(st.items())))
+    try:
+        proc = subprocess.run([args.rtl], input="\n".join(lines) + "\n", capture_output=True,
+                              text=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        fail("%s did not finish within %d s" % (args.rtl, args.timeout))
+    if proc.returncode != 0:
+        fail("%s exited %d: %s" % (args.rtl, proc.returncode, proc.stderr.strip()))
+    rtl = proc.stdout.split("\n")
+    if len([r for r in rtl if r]) != len(lines):
+        fail("RTL answered %d lines for %d commands" % (len([r for r in rtl if r]), len(lines)))
+    t_rtl = time.time() - t0
+    k = 0
+    total = 0
+    mismatches = []
+    for label, en, plugged, steps in seqs:
+        sim = bs.Sim(board, en, plugged)
+        data = [0] * nports
+        sim.power_on(data)
+        history = []
+        for i in range(len(steps) + 1):
+            if i:
+                st = steps[i - 1]
+                sim.step(st)
+                for p, b in st.items():
+                    data[p] = b
+            history.append(" ".join("P%d<-%02X" % (p, b) for p, b in sorted(steps[i - 1].items()))
+                           if i else "power-on")
+            g_r, r_r = rtl[k].split()
+            k += 1
+            want = (int(g_r), int(r_r, 16))
+            outs = sim.outputs()
+            bad = None
+            if any(o != outs[0] for o in outs):
+                bad = "ports disagree: %s" % outs
+            elif outs[0] != want:
+                bad = "board G=%s R=%s, RTL G=%d R=%X" % (outs[0][0], "X" if outs[0][1] is None else "%X" % outs[0][1],
+                                                          want[0], want[1])
+            for p in range(nports):
+                if p in sim.leds and sim.led(p) != bool(plugged >> p & 1 and data[p] >> 5 & 1):
+                    bad = (bad + "; " if bad else "") + "LED %d is %s with L=%d" % (
+                        p, "on" if sim.led(p) else "off", data[p] >> 5 & 1)
+            if sim.violations:
+                bad = (bad + "; " if bad else "") + "timing: " + "; ".join(sim.violations[:3])
+                sim.violations.clear()
+            if bad:
+                mismatches.append("%s, step %d (%s; DATA of ports 0.. now %s; previous steps %s): %s" % (
+                    label, i, history[-1], ["%02X" % d for d in data], history[-4:-1], bad))
+                if len(mismatches) >= 10:
+                    break
+        total += len(steps) + 1
+        if len(mismatches) >= 10:
+            break
+    dt = time.time() - t0
+    print("board = RTL: %d sequences, %d steps compared (%d ports, enable masks 0..%X), "
+          "%.1f s (RTL %.1f s)" % (len(seqs), total, nports, (1 << nports) - 1, dt, t_rtl))
+    if mismatches:
+        for m in mismatches:
+            print("MISMATCH " + m, file=sys.stderr)
+        fail("%d mismatches between the board and the RTL" % len(mismatches))
+    print("PASS board_vs_rtl")
+
+
+# ---- connector pins -------------------------------------------------------------------------------
+def cmd_pins(args):
+    board = bs.Board(args.board)
+    errors = []
+    nports = len(board.ports)
+    if nports < 2:
+        errors.append("a hub needs at least 2 port connectors, found %d" % nports)
+    for port, ref in enumerate(board.ports):
+        pins = board.parts[ref]["pins"]
+        # net names (readable statement of spec sections 2-3)
+        want = {"2": "X0", "3": "X1", "4": "X2", "5": "X3", "6": "S", "7": "L",
+                "15": "R0", "13": "R1", "12": "R2", "10": "R3", "11": "G"}
+        for pin, sig in want.items():
+            if pins.get(pin) != "P%d_%s" % (port, sig):
+                errors.append("%s pin %s: net %s, expected P%d_%s" % (ref, pin, pins.get(pin), port, sig))
+        for pin in bs.DB25_GND:
+            if pins.get(pin) != "GND":
+                errors.append("%s pin %s (ground) is on %s" % (ref, pin, pins.get(pin)))
+        for pin in bs.DB25_CONTROL + ["8", "9"]:
+            if pin in pins:
+                # must not be driven by the hub (a PC output)
+                drivers = [(r, p) for r, p in board.nets()[pins[pin]]
+                           if board.parts[r]["value"] in PARTS]
+                if drivers:
+                    errors.append("%s pin %s (a PC output) is wired to logic: %s" % (ref, pin, drivers))
+    # behaviour, pin by pin: only this port plugged in and enabled
+    for port in range(nports):
+        sim = bs.Sim(board, 1 << port, 1 << port)
+        sim.power_on([0] * nports)
+        s = 0
+        for bit in range(4):
+            for x in (1 << bit, 0xF & ~(1 << bit)):
+                s ^= 1
+                sim.step({port: s << 4 | x})
+                g, r = sim.outputs()[port]
+                if g != s or r != (~x & 0xF):
+                    errors.append("port %d: DATA %02X (pin %d high: %s) gives G=%s R=%s, expected G=%d R=%X" % (
+                        port, s << 4 | x, 2 + bit, x >> bit & 1, g, r, s, ~x & 0xF))
+        for l in (1, 0):
+            sim.step({port: s << 4 | l << 5})
+            if sim.led(port) != bool(l):
+                errors.append("port %d: LED does not follow L (pin 7) = %d" % (port, l))
+        # the other ports' status pins show the same G/R (all unplugged, same hub)
+        outs = sim.outputs()
+        if any(o != outs[port] for o in outs):
+            errors.append("port %d alone: status pins of the ports differ: %s" % (port, outs))
+        if sim.violations:
+            errors += sim.violations
+    # unplugged + disabled everywhere: all status pins settle to G=0, R=0 after power-on
+    sim = bs.Sim(board, 0, 0)
+    sim.power_on([0] * nports)
+    if any(o != (0, 0) for o in sim.outputs()):
+        errors.append("power-on with nothing plugged: status pins %s, expected G=0 R=0" % sim.outputs())
+    if errors:
+        for e in errors:
+            print("ERROR " + e, file=sys.stderr)
+        fail("%d connector pin errors" % len(errors))
+    print("%d ports: X0..X3 on pins 2..5, S on 6, L on 7 (LED), R0..R3 on 15,13,12,10, G on 11, "
+          "GND on 18..25; each pin checked by simulation" % nports)
+    print("PASS board_connector_pins")
+
+
+# ---- schematic = board -------------------------------------------------------------------------------
+def cmd_schematic(args):
+    board = bs.Board(args.board)
+    with open(args.sch) as f:
+        tree = sexpr.parse(f.read())
+    if tree[0] != "kicad_sch" or sexpr.child(tree, "version")[1] != "20211123":
+        fail("%s is not a KiCad 6 schematic (version 20211123)" % args.sch)
+    libs = {}
+    for sym in sexpr.children(sexpr.child(tree, "lib_symbols"), "symbol"):
+        pins = {}
+        for unit in sexpr.children(sym, "symbol"):
+            for pin in sexpr.children(unit, "pin"):
+                at = sexpr.child(pin, "at")
+                pins[sexpr.child(pin, "number")[1]] = (float(at[1]), float(at[2]))
+        libs[sym[1]] = pins
+    labels = {}
+    for lab in sexpr.children(tree, "label"):
+        at = sexpr.child(lab, "at")
+        labels[(round(float(at[1]), 2), round(float(at[2]), 2))] = lab[1]
+    sch = {}
+    for sym in sexpr.children(tree, "symbol"):
+        lib = sexpr.child(sym, "lib_id")[1]
+        at = sexpr.child(sym, "at")
+        sx, sy = float(at[1]), float(at[2])
+        ref = [p[2] for p in sexpr.children(sym, "property") if p[1] == "Reference"][0]
+        val = [p[2] for p in sexpr.children(sym, "property") if p[1] == "Value"][0]
+        pins = {}
+        for num, (px, py) in libs[lib].items():
+            key = (round(sx + px, 2), round(sy - py, 2))
+            if key in labels:
+                pins[num] = labels[key]
+        sch[ref] = (val, pins)
+    errors = []
+    for ref, p in board.parts.items():
+        if ref not in sch:
+            errors.append("%s on the board, not in the schematic" % ref)
+            continue
+        if sch[ref][0] != p["value"]:
+            errors.append("%s: value %s on the board, %s in the schematic" % (ref, p["value"], sch[ref][0]))
+        if sch[ref][1] != p["pins"]:
+            diff = sorted(set(sch[ref][1].items()) ^ set(p["pins"].items()))
+            errors.append("%s: pin nets differ: %s" % (ref, diff[:6]))
+    for ref in sch:
+        if ref not in board.parts:
+            errors.append("%s in the schematic, not on the board" % ref)
+    if errors:
+        for e in errors[:20]:
+            print("ERROR " + e, file=sys.stderr)
+        fail("%d differences between schematic and board" % len(errors))
+    print("schematic = board: %d parts, %d pin-net pairs identical" % (
+        len(sch), sum(len(v[1]) for v in sch.values())))
+    print("PASS board_schematic_matches")
+
+
+# ---- bill of materials -----------------------------------------------------------------------------
+def cmd_bom(args):
+    board = bs.Board(args.board)
+    with open(args.board) as f:
+        tree = sexpr.parse(f.read())
+    desc = {}
+    lib = {}
+    for fp in sexpr.children(tree, "footprint"):
+        ref = [t[2] for t in sexpr.children(fp, "fp_text") if t[1] == "reference"][0]
+        d = [p[2] for p in sexpr.children(fp, "property") if p[1] == "Description"]
+        desc[ref] = d[0] if d else ""
+        lib[ref] = fp[1].split(":")[-1]
+    groups = {}
+    for ref, p in board.parts.items():
+        key = (p["value"], lib[ref])
+        groups.setdefault(key, []).append(ref)
+
+    def refkey(r):
+        import re
+        m = re.match(r"([A-Z]+)(\d+)", r)
+        return (m.group(1), int(m.group(2)))
+    rows = sorted(groups.items(), key=lambda kv: refkey(min(kv[1], key=refkey)))
+    print("| qty | value | footprint | references | what |")
+    print("|---|---|---|---|---|")
+    for (val, fpn), refs in rows:
+        refs.sort(key=refkey)
+        whats = sorted({desc[r] for r in refs})
+        what = whats[0] if len(whats) == 1 else "; ".join(whats) if len(whats) <= 2 else whats[0].split(" for ")[0]
+        print("| %d | %s | %s | %s | %s |" % (len(refs), val, fpn, ", ".join(refs), what))
+    print("\n%d parts in total" % len(board.parts))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("drc")
+    p.add_argument("--board", required=True)
+    p.add_argument("--out", required=True)
+    p = sub.add_parser("vs-rtl")
+    p.add_argument("--board", required=True)
+    p.add_argument("--rtl", required=True, help="the papers-board-vs-rtl executable")
+    p.add_argument("--seed", type=int, default=1994)
+    p.add_argument("--timeout", type=int, default=120)
+    p = sub.add_parser("pins")
+    p.add_argument("--board", required=True)
+    p = sub.add_parser("schematic")
+    p.add_argument("--board", required=True)
+    p.add_argument("--sch", required=True)
+    p = sub.add_parser("bom")
+    p.add_argument("--board", required=True)
+    args = ap.parse_args()
+    try:
+        {"drc": cmd_drc, "vs-rtl": cmd_vs_rtl, "pins": cmd_pins, "schematic": cmd_schematic,
+         "bom": cmd_bom}[args.cmd](args)
+    except (bs.BoardError, ValueError, OSError) as e:
+        fail(str(e))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+// segment.hpp — the job's shared segment: race-free creation by whichever
+// rank comes first, attachment with a membership check, and removal by the
+// last rank to leave.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "layout.hpp"
+
+namespace papers {
+struct Config;
+}
+
+namespace papers::shm {
+
+// Decisions the creator writes into the header so that all ranks agree.
+struct Choices {
+    BarrierAlgo barrier_algo = BarrierAlgo::dissemination;
+    FenceMode fence_mode = FenceMode::strong;
+};
+
+class Segment {
+public:
+    Segment() = default;
+    Segment(const Segment&) = delete;
+    Segment& operator=(const Segment&) = delete;
+    ~Segment() { detach(); }
+
+    // Maps "/papers-shm-<job>" (or private memory for a job of one without
+    // PAPERS_JOB), announces this rank and waits until all ranks did.
+    // Errors: PAPERS_EINVAL (no job name), PAPERS_EMEMBERSHIP (duplicate
+    // rank, other size, stale segment), PAPERS_ETIMEDOUT (ranks missing,
+    // named), PAPERS_ESYS. The message is set with set_error().
+    int open(const Config& cfg, const Choices& mine);
+
+    // Drops this mapping; the last rank out removes the name.
+    void detach();
+
+    Header* header() const { return reinterpret_cast<Header*>(base_); }
+    RankArea* area(int r) const {
+        return reinterpret_cast<RankArea*>(base_ + geo_.rank_offset(r));
+    }
+    // Sequence word and payload of rank r's slot of the given parity.
+    std::atomic<std::uint32_t>& seq(int r, unsigned parity) const {
+        return *reinterpret_cast<std::atomic<std::uint32_t>*>(base_ + geo_.slot_offset(r, parity));
+    }
+    unsigned char* payload(int r, unsigned parity) const {
+        return base_ + geo_.slot_offset(r, parity) + kSlotHeader;
+    }
+    const Geometry& geometry() const { return geo_; }
+    const std::string& name() const { return name_; }
+    bool mapped() const { return base_ != nullptr; }
+
+private:
+    int map_existing(int fd, const Config& cfg, double deadline);
+    int attach_rank(const Config& cfg, double deadline);
+    int fail_membership(const Config& cfg, std::string msg);
+
+    unsigned char* base_ = nullptr;
+    std::size_t len_ = 0;
+    Geometry geo_;
+    std::string name_;  // empty for a private segment
+    bool counted_ = false;  // holds one of header()->refs
+};
+
+// Seconds on CLOCK_MONOTONIC (for deadlines).
+double monotonic_now();
+
+}  // namespace papers::shm

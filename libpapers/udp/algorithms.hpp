@@ -1,0 +1,69 @@
+// algorithms.hpp — the collective algorithms of the udp backend, one file
+// each, all written as rounds over a Transport (post, then wait). Each
+// runs inside one operation (Transport::begin_op .. end_op) and uses
+// round numbers that are distinct within it. O(log N) rounds throughout.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "papers/papers.h"
+#include "transport.hpp"
+
+namespace papers::udp {
+
+// ceil(log2 n): rounds of dissemination and Bruck.
+int ceil_log2(int n);
+
+// dissemination.cpp — round k: send to me+2^k, receive from me-2^k (mod n).
+int dissemination_barrier(Transport& t);
+// Bitwise OR of `bits` over all ranks (idempotent, so dissemination works).
+int dissemination_or(Transport& t, std::vector<std::uint8_t>& bits);
+// Start-up handshake: a barrier whose messages carry a digest of the job
+// configuration; a peer with another digest is PAPERS_EMEMBERSHIP.
+int dissemination_hello(Transport& t, std::uint64_t digest);
+// Who sends to whom in a dissemination barrier (for the finalize linger).
+std::vector<int> dissemination_sources(int me, int n);
+std::vector<int> dissemination_targets(int me, int n);
+
+// bruck_allgather.cpp — out[r*bytes ..] = rank r's `in`; ceil(log2 n)
+// rounds numbered from `first_round`.
+int bruck_allgather(Transport& t, const std::uint8_t* in, std::size_t bytes, std::uint8_t* out,
+                    std::uint8_t first_round = 0);
+
+// binomial_bcast.cpp — binomial tree from `root`, ceil(log2 n) levels.
+int binomial_bcast(Transport& t, std::uint8_t* buf, std::size_t bytes, int root);
+
+// putget_exchange.cpp — small: all-gather the data; large: all-gather who
+// reads whom, then one direct round.
+int putget_exchange(Transport& t, const std::uint8_t* in, std::uint8_t* out, std::size_t bytes,
+                    int src);
+
+// The largest power of two <= n and how the other ranks fold into it
+// (MPICH's scheme for recursive doubling and Rabenseifner).
+struct Fold {
+    int p2 = 1, rem = 0;
+    int newrank = -1;  // -1: this rank only folds in and waits for the result
+    explicit Fold(int me, int n);
+    int real(int newr) const { return newr < rem ? 2 * newr + 1 : newr + rem; }
+};
+
+// recursive_doubling.cpp — all-reduce in place for commutative,
+// associative combines (integers, float min/max/logical): log2 rounds.
+int recursive_doubling_allreduce(Transport& t, std::uint8_t* acc, std::size_t count,
+                                 papers_type_t type, papers_op_t op);
+
+// rabenseifner.cpp — the same result for long vectors: reduce-scatter by
+// recursive halving, all-gather by recursive doubling (2 log2 rounds, each
+// rank moves about 2x the vector instead of log2(n)x). Needs count >= p2.
+int rabenseifner_allreduce(Transport& t, std::uint8_t* acc, std::size_t count, papers_type_t type,
+                           papers_op_t op);
+
+// rank_order_reduce.cpp — floating-point SUM/PROD, which are not
+// associative: all-gather every contribution, then every rank folds them in
+// rank order 0,1,...,n-1, so results are bit-identical everywhere and equal
+// to the sequential definition.
+int rank_order_allreduce(Transport& t, std::uint8_t* acc, std::size_t count, papers_type_t type,
+                         papers_op_t op);
+
+}  // namespace papers::udp

@@ -1,0 +1,56 @@
+// putget: every rank reads the bytes of rank `src` (any pattern). A rank
+// does not know who reads it, so:
+//   small (<= kPutgetGatherBytes): all-gather the data itself (Bruck), pick
+//     block src — the fewest rounds;
+//   large: all-gather only the 2-byte source indices, then one direct
+//     round in which each rank sends its bytes to its readers.
+// Both start with an all-gather, so completing a putget proves every rank
+// entered it (a "full" operation for the retention rule).
+#include <cstring>
+#include <string>
+
+#include "../core/error.hpp"
+
+#include "algorithms.hpp"
+
+namespace papers::udp {
+
+namespace {
+constexpr std::size_t kPutgetGatherBytes = 256;
+}
+
+int putget_exchange(Transport& t, const std::uint8_t* in, std::uint8_t* out, std::size_t bytes,
+                    int src) {
+    const int me = t.rank(), n = t.size();
+    if (bytes <= kPutgetGatherBytes) {
+        Bytes all(bytes * std::size_t(n));
+        if (int rc = bruck_allgather(t, in, bytes, all.data())) return rc;
+        std::memcpy(out, all.data() + std::size_t(src) * bytes, bytes);
+        return PAPERS_OK;
+    }
+    std::uint8_t my_src[2];
+    put_u16(my_src, static_cast<std::uint16_t>(src));
+    Bytes srcs(2 * std::size_t(n));
+    if (int rc = bruck_allgather(t, my_src, 2, srcs.data())) return rc;
+    const auto direct = static_cast<std::uint8_t>(ceil_log2(n));  // after Bruck's rounds
+    Payload mine;
+    for (int r = 0; r < n; ++r) {
+        const int wants = get_u16(srcs.data() + 2 * r);
+        if (wants >= n)  // each rank's papers_putget checked its src: a broken peer
+            return set_error(PAPERS_EMISMATCH, "papers_putget: udp: rank " + std::to_string(r) +
+                                                   " names source " + std::to_string(wants) +
+                                                   ", not a rank");
+        if (wants != me || r == me) continue;
+        if (!mine) mine = std::make_shared<const Bytes>(in, in + bytes);
+        t.post(direct, r, mine, 0, bytes);
+    }
+    if (src == me) {
+        std::memmove(out, in, bytes);
+        return PAPERS_OK;
+    }
+    if (int rc = t.wait_one(src, direct, bytes)) return rc;
+    std::memcpy(out, t.received(direct, src).data(), bytes);
+    return PAPERS_OK;
+}
+
+}  // namespace papers::udp

@@ -1,0 +1,25 @@
+# Sources of the udp backend, added to libpapers. It needs Boost.Asio
+# (header-only) and libsodium (apt-get install libsodium-dev) for the MAC.
+find_package(Boost 1.74 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET GLOBAL libsodium)
+target_sources(papers_objects PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/udp_factory.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/udp_backend.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transport.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/message_store.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/wire_format.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/mac.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/peers.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/fault_injector.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/dissemination.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/bruck_allgather.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/binomial_bcast.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/putget_exchange.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/recursive_doubling.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/rabenseifner.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/rank_order_reduce.cpp)
+target_link_libraries(papers_objects PUBLIC Boost::headers PkgConfig::SODIUM)
+target_compile_definitions(papers_objects PRIVATE BOOST_ASIO_NO_DEPRECATED)
+# libpapers.so / libpapers.a link these too (libpapers/CMakeLists.txt).
+list(APPEND PAPERS_BACKEND_LIBS PkgConfig::SODIUM)

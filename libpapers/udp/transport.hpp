@@ -1,0 +1,187 @@
+// transport.hpp — reliable, authenticated rounds over one UDP socket.
+//
+// The algorithms (one file each) are written as rounds: post() the
+// messages of a round, then wait() for the ones this rank expects. The
+// transport makes that reliable without acknowledgements:
+//   - the receiver knows exactly which (op, round, peer) messages it needs;
+//     when one is missing after a retransmit timeout (2 ms, doubling to
+//     64 ms) it sends that peer a REQ naming the missing fragments;
+//   - the sender keeps every message it posted until it has proof that no
+//     rank can still need it (see message_store.hpp) and answers REQs from
+//     that store; a REQ for a message it has not reached yet is ignored,
+//     because it will send it when it gets there;
+//   - large messages are cut into fragments; the first 256 KiB go out at
+//     once, the receiver pulls the rest a window at a time (flow control);
+//   - duplicates, reordering and datagrams of finished operations are
+//     harmless: fragments are stored by index, late ones are counted and
+//     dropped.
+// Every wait is bounded by PAPERS_TIMEOUT; the error names the silent peer.
+#pragma once
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "fault_injector.hpp"
+#include "mac.hpp"
+#include "message_store.hpp"
+#include "peers.hpp"
+#include "wire_format.hpp"
+
+namespace papers::udp {
+
+// At most this many bcasts (the only operation whose completion does not
+// prove that every rank entered it) run back to back; then the backend
+// inserts a barrier. That bounds how far a rank can run ahead of another,
+// hence the memory of both stores, and the window of operation numbers a
+// datagram may carry.
+constexpr int kMaxNonFullRun = 16;
+constexpr std::uint64_t kAheadLimit = kMaxNonFullRun + 4;
+
+// What a hostile or broken network did to us, and what we did about it.
+struct Counters {
+    std::uint64_t sent = 0, received = 0, send_errors = 0;
+    std::uint64_t unknown_source = 0;  // not from any rank's host:port
+    std::uint64_t malformed = 0;       // bad structure or fields (incl. truncated)
+    std::uint64_t bad_mac = 0;         // failed authentication (wrong key, forged, corrupted)
+    std::uint64_t wrong_job = 0;       // authentic but another job's
+    std::uint64_t late = 0;            // data of an operation this rank has finished (replays too)
+    std::uint64_t duplicate = 0;       // a fragment we already had
+    std::uint64_t reqs_sent = 0, reqs_received = 0, fragments_resent = 0;
+};
+
+struct TransportSetup {
+    int rank = 0, size = 1;
+    std::vector<Peer> peers;
+    Key key{};
+    std::uint64_t job = 0;
+    double timeout_s = 10;
+    std::size_t datagram_bytes = 16384;  // largest datagram we send
+    long spin_polls = -1;                // PAPERS_SPIN; -1: time-based default
+    bool oversubscribed = false;         // more local ranks than cores
+    // Retransmit timeout: first REQ after rto_min, doubling up to rto_max.
+    std::chrono::steady_clock::duration rto_min = std::chrono::milliseconds(1);
+    std::chrono::steady_clock::duration rto_max = std::chrono::milliseconds(2);
+    std::optional<FaultSpec> faults;
+};
+
+// One expected message of a round.
+struct Expect {
+    int peer;
+    std::uint8_t round;
+    std::uint64_t len;  // exact length the peer must send
+};
+
+class Transport {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    // Binds this rank's socket. On failure returns nullptr with *code and
+    // the error message set.
+    static std::unique_ptr<Transport> open(const TransportSetup& setup, int* code);
+    ~Transport();
+
+    // Operation framing: every collective is begin_op, rounds, end_op.
+    // `full`: completing it proves every rank entered it (see message_store.hpp).
+    void begin_op(OpKind kind, const char* api);
+    void end_op(bool full);
+    std::uint64_t current_op() const { return cur_op_; }
+
+    // Sends a message of the current operation (kept for retransmission).
+    void post(std::uint8_t round, int dest, Payload buf, std::size_t offset, std::uint64_t len);
+    void post(std::uint8_t round, int dest, Bytes bytes);
+    // Waits until every expected message of the current operation is
+    // complete. 0 or a negative PAPERS_E* code (message set).
+    int wait(std::span<const Expect> expects);
+    int wait_one(int peer, std::uint8_t round, std::uint64_t len);
+    // A complete message of the current operation (after wait()).
+    const Bytes& received(std::uint8_t round, int peer);
+
+    // Finalize: after the final barrier (op `final_op`), tell `sources`
+    // we are done and serve `targets` until each says it is done (or the
+    // linger bound passes).
+    void mark_final(std::uint64_t final_op) { final_op_ = final_op; }
+    void linger(const std::vector<int>& sources, const std::vector<int>& targets, double bound_s);
+
+    const Counters& counters() const { return counters_; }
+    // One line "key=value ..." of counters for PAPERS_UDP_REPORT.
+    std::string report() const;
+    int rank() const { return me_; }
+    int size() const { return n_; }
+
+private:
+    Transport(const TransportSetup& s);
+
+    void transmit(const std::uint8_t* d, std::size_t n, int dest);  // through the injector
+    void raw_send(const std::uint8_t* d, std::size_t n, int dest);
+    void send_fragment(const Outgoing& o, std::uint32_t frag);
+    void send_control(Kind kind, int dest, std::uint64_t op, std::uint8_t round,
+                      const std::uint8_t* payload, std::uint32_t len);
+    void send_req(int dest, std::uint8_t round, std::uint32_t base, std::uint32_t nbits,
+                  const std::vector<std::uint8_t>& bits);
+    void send_done(int dest);
+
+    void drain();
+    void handle(const std::uint8_t* d, std::size_t n, const boost::asio::ip::udp::endpoint& from);
+    void answer_req(const Header& h, const std::uint8_t* payload);
+    int sender_of(const boost::asio::ip::udp::endpoint& from, const std::uint8_t* d, std::size_t n) const;
+    void block_until(Clock::time_point t);
+    bool spin_more(long& polls, Clock::time_point spin_end);
+
+    void pull_windows(std::span<const Expect> expects);
+    void request_missing(std::span<const Expect> expects);
+    void gossip_stall(int waiting_for, std::uint8_t round);
+    int timeout_error(const Expect& e, Clock::time_point started);
+    int check_expected(std::span<const Expect> expects);
+    std::string peer_name(int r) const;
+    std::string silence_of(int r, Clock::time_point now) const;
+
+    int me_, n_;
+    std::vector<Peer> peers_;
+    Mac mac_;
+    Expectations ex_;
+    double timeout_s_;
+    std::uint32_t stride_;
+    long spin_polls_;
+    bool oversubscribed_;
+    std::chrono::nanoseconds spin_time_;
+    Clock::duration rto_min_, rto_max_, gossip_period_;
+
+    boost::asio::io_context io_;
+    boost::asio::ip::udp::socket socket_;
+    std::unique_ptr<FaultInjector> faults_;
+    std::vector<std::uint8_t> rx_, tx_;
+
+    Inbox inbox_;
+    Outbox outbox_;
+    std::uint64_t cur_op_ = 0;
+    OpKind cur_kind_ = OpKind::hello;
+    const char* cur_api_ = "papers_init";
+    bool in_op_ = false;
+    bool progress_ = false;  // a fresh fragment of the current op arrived
+
+    // Failure found while dispatching (mismatch, out of memory).
+    int pending_error_ = 0;
+    std::string pending_msg_;
+
+    // Diagnostics per peer.
+    std::vector<Clock::time_point> last_heard_;
+    std::vector<bool> heard_;
+    std::vector<std::uint64_t> bad_mac_from_;
+    std::vector<int> stall_waits_for_;  // from STALL gossip, -1 unknown
+    std::vector<std::uint64_t> stall_op_;
+
+    // Finalize.
+    std::uint64_t final_op_ = ~std::uint64_t(0);
+    bool final_done_ = false;
+    std::vector<bool> done_from_;
+
+    Counters counters_;
+};
+
+}  // namespace papers::udp

@@ -1,0 +1,160 @@
+#include "udp_backend.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "../core/typeops.hpp"
+#include "algorithms.hpp"
+
+namespace papers::udp {
+
+namespace {
+// Integer vectors at least this long use Rabenseifner instead of recursive
+// doubling (moves ~2x the vector instead of log2(n)x).
+constexpr std::size_t kRabenseifnerBytes = 32 * 1024;
+}  // namespace
+
+UdpBackend::UdpBackend(const Config& cfg, std::unique_ptr<Transport> transport, bool report)
+    : cfg_(cfg), t_(std::move(transport)), report_(report) {}
+
+UdpBackend::~UdpBackend() { report_once(); }
+
+void UdpBackend::report_once() {
+    if (!report_ || reported_ || !t_) return;
+    reported_ = true;
+    std::fprintf(stderr, "papers-udp report rank %d/%d: %s\n", cfg_.rank, cfg_.size,
+                 t_->report().c_str());
+}
+
+int UdpBackend::begin(OpKind kind, const char* api) {
+    if (kind == OpKind::bcast) {
+        if (nonfull_run_ >= kMaxNonFullRun) {
+            t_->begin_op(OpKind::sync, api);
+            if (int rc = dissemination_barrier(*t_)) return rc;
+            t_->end_op(true);
+            nonfull_run_ = 0;
+        }
+        ++nonfull_run_;
+    } else {
+        nonfull_run_ = 0;
+    }
+    t_->begin_op(kind, api);
+    return PAPERS_OK;
+}
+
+int UdpBackend::hello(std::uint64_t digest) {
+    if (!t_) return PAPERS_OK;
+    t_->begin_op(OpKind::hello, "papers_init");
+    if (int rc = dissemination_hello(*t_, digest)) return rc;
+    t_->end_op(true);
+    return PAPERS_OK;
+}
+
+int UdpBackend::barrier() {
+    if (!t_) return PAPERS_OK;
+    if (int rc = begin(OpKind::barrier, "papers_barrier")) return rc;
+    if (int rc = dissemination_barrier(*t_)) return rc;
+    t_->end_op(true);
+    return PAPERS_OK;
+}
+
+int UdpBackend::vote(const char* api, std::vector<std::uint8_t>& bits) {
+    if (!t_) return PAPERS_OK;
+    if (int rc = begin(OpKind::vote, api)) return rc;
+    if (int rc = dissemination_or(*t_, bits)) return rc;
+    t_->end_op(true);
+    return PAPERS_OK;
+}
+
+int UdpBackend::any(int flag) {
+    std::vector<std::uint8_t> b{std::uint8_t(flag != 0)};
+    if (int rc = vote("papers_any", b)) return rc;
+    return b[0] ? 1 : 0;
+}
+
+int UdpBackend::all(int flag) {
+    std::vector<std::uint8_t> b{std::uint8_t(flag == 0)};  // all = not any(not flag)
+    if (int rc = vote("papers_all", b)) return rc;
+    return b[0] ? 0 : 1;
+}
+
+int UdpBackend::waitvec(int flag, std::uint64_t* mask) {
+    std::vector<std::uint8_t> b(8, 0);
+    if (flag) put_u64(b.data(), std::uint64_t(1) << cfg_.rank);
+    if (int rc = vote("papers_waitvec", b)) return rc;
+    *mask = get_u64(b.data());
+    return PAPERS_OK;
+}
+
+int UdpBackend::bcast(void* buf, std::size_t bytes, int root) {
+    if (!t_) return PAPERS_OK;
+    if (int rc = begin(OpKind::bcast, "papers_bcast")) return rc;
+    if (int rc = binomial_bcast(*t_, static_cast<std::uint8_t*>(buf), bytes, root)) return rc;
+    t_->end_op(false);  // the root finishes without hearing from anyone
+    return PAPERS_OK;
+}
+
+int UdpBackend::gather(const void* in, void* out, std::size_t bytes) {
+    if (!t_) {
+        std::memmove(out, in, bytes);
+        return PAPERS_OK;
+    }
+    if (int rc = begin(OpKind::gather, "papers_gather")) return rc;
+    // Through a copy: `in` may lie inside `out`.
+    const Bytes mine(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
+    if (int rc = bruck_allgather(*t_, mine.data(), bytes, static_cast<std::uint8_t*>(out))) return rc;
+    t_->end_op(true);
+    return PAPERS_OK;
+}
+
+int UdpBackend::putget(const void* in, void* out, std::size_t bytes, int src) {
+    if (!t_) {
+        std::memmove(out, in, bytes);
+        return PAPERS_OK;
+    }
+    if (int rc = begin(OpKind::putget, "papers_putget")) return rc;
+    const Bytes mine(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
+    if (int rc = putget_exchange(*t_, mine.data(), static_cast<std::uint8_t*>(out), bytes, src))
+        return rc;
+    t_->end_op(true);
+    return PAPERS_OK;
+}
+
+int UdpBackend::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
+                       papers_op_t op) {
+    const std::size_t bytes = count * type_size(type);
+    Bytes acc(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
+    if (op == PAPERS_LAND || op == PAPERS_LOR) normalise_logical(acc.data(), count, type);
+    if (t_) {
+        if (int rc = begin(OpKind::reduce, "papers_reduce")) return rc;
+        int rc;
+        const bool order_matters = type_is_float(type) && (op == PAPERS_SUM || op == PAPERS_PROD);
+        if (order_matters)
+            rc = rank_order_allreduce(*t_, acc.data(), count, type, op);
+        else if (bytes >= kRabenseifnerBytes && count >= std::size_t(Fold(0, cfg_.size).p2))
+            rc = rabenseifner_allreduce(*t_, acc.data(), count, type, op);
+        else
+            rc = recursive_doubling_allreduce(*t_, acc.data(), count, type, op);
+        if (rc) return rc;
+        t_->end_op(true);
+    }
+    std::memcpy(out, acc.data(), bytes);
+    return PAPERS_OK;
+}
+
+int UdpBackend::finalize() {
+    if (!t_) return PAPERS_OK;
+    if (int rc = begin(OpKind::final, "papers_finalize")) return rc;
+    t_->mark_final(t_->current_op());
+    if (int rc = dissemination_barrier(*t_)) return rc;
+    t_->end_op(true);
+    // Peers may still need our final messages: stay until each target says
+    // DONE, bounded (docs/udp.md, "Finalize").
+    t_->linger(dissemination_sources(cfg_.rank, cfg_.size), dissemination_targets(cfg_.rank, cfg_.size),
+               std::min(cfg_.timeout_s, 1.0));
+    report_once();
+    return PAPERS_OK;
+}
+
+}  // namespace papers::udp

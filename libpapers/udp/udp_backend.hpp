@@ -1,0 +1,55 @@
+// udp_backend.hpp — the Ethernet backend (PAPERS_BACKEND=udp).
+//
+// One UDP socket per rank (Boost.Asio), peers from PAPERS_HOSTS, every
+// datagram authenticated with the job key (PAPERS_KEY). Each collective is
+// one numbered operation made of O(log n) rounds (algorithms.hpp) over a
+// Transport that makes rounds reliable (transport.hpp). docs/udp.md.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "../core/backend.hpp"
+#include "../core/config.hpp"
+#include "transport.hpp"
+
+namespace papers::udp {
+
+class UdpBackend final : public Backend {
+public:
+    // transport is null for a job of one rank (no network at all).
+    UdpBackend(const Config& cfg, std::unique_ptr<Transport> transport, bool report);
+    ~UdpBackend() override;
+
+    int barrier() override;
+    int any(int flag) override;
+    int all(int flag) override;
+    int waitvec(int flag, std::uint64_t* mask) override;
+    int bcast(void* buf, std::size_t bytes, int root) override;
+    int gather(const void* in, void* out, std::size_t bytes) override;
+    int putget(const void* in, void* out, std::size_t bytes, int src) override;
+    int reduce(const void* in, void* out, std::size_t count, papers_type_t type,
+               papers_op_t op) override;
+    int finalize() override;
+    const char* name() const override { return "udp"; }
+
+    // The start-up handshake (operation 0), run by the factory.
+    int hello(std::uint64_t digest);
+
+private:
+    // Starts an operation (after a flow-control barrier when too many
+    // bcasts ran back to back).
+    int begin(OpKind kind, const char* api);
+    int vote(const char* api, std::vector<std::uint8_t>& bits);
+    void report_once();
+
+    Config cfg_;
+    std::unique_ptr<Transport> t_;
+    int nonfull_run_ = 0;
+    bool report_ = false, reported_ = false;
+};
+
+// For tests and tools: the digest every rank of a job must agree on.
+std::uint64_t job_digest(int size, const std::string& hosts);
+
+}  // namespace papers::udp

@@ -1,0 +1,81 @@
+// The full operation suite on the shm backend, one forked process per rank,
+// for N in {1,2,3,4,5,8} (4, 5 and 8 ranks share this machine's 2 cores),
+// under the default algorithms and under the alternative barrier/fence, and
+// a job of one started by hand (no PAPERS_JOB).
+#include <gtest/gtest.h>
+
+#include "capi_ops.hpp"
+#include "shm_job.hpp"
+
+namespace papers::test {
+namespace {
+
+// Runs the suite twice (two seeds: the second run starts from the epochs the
+// first one left) and reports failures; exit code 0 only if all passed.
+int suite_body(const RankSpec&, const std::function<void(const std::string&)>& report) {
+    if (int rc = papers_init(); rc) {
+        report(std::string("papers_init: ") + papers_strerror(rc) + ": " + papers_errmsg() + "\n");
+        return 2;
+    }
+    if (std::string(papers_backend_name()) != "shm") {
+        report("backend is " + std::string(papers_backend_name()) + "\n");
+        return 3;
+    }
+    CApiOps ops;
+    int failures = 0, checks = 0;
+    for (unsigned seed : {1u, 77u}) {
+        SuiteResult res = run_op_suite(ops, seed);
+        checks += res.checks;
+        failures += int(res.failures.size());
+        for (std::size_t i = 0; i < res.failures.size() && i < 10; ++i)
+            report(res.failures[i] + "\n");
+    }
+    const int frc = papers_finalize();
+    if (frc) report(std::string("papers_finalize: ") + papers_errmsg() + "\n");
+    report("checks=" + std::to_string(checks) + "\n");
+    return failures ? 1 : frc ? 4 : 0;
+}
+
+void expect_clean_job(int n, std::map<std::string, std::string> env) {
+    JobOptions opt;
+    opt.job = unique_job_id("suite" + std::to_string(n));
+    opt.timeout_s = 20;
+    opt.watchdog_s = 90;
+    auto res = run_job(ranks_of(n, env), suite_body, opt);
+    for (int r = 0; r < n; ++r) {
+        EXPECT_EQ(res[r].exit_code, 0) << "rank " << r << " of " << n << ":\n" << res[r].text;
+        EXPECT_NE(res[r].text.find("checks="), std::string::npos) << res[r].text;
+    }
+    EXPECT_FALSE(segment_exists(opt.job)) << "stale /dev/shm/papers-shm-" << opt.job;
+    remove_segment(opt.job);
+}
+
+class ShmSuite : public ::testing::TestWithParam<int> {};
+
+TEST_P(ShmSuite, FullOperationSuitePasses) { expect_clean_job(GetParam(), {}); }
+
+// The other barrier algorithm and the strong fence, so that both code paths
+// are exercised whatever the core count decides.
+TEST_P(ShmSuite, PassesWithCentralBarrierAndStrongFence) {
+    expect_clean_job(GetParam(), {{"PAPERS_SHM_BARRIER", "central"}, {"PAPERS_SHM_FENCE", "strong"}});
+}
+
+TEST_P(ShmSuite, PassesWithDisseminationBarrierAndNoSpin) {
+    // PAPERS_SPIN=0: every wait that is not already satisfied goes to futex.
+    expect_clean_job(GetParam(), {{"PAPERS_SHM_BARRIER", "dissemination"},
+                                  {"PAPERS_SHM_FENCE", "asymmetric"},
+                                  {"PAPERS_SPIN", "0"}});
+}
+
+INSTANTIATE_TEST_SUITE_P(Ranks, ShmSuite, ::testing::Values(1, 2, 3, 4, 5, 8),
+                         [](const auto& info) { return "N" + std::to_string(info.param); });
+
+TEST(ShmSolo, JobOfOneWithoutJobIdUsesPrivateMemory) {
+    JobOptions opt;
+    opt.set_job = false;
+    auto res = run_job(ranks_of(1), suite_body, opt);
+    EXPECT_EQ(res[0].exit_code, 0) << res[0].text;
+}
+
+}  // namespace
+}  // namespace papers::test

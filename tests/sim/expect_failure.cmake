@@ -1,0 +1,20 @@
+# Runs papersrun -np 3 with rank 1 never arriving; expects a non-zero exit
+# within a few seconds and a timeout message naming the barrier.
+string(TIMESTAMP t0 "%s")
+execute_process(COMMAND ${RUN} -np 3 --timeout 1 ${PROG} never-arrives 1
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 25)
+string(TIMESTAMP t1 "%s")
+math(EXPR took "${t1} - ${t0}")
+message(STATUS "exit=${rc} took=${took}s\n${out}${err}")
+if(rc EQUAL 0)
+  message(FATAL_ERROR "papersrun succeeded although rank 1 never arrived")
+endif()
+if(NOT err MATCHES "timed out" OR NOT err MATCHES "barrier timed out after 1 s in phase 'exchange'")
+  message(FATAL_ERROR "no timeout message naming the barrier and its phase")
+endif()
+if(NOT err MATCHES "next call: session broken")
+  message(FATAL_ERROR "the handle was not marked unusable after the timeout")
+endif()
+if(took GREATER 10)
+  message(FATAL_ERROR "took ${took} s: not well within the bound")
+endif()

@@ -1,0 +1,41 @@
+/* failtest.c — a PE that misbehaves on purpose, for the failure tests.
+ *   failtest never-arrives K   rank K joins, then never arrives at the barrier
+ *   failtest claim-rank P R    the PE on port P claims rank R
+ *   failtest claim-size P S    the PE on port P claims PAPERS_SIZE=S
+ * Exit: 0 ok, 3 an operation failed, 4 papers_init failed. */
+#include <papers/papers.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    const char *mode = argc > 1 ? argv[1] : "";
+    const int me = atoi(getenv("PAPERS_RANK") ? getenv("PAPERS_RANK") : "0");
+    char buf[32];
+    if ((!strcmp(mode, "claim-rank") || !strcmp(mode, "claim-size")) && argc > 3 &&
+        me == atoi(argv[2])) {
+        snprintf(buf, sizeof buf, "%d", me);
+        setenv("PAPERS_SIM_PORT", buf, 1);
+        setenv(!strcmp(mode, "claim-rank") ? "PAPERS_RANK" : "PAPERS_SIZE", argv[3], 1);
+    }
+    int rc = papers_init();
+    if (rc) {
+        fprintf(stderr, "failtest: papers_init: %s: %s\n", papers_strerror(rc), papers_errmsg());
+        return 4;
+    }
+    if (!strcmp(mode, "never-arrives") && argc > 2 && me == atoi(argv[2])) {
+        sleep(30); /* joined the job, then never arrives; papersrun kills us */
+        return 0;
+    }
+    rc = papers_barrier();
+    if (rc) {
+        fprintf(stderr, "failtest: papers_barrier: %s: %s\n", papers_strerror(rc), papers_errmsg());
+        rc = papers_barrier();
+        fprintf(stderr, "failtest: next call: %s: %s\n", papers_strerror(rc), papers_errmsg());
+        papers_finalize();
+        return 3;
+    }
+    papers_finalize();
+    return 0;
+}

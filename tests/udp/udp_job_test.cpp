@@ -1,0 +1,204 @@
+// udp_job_test — the udp backend with real processes on loopback: the full
+// operation suite for N in {1,2,3,4,5,8}, the same under injected faults,
+// long fragmented messages, a hostile sender, a dead peer, and bad set-ups.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "rogue_sender.hpp"
+#include "udp_job.hpp"
+
+using namespace udptest;
+
+namespace {
+
+JobSpec suite_job(int n, int repeat) {
+    JobSpec s;
+    s.n = n;
+    s.program = PAPERS_SUITE_BIN;
+    s.args = {"--repeat", std::to_string(repeat)};
+    s.env["PAPERS_TIMEOUT"] = "10";
+    s.env["PAPERS_UDP_REPORT"] = "1";
+    s.deadline_s = 60;
+    return s;
+}
+
+void expect_suite_passed(const std::vector<RankResult>& res) {
+    for (std::size_t r = 0; r < res.size(); ++r) {
+        EXPECT_EQ(res[r].status, 0) << describe(res);
+        EXPECT_NE(res[r].output.find(" 0 failures"), std::string::npos) << describe(res);
+    }
+}
+
+}  // namespace
+
+// ---- the operation suite -----------------------------------------------------
+
+class UdpSuite : public testing::TestWithParam<int> {};
+
+TEST_P(UdpSuite, FullOperationSuitePasses) {
+    const auto res = run_job(suite_job(GetParam(), 2));
+    expect_suite_passed(res);
+    if (GetParam() > 1) {
+        EXPECT_GT(report_sum(res, "sent"), 0u);
+        EXPECT_EQ(report_sum(res, "bad_mac"), 0u) << describe(res);
+        EXPECT_EQ(report_sum(res, "malformed"), 0u) << describe(res);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Ranks, UdpSuite, testing::Values(1, 2, 3, 4, 5, 8));
+
+// ---- injected faults ------------------------------------------------------------
+
+struct FaultCase {
+    int n;
+    const char* faults;
+    const char* must_inject;  // report counter that must be > 0
+};
+
+class UdpFaults : public testing::TestWithParam<FaultCase> {};
+
+TEST_P(UdpFaults, SuiteStillCorrect) {
+    const FaultCase c = GetParam();
+    JobSpec s = suite_job(c.n, 1);
+    s.env["PAPERS_UDP_FAULTS"] = c.faults;
+    const auto res = run_job(s);
+    expect_suite_passed(res);
+    EXPECT_GT(report_sum(res, c.must_inject), 0u) << describe(res);
+    EXPECT_GT(report_sum(res, "reqs_sent"), 0u) << describe(res);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Profiles, UdpFaults,
+    testing::Values(FaultCase{2, "drop=0.3,seed=11", "injected_drop"},
+                    FaultCase{3, "dup=0.3,reorder=0.3,seed=12", "injected_reorder"},
+                    FaultCase{4, "delay=0.3,delay_ms=4,seed=13", "injected_delay"},
+                    FaultCase{5, "drop=0.1,dup=0.1,delay=0.1,reorder=0.1,seed=14", "injected_dup"},
+                    FaultCase{8, "drop=0.2,dup=0.1,delay=0.1,reorder=0.1,seed=15", "injected_drop"}),
+    [](const testing::TestParamInfo<FaultCase>& i) { return "N" + std::to_string(i.param.n); });
+
+// ---- long messages ----------------------------------------------------------------
+
+TEST(UdpLarge, FragmentedMessagesCorrect) {
+    JobSpec s;
+    s.n = 3;
+    s.program = UDP_TEST_RANK_BIN;
+    s.args = {"--mode", "large"};
+    s.env["PAPERS_TIMEOUT"] = "10";
+    const auto res = run_job(s);
+    for (const auto& r : res) EXPECT_EQ(r.status, 0) << describe(res);
+}
+
+TEST(UdpLarge, SmallDatagramsUnderFaults) {
+    JobSpec s;
+    s.n = 4;
+    s.program = UDP_TEST_RANK_BIN;
+    s.args = {"--mode", "large"};
+    s.env["PAPERS_TIMEOUT"] = "10";
+    s.env["PAPERS_UDP_MTU"] = "1200";  // hundreds of fragments per message, several windows
+    s.env["PAPERS_UDP_FAULTS"] = "drop=0.1,dup=0.1,delay=0.05,reorder=0.1,seed=21";
+    s.env["PAPERS_UDP_REPORT"] = "1";
+    const auto res = run_job(s);
+    for (const auto& r : res) EXPECT_EQ(r.status, 0) << describe(res);
+    EXPECT_GT(report_sum(res, "resent"), 0u) << describe(res);
+}
+
+// ---- hostile input ------------------------------------------------------------------
+
+TEST(UdpHostile, DroppedCountedAndResultsCorrect) {
+    const int n = 4;
+    const Job job = make_job(n);
+    Rogue rogue(job.ports, job.job_id, job.key);
+    rogue.start();
+    JobSpec s = suite_job(n, 12);
+    const auto res = run_job(s, job);
+    const RogueStats st = rogue.stop();
+    expect_suite_passed(res);
+    EXPECT_GT(report_sum(res, "unknown_source"), 0u) << describe(res);
+    if (!st.raw) {
+        std::printf("raw sockets unavailable (no CAP_NET_RAW): spoofing and replay not tested\n");
+        return;
+    }
+    std::printf("rogue: %lu unknown-source, %lu spoofed random, %lu truncated, %lu wrong-key, "
+                "%lu captured, %lu replayed\n",
+                st.unknown, st.spoofed_random, st.truncated, st.wrong_key, st.captured, st.replayed);
+    EXPECT_GT(report_sum(res, "malformed"), 0u) << describe(res);
+    EXPECT_GT(report_sum(res, "bad_mac"), 0u) << describe(res);
+    EXPECT_GT(st.replayed, 0u);
+    EXPECT_GT(report_sum(res, "late"), 0u) << describe(res);
+}
+
+// ---- failures -------------------------------------------------------------------------
+
+TEST(UdpDeadPeer, OthersTimeOutNamingIt) {
+    const int n = 4, victim = 2;
+    const Job job = make_job(n);
+    JobSpec s;
+    s.n = n;
+    s.program = UDP_TEST_RANK_BIN;
+    s.args = {"--mode", "dead", "--victim", std::to_string(victim), "--after", "5"};
+    s.env["PAPERS_TIMEOUT"] = "1.5";
+    s.deadline_s = 30;
+    const auto res = run_job(s, job);
+    const std::string name = "rank 2 (127.0.0.1:" + std::to_string(job.ports[victim]) + ")";
+    for (int r = 0; r < n; ++r) {
+        if (r == victim) continue;
+        EXPECT_EQ(res[r].status, 0) << describe(res);
+        EXPECT_NE(res[r].output.find("timed out"), std::string::npos) << describe(res);
+        EXPECT_NE(res[r].output.find(name), std::string::npos) << "rank " << r << " does not name "
+                                                                << name << "\n" << describe(res);
+        EXPECT_LT(res[r].seconds, 1.5 + 4.0) << describe(res);
+    }
+}
+
+TEST(UdpSetup, MissingKeyIsAClearError) {
+    JobSpec s;
+    s.n = 2;
+    s.program = UDP_TEST_RANK_BIN;
+    s.env["PAPERS_KEY"] = "";
+    s.env["PAPERS_TIMEOUT"] = "1";
+    const auto res = run_job(s);
+    for (const auto& r : res) {
+        EXPECT_EQ(r.status, 3) << describe(res);
+        EXPECT_NE(r.output.find("PAPERS_KEY is not set"), std::string::npos) << describe(res);
+    }
+}
+
+TEST(UdpSetup, WrongKeyOnOneRankIsNamed) {
+    JobSpec s;
+    s.n = 2;
+    s.program = UDP_TEST_RANK_BIN;
+    s.env["PAPERS_TIMEOUT"] = "1";
+    s.rank_env[1]["PAPERS_KEY"] = std::string(64, 'a');
+    const auto res = run_job(s);
+    for (const auto& r : res) {
+        EXPECT_EQ(r.status, 3) << describe(res);
+        EXPECT_NE(r.output.find("failed the MAC check"), std::string::npos) << describe(res);
+    }
+}
+
+TEST(UdpSetup, HostListMustMatchSize) {
+    const Job job = make_job(2);
+    JobSpec s;
+    s.n = 2;
+    s.program = UDP_TEST_RANK_BIN;
+    s.env["PAPERS_TIMEOUT"] = "1";
+    s.rank_env[1]["PAPERS_HOSTS"] = "127.0.0.1:" + std::to_string(job.ports[0]);
+    const auto res = run_job(s, job);
+    EXPECT_EQ(res[1].status, 3) << describe(res);
+    EXPECT_NE(res[1].output.find("lists 1 host(s) but PAPERS_SIZE is 2"), std::string::npos)
+        << describe(res);
+    EXPECT_EQ(res[0].status, 3) << describe(res);  // its partner never came
+}
+
+TEST(UdpSetup, MismatchedCollectivesDetected) {
+    JobSpec s;
+    s.n = 3;
+    s.program = UDP_TEST_RANK_BIN;
+    s.args = {"--mode", "mismatch"};
+    s.env["PAPERS_TIMEOUT"] = "1";
+    const auto res = run_job(s);
+    EXPECT_EQ(res[0].status, 0) << describe(res);
+    EXPECT_NE(res[0].output.find("rc=-9"), std::string::npos) << describe(res);  // PAPERS_EMISMATCH
+    EXPECT_NE(res[0].output.find("different collectives"), std::string::npos) << describe(res);
+}
