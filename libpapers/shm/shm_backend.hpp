@@ -10,6 +10,8 @@
 //   reduce_flat.cpp            every rank combines all contributions
 //   reduce_split.cpp           reduce-scatter + all-gather for long vectors
 //   reduce_loc.cpp             min/max with location in one step
+//   reduce_kernels.cpp         vectorisable element loops of the reductions
+//   debug_tags.cpp             PAPERS_DEBUG: catch ranks calling different operations
 #pragma once
 #include <memory>
 #include <string>
@@ -28,6 +30,8 @@ public:
     int open(const Config& cfg);
 
     int barrier() override {
+        if (debug_)
+            if (int rc = check_tag(Tag::barrier, 0, 0); rc) return rc;
         return algo_ == BarrierAlgo::central ? barrier_central() : barrier_dissemination();
     }
     int any(int flag) override;
@@ -46,7 +50,14 @@ public:
     BarrierAlgo barrier_algo() const { return algo_; }
     const Waiter& waiter() const { return w_; }
 
+    // PAPERS_DEBUG=1: before each operation all ranks compare what they are
+    // about to do (operation and its size arguments) in one extra step.
+    enum class Tag : std::uint32_t {
+        barrier = 1, any, all, waitvec, bcast, gather, putget, reduce, reduce_loc
+    };
+
 private:
+    int check_tag(Tag tag, std::uint64_t a, std::uint64_t b);
     int barrier_dissemination();
     int barrier_central();
     int reduce_flat(const void* in, void* out, std::size_t count, papers_type_t type,
@@ -76,6 +87,8 @@ private:
     std::vector<std::atomic<std::uint32_t>*> bar_mine_, bar_from_, bar_from_sleepers_;
     std::vector<int> bar_from_rank_;
     std::vector<unsigned char> scratch_;  // per-rank flags of a vote
+    std::size_t split_min_bytes_ = 0;     // longer reductions use reduce_split (N >= 3)
+    bool debug_ = false;                  // PAPERS_DEBUG: check_tag() before every operation
 };
 
 }  // namespace papers::shm

@@ -225,6 +225,9 @@ void Transport::drain() {
         if (ec) return;
         ++counters_.received;
         handle(rx_.data(), n, from);
+        // New data of this operation: let the caller look before another
+        // (probably empty) receive call; the next drain takes the rest.
+        if (progress_) return;
     }
 }
 

@@ -72,6 +72,13 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         fail(code, PAPERS_EINVAL, err);
         return nullptr;
     }
+    for (const Peer& p : s.peers)
+        if (p.endpoint.protocol() != s.peers[0].endpoint.protocol()) {
+            fail(code, PAPERS_EINVAL,
+                 "PAPERS_HOSTS mixes IPv4 and IPv6 addresses (" + s.peers[0].label + ", " + p.label +
+                     "); use one family for the whole job");
+            return nullptr;
+        }
     const char* key = env("PAPERS_KEY");
     if (!key) {
         fail(code, PAPERS_EINVAL,

@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "../model/hub_model.hpp"
+#include "hub_rtl.hpp"
 #include "papers/driver/pins.hpp"
 
 namespace papers::sim {
@@ -16,13 +16,17 @@ std::uint8_t laplink_pins_from_peer(std::uint8_t peer_data) {
     return pins;
 }
 
-HubServer::HubServer(Wire& wire, int nports, WireMode mode)
-    : wire_(wire), nports_(nports), mode_(mode) {}
+HubServer::HubServer(Wire& wire, int nports, WireMode mode, std::optional<TreeShape> tree)
+    : wire_(wire), nports_(nports), mode_(mode), tree_(tree) {}
 
 HubServer::~HubServer() = default;
 
 bool HubServer::prepare(std::string& err) {
     if (mode_ == WireMode::laplink) {
+        if (tree_) {
+            err = "a hub tree (--tree) needs hub mode; a LapLink cable has no hub";
+            return false;
+        }
         if (nports_ != 2) {
             err = "a LapLink cable joins exactly 2 PCs, not " + std::to_string(nports_);
             return false;
@@ -30,16 +34,10 @@ bool HubServer::prepare(std::string& err) {
         wire_init(wire_, 2, kProtocolVersion, mode_);
         return true;
     }
-    if (nports_ < 1 || nports_ > HubModel::max_ports()) {
-        err = "the simulated hub has " + std::to_string(HubModel::max_ports()) +
-              " ports; cannot serve " + std::to_string(nports_) + " PEs";
-        return false;
-    }
-    model_ = std::make_unique<HubModel>();
-    model_->reset();
-    model_->set_enable(nports_ == 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << nports_) - 1);
+    model_ = tree_ ? make_tree_hub_rtl(*tree_, nports_, err) : make_flat_hub_rtl(nports_, err);
+    if (!model_) return false;
     wire_init(wire_, static_cast<std::uint32_t>(nports_),
-              static_cast<std::uint32_t>(HubModel::rtl_version()), mode_);
+              static_cast<std::uint32_t>(model_->version()), mode_);
     return true;
 }
 
@@ -51,12 +49,13 @@ bool HubServer::open_trace(const std::string& path, std::string& err) {
     return model_->open_trace(path, err);
 }
 
-void HubServer::publish(std::uint8_t pins_for_all) {
+void HubServer::publish_hub() {
     bool changed = false;
     for (int i = 0; i < nports_; ++i) {
-        if (last_pins_[i] == pins_for_all) continue;
-        last_pins_[i] = pins_for_all;
-        wire_.status_pins[i].store(pins_for_all);
+        const std::uint8_t pins = model_->status_pins(i);
+        if (last_pins_[i] == pins) continue;
+        last_pins_[i] = pins;
+        wire_.status_pins[i].store(pins);
         changed = true;
     }
     if (!changed) return;
@@ -96,9 +95,9 @@ void HubServer::apply_inputs_and_settle() {
     }
     // Clock the RTL until its pipeline has settled, publishing as G/R move
     // so a PE sees a change as soon as the hub makes it.
-    for (int k = 0; k < HubModel::settle_clocks(); ++k) {
+    for (int k = 0; k < model_->settle_clocks(); ++k) {
         model_->tick();
-        publish(pins::status_pins(model_->g(), model_->r()));
+        publish_hub();
     }
     wire_.hub_clocks.store(model_->clocks(), std::memory_order_relaxed);
 }
@@ -123,9 +122,9 @@ void HubServer::wait_for_input(std::uint32_t seen, const std::atomic<bool>& stop
 void HubServer::run(const std::atomic<bool>& stop) {
     // Power-on state on every STATUS pin before anyone looks.
     if (model_) {
-        for (int k = 0; k < HubModel::settle_clocks(); ++k) model_->tick();
+        for (int k = 0; k < model_->settle_clocks(); ++k) model_->tick();
         for (int i = 0; i < nports_; ++i) last_pins_[i] = 0xFF;
-        publish(pins::status_pins(model_->g(), model_->r()));
+        publish_hub();
     } else {
         for (int i = 0; i < nports_; ++i) last_pins_[i] = 0xFF;
         publish_laplink();

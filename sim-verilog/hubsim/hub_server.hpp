@@ -3,23 +3,27 @@
 // it settles, and publishes G and R on every port's STATUS pins. It never
 // computes a hub result itself. In LapLink mode (CAPERS) there is no hub:
 // the server only carries each port's DATA pins to the other port's STATUS
-// pins as the cable's wires do (spec §8).
+// pins as the cable's wires do (spec §8). With a TreeShape the RTL is the hub
+// tree (docs/hub-tree.md); each PE then reads the G/R of its own leaf hub.
 #pragma once
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "papers/driver/sim_wire.hpp"
+#include "tree_shape.hpp"
 
 namespace papers::sim {
 
-class HubModel;
+class HubRtl;
 
 class HubServer {
 public:
-    // nports PEs are served; in hub mode they are the model's first ports.
-    HubServer(Wire& wire, int nports, WireMode mode);
+    // nports PEs are served; in hub mode they are the flat model's first ports, or laid out
+    // on the hub tree as `tree` says (hub mode only).
+    HubServer(Wire& wire, int nports, WireMode mode, std::optional<TreeShape> tree = std::nullopt);
     ~HubServer();
 
     // Writes the wire header; must precede run(). Returns false with err.
@@ -32,14 +36,15 @@ public:
 
 private:
     void apply_inputs_and_settle();
-    void publish(std::uint8_t pins_for_all);
+    void publish_hub();
     void publish_laplink();
     void wait_for_input(std::uint32_t seen, const std::atomic<bool>& stop);
 
     Wire& wire_;
     int nports_;
     WireMode mode_;
-    std::unique_ptr<HubModel> model_;
+    std::optional<TreeShape> tree_;
+    std::unique_ptr<HubRtl> model_;
     std::uint8_t last_data_[kMaxPorts] = {};
     std::uint8_t last_pins_[kMaxPorts] = {};
     std::uint64_t evals_ = 0;

@@ -4,8 +4,9 @@
 
 namespace papers::sim {
 
-InProcessHub::InProcessHub(int nports, WireMode mode, const std::string& trace_path)
-    : mapping_(WireMapping::create_private()), server_(*mapping_.get(), nports, mode) {
+InProcessHub::InProcessHub(int nports, WireMode mode, const std::string& trace_path,
+                           std::optional<TreeShape> tree)
+    : mapping_(WireMapping::create_private()), server_(*mapping_.get(), nports, mode, tree) {
     std::string err;
     if (!server_.prepare(err)) throw std::invalid_argument(err);
     if (!trace_path.empty() && !server_.open_trace(trace_path, err)) throw std::runtime_error(err);

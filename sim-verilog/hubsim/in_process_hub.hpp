@@ -2,6 +2,7 @@
 // process, for unit tests: N threads with SimPorts on one Verilated model.
 #pragma once
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -11,8 +12,10 @@ namespace papers::sim {
 
 class InProcessHub {
 public:
+    // With `tree`, the hub tree RTL serves the PEs (docs/hub-tree.md).
     explicit InProcessHub(int nports, WireMode mode = WireMode::hub,
-                          const std::string& trace_path = "");
+                          const std::string& trace_path = "",
+                          std::optional<TreeShape> tree = std::nullopt);
     ~InProcessHub();
     InProcessHub(const InProcessHub&) = delete;
     InProcessHub& operator=(const InProcessHub&) = delete;

@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "../model/hub_model.hpp"
+#include "../model/tree_hub_model.hpp"
 #include "hub_server.hpp"
+#include "tree_shape.hpp"
 
 namespace {
 std::atomic<bool> g_stop{false};
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
     std::string name, mode_name = "hub", trace;
     int ready_fd = -1;
     bool max_ports = false;
+    std::string tree_text;
+    bool tree_info = false;
     app.add_option("--ports", ports, "number of PEs (enabled hub ports)");
     app.add_option("--name", name, "POSIX shared-memory name, e.g. /papers-123")
         ->check([](const std::string& s) {
@@ -39,10 +43,22 @@ int main(int argc, char** argv) {
     app.add_option("--trace", trace, "write the hub's pins to a VCD file (GTKWave)");
     app.add_option("--ready-fd", ready_fd, "write \"ready\\n\" to this fd once serving");
     app.add_flag("--max-ports", max_ports, "print the number of hub ports and exit");
+    app.add_option("--tree", tree_text,
+                   "serve the hub tree instead of the flat hub: PxL = P PEs on each of L leaf hubs "
+                   "(docs/hub-tree.md)");
+    app.add_flag("--tree-info", tree_info, "describe the verilated hub tree and exit");
     CLI11_PARSE(app, argc, argv);
 
     if (max_ports) {
         std::cout << HubModel::max_ports() << "\n";
+        return 0;
+    }
+    if (tree_info) {
+        std::cout << "hub tree: " << TreeHubModel::leaf_ports() << " ports per leaf, fan-out "
+                  << TreeHubModel::fanout() << ", " << TreeHubModel::levels() << " levels, "
+                  << TreeHubModel::leaves() << " leaves, " << TreeHubModel::max_ports()
+                  << " ports, latency " << TreeHubModel::settle_clocks() << " hub clocks (flat hub "
+                  << HubModel::settle_clocks() << ")\n";
         return 0;
     }
     if (name.empty() || ports <= 0) {
@@ -50,6 +66,15 @@ int main(int argc, char** argv) {
         return 2;
     }
     const WireMode mode = mode_name == "laplink" ? WireMode::laplink : WireMode::hub;
+    std::optional<TreeShape> tree;
+    if (!tree_text.empty()) {
+        std::string why;
+        tree = parse_tree_shape(tree_text, why);
+        if (!tree || !check_tree_shape(*tree, ports, why)) {
+            std::cerr << "papers-hubsim: " << why << "\n";
+            return 2;
+        }
+    }
 
     // Die with the launcher: no orphaned simulator.
     const pid_t parent = getppid();
@@ -67,7 +92,7 @@ int main(int argc, char** argv) {
         std::cerr << "papers-hubsim: " << err << "\n";
         return 1;
     }
-    HubServer server(*mapping.get(), ports, mode);
+    HubServer server(*mapping.get(), ports, mode, tree);
     if (!server.prepare(err) || (!trace.empty() && !server.open_trace(trace, err))) {
         std::cerr << "papers-hubsim: " << err << "\n";
         mapping.unlink();

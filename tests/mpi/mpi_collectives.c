@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int rank, size, failures;
 
@@ -374,6 +375,9 @@ int main(int argc, char **argv) {
     data_movement();
     congruent_comm();
     fall_through();
+    /* For the fail-stop test: rank 0 arrives late at the last barrier. */
+    const char *late = getenv("MPI_COLLECTIVES_RANK0_LATE_S");
+    if (late && rank == 0) sleep((unsigned)atoi(late));
     check_rc(MPI_Barrier(MPI_COMM_WORLD), "final barrier");
     fflush(stdout);
     if (failures) fprintf(stderr, "rank %d: %d FAILURES\n", rank, failures);

@@ -9,6 +9,7 @@
 #   no-hub     the interposer with no hub configured: a pure pass-through;
 #   dead-hub   the interposer pointed at a hub that does not exist: every
 #              rank warns and passes through.
+# Then a fail-stop run: one rank is late beyond PAPERS_TIMEOUT, the job aborts.
 # usage: run_interposer_test.sh MPIRUN HUBSIM LIBPMPI PROGRAM NP
 set -u
 [ $# -eq 5 ] || { echo "usage: $0 MPIRUN HUBSIM LIBPMPI PROGRAM NP" >&2; exit 2; }
@@ -83,6 +84,15 @@ while read -r line; do
         fail "routed/passed calls differ from mpi_collectives.c's: want '$expected_split' in: $line"
     echo "$line"
 done < <(grep '^papers-pmpi: rank' "$tmp/hub.err")
+
+# Fail-stop: rank 0 reaches the last barrier 3 s late, the others' hub
+# barrier times out after 1 s, and the interposer aborts the job.
+timeout 60 "$mpirun" --allow-run-as-root --oversubscribe -np "$np" -x PAPERS_SIM="$name" \
+    -x PAPERS_TIMEOUT=1 -x MPI_COLLECTIVES_RANK0_LATE_S=3 -x LD_PRELOAD="$lib" "$prog" \
+    >"$tmp/late.out" 2>"$tmp/late.err" && fail "late rank: the job did not fail"
+grep -q 'MPI_Barrier on the papers hub failed: timed out.*aborting the job (fail-stop' \
+    "$tmp/late.err" || { cat "$tmp/late.err" >&2; fail "late rank: no fail-stop message"; }
+echo "late rank: the job was aborted (fail-stop)"
 
 grep -q '^papers-pmpi: rank [0-9]*: backend' "$tmp/no-hub.err" &&
     fail "the interposer started a papers session with no hub configured"

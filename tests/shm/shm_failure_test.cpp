@@ -215,5 +215,41 @@ TEST(ShmTimeout, DeadRankIsNoticedBeforeTheTimeout) {
     remove_segment(opt.job);  // rank 1 never left: papersrun's backstop does this in real jobs
 }
 
+TEST(ShmDebugTags, MismatchedOperationsFailWithBothSidesNamed) {
+    JobOptions opt;
+    opt.job = unique_job_id("tags");
+    opt.timeout_s = 3;
+    auto body = [](const RankSpec& rs, const Report& report) -> int {
+        if (papers_init()) return 90;
+        unsigned char b[300] = {};
+        unsigned char all[900];
+        const double t0 = now_s();
+        int rc = papers_barrier();  // matching: fine
+        if (rc == 0) {
+            if (rs.rank == 0) rc = papers_bcast(b, 100, 0);
+            else if (rs.rank == 1) rc = papers_gather(b, all, 100);
+            else rc = papers_bcast(b, 100, 0);
+        }
+        report("code=" + std::to_string(rc) + " secs=" + std::to_string(now_s() - t0) +
+               " msg=" + papers_errmsg() + "\n");
+        papers_finalize();
+        return -rc;
+    };
+    auto res = run_job(ranks_of(3, {{"PAPERS_DEBUG", "1"}}), body, opt);
+    for (auto& r : res) {
+        EXPECT_EQ(r.exit_code, -PAPERS_EMISMATCH) << r.text;
+        EXPECT_LT(secs_of(r.text), 1.0) << r.text;
+    }
+    EXPECT_NE(res[0].text.find("rank 0 called papers_bcast(100, 0) while rank 1 called "
+                               "papers_gather(100, 0)"),
+              std::string::npos)
+        << res[0].text;
+    EXPECT_NE(res[1].text.find("rank 1 called papers_gather(100, 0) while rank 0 called "
+                               "papers_bcast(100, 0)"),
+              std::string::npos)
+        << res[1].text;
+    remove_segment(opt.job);
+}
+
 }  // namespace
 }  // namespace papers::test

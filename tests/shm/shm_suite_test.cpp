@@ -67,6 +67,8 @@ TEST_P(ShmSuite, PassesWithDisseminationBarrierAndNoSpin) {
                                   {"PAPERS_SPIN", "0"}});
 }
 
+TEST_P(ShmSuite, PassesWithDebugTags) { expect_clean_job(GetParam(), {{"PAPERS_DEBUG", "1"}}); }
+
 INSTANTIATE_TEST_SUITE_P(Ranks, ShmSuite, ::testing::Values(1, 2, 3, 4, 5, 8),
                          [](const auto& info) { return "N" + std::to_string(info.param); });
 

@@ -90,7 +90,8 @@ std::vector<RankResult> run_job(const JobSpec& spec, Job job) {
         if (auto it = spec.rank_env.find(r); it != spec.rank_env.end())
             for (const auto& [k, v] : it->second) env[k] = v;
         std::vector<std::string> strs;
-        for (const auto& [k, v] : env) strs.push_back(k + "=" + v);
+        for (const auto& [k, v] : env)
+            if (!v.empty()) strs.push_back(k + "=" + v);  // "" means unset
         std::vector<char*> envp;
         for (auto& s : strs) envp.push_back(s.data());
         envp.push_back(nullptr);
@@ -180,6 +181,24 @@ unsigned long long report_sum(const std::vector<RankResult>& ranks, const std::s
         }
     }
     return sum;
+}
+
+RankResult run_command(const std::vector<std::string>& argv,
+                       const std::map<std::string, std::string>& env, double deadline_s) {
+    // A job of one "rank" whose environment is ours plus `env`.
+    JobSpec s;
+    s.n = 1;
+    s.program = argv.at(0);
+    s.args.assign(argv.begin() + 1, argv.end());
+    s.env = env;
+    s.deadline_s = deadline_s;
+    Job none;
+    none.ports = {0};  // run_job's own PAPERS_* are overridden or removed below
+    s.rank_env[0]["PAPERS_BACKEND"] = env.count("PAPERS_BACKEND") ? env.at("PAPERS_BACKEND") : "";
+    for (const char* v : {"PAPERS_SIZE", "PAPERS_RANK", "PAPERS_HOSTS", "PAPERS_JOB"})
+        if (!env.count(v)) s.rank_env[0][v] = "";
+    if (!env.count("PAPERS_KEY")) s.rank_env[0]["PAPERS_KEY"] = "";
+    return run_job(s, none).at(0);
 }
 
 std::string describe(const std::vector<RankResult>& ranks) {

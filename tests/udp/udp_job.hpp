@@ -41,4 +41,8 @@ unsigned long long report_sum(const std::vector<RankResult>& ranks, const std::s
 
 std::string describe(const std::vector<RankResult>& ranks);  // for failure messages
 
+// Runs one command (argv[0] a path) with extra environment variables.
+RankResult run_command(const std::vector<std::string>& argv,
+                       const std::map<std::string, std::string>& env, double deadline_s);
+
 }  // namespace udptest

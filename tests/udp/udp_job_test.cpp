@@ -3,6 +3,9 @@
 // long fragmented messages, a hostile sender, a dead peer, and bad set-ups.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "rogue_sender.hpp"
@@ -201,4 +204,43 @@ TEST(UdpSetup, MismatchedCollectivesDetected) {
     EXPECT_EQ(res[0].status, 0) << describe(res);
     EXPECT_NE(res[0].output.find("rc=-9"), std::string::npos) << describe(res);  // PAPERS_EMISMATCH
     EXPECT_NE(res[0].output.find("different collectives"), std::string::npos) << describe(res);
+}
+
+// ---- papersrun --backend udp ---------------------------------------------------------
+
+TEST(UdpPapersrun, LocalJobGetsPortsAndKey) {
+    const auto r = run_command({PAPERSRUN_BIN, "-np", "3", "--backend", "udp", "--timeout", "10",
+                                PAPERS_SUITE_BIN},
+                               {{"PAPERS_KEY", ""}}, 60);
+    EXPECT_EQ(r.status, 0) << r.output;
+    std::size_t passed = 0;
+    for (std::size_t p = 0; (p = r.output.find(" 0 failures", p)) != std::string::npos; ++p) ++passed;
+    EXPECT_EQ(passed, 3u) << r.output;
+}
+
+TEST(UdpPapersrun, RemoteRanksGetTheKeyOnStdinNotTheCommandLine) {
+    // 127.0.0.2 and 127.0.0.3 are not addresses of an interface, so
+    // papersrun treats them as remote and goes through "ssh" (a fake that
+    // logs its command line and runs the command here).
+    const Job job = make_job(3);
+    const std::string log = testing::TempDir() + "udp_fake_ssh.log";
+    std::remove(log.c_str());
+    const std::string hosts = "127.0.0.2:" + std::to_string(job.ports[0]) + ",127.0.0.3:" +
+                              std::to_string(job.ports[1]) + ",127.0.0.1:" + std::to_string(job.ports[2]);
+    const auto r = run_command({PAPERSRUN_BIN, "-np", "3", "--backend", "udp", "--timeout", "10",
+                                "--hosts", hosts, PAPERS_SUITE_BIN},
+                               {{"PAPERS_KEY", job.key}, {"PAPERS_SSH", FAKE_SSH}, {"FAKE_SSH_LOG", log}},
+                               60);
+    EXPECT_EQ(r.status, 0) << r.output;
+    std::size_t passed = 0;
+    for (std::size_t p = 0; (p = r.output.find(" 0 failures", p)) != std::string::npos; ++p) ++passed;
+    EXPECT_EQ(passed, 3u) << r.output;
+    std::ifstream in(log);
+    std::stringstream lines;
+    lines << in.rdbuf();
+    const std::string logged = lines.str();
+    EXPECT_NE(logged.find("BatchMode=yes 127.0.0.2 "), std::string::npos) << logged;
+    EXPECT_NE(logged.find("BatchMode=yes 127.0.0.3 "), std::string::npos) << logged;
+    EXPECT_EQ(logged.find("127.0.0.1 read"), std::string::npos) << "the local rank went through ssh";
+    EXPECT_EQ(logged.find(job.key), std::string::npos) << "the key is on a command line: " << logged;
 }

@@ -6,6 +6,7 @@
 #include "hubsim_process.hpp"
 #include "launch_error.hpp"
 #include "mpi_launch.hpp"
+#include "udp_launch.hpp"
 
 namespace papersrun {
 
@@ -19,8 +20,32 @@ std::string format_seconds(double s) {
 
 // --- sim / capers: the Verilated hub in papers-hubsim --------------------
 
+// --hub-tree PxL: P ranks on each of L leaf hubs. Returns P*L, the ranks the tree seats;
+// papers-hubsim checks the shape against its verilated tree (docs/hub-tree.md).
+int hub_tree_capacity(const std::string& shape) {
+    const auto x = shape.find('x');
+    const std::string p = shape.substr(0, x), l = x == std::string::npos ? "" : shape.substr(x + 1);
+    auto number = [](const std::string& s) {
+        return !s.empty() && s.size() <= 4 && s.find_first_not_of("0123456789") == std::string::npos
+                   ? std::stoi(s)
+                   : 0;
+    };
+    if (number(p) <= 0 || number(l) <= 0)
+        throw LaunchError(kExitUsage, "--hub-tree '" + shape + "': expected PxL, P ranks on each "
+                                      "of L leaf hubs, e.g. 8x2");
+    return number(p) * number(l);
+}
+
 void check_simulator(JobContext& job) {
     job.hubsim_path = locate_hubsim(job.options.hubsim);
+    if (!job.options.hub_tree.empty()) {
+        job.hub_ports = hub_tree_capacity(job.options.hub_tree);
+        if (job.np > job.hub_ports)
+            throw LaunchError(kExitUsage, "-np " + std::to_string(job.np) + ": --hub-tree " +
+                                              job.options.hub_tree + " seats " +
+                                              std::to_string(job.hub_ports) + " ranks");
+        return;
+    }
     job.hub_ports = query_hub_ports(job.hubsim_path, job.processes, job.signals);
     if (job.np > job.hub_ports)
         throw LaunchError(kExitUsage, "-np " + std::to_string(job.np) + ": the hub has " +
@@ -36,6 +61,7 @@ void start_simulator(JobContext& job, const char* mode) {
     launch.shm_name = job.sim_name;
     launch.mode = mode;
     launch.trace = job.options.trace;
+    launch.tree = job.options.hub_tree;
     launch.ready_timeout_s = job.options.sim_ready_timeout_s;
     pid_t pid = start_hubsim(launch, job.processes, job.signals);
     job.helpers.push_back(pid);
@@ -43,6 +69,7 @@ void start_simulator(JobContext& job, const char* mode) {
     job.verbose_notes.push_back("simulator " + job.sim_name + " (" + job.hubsim_path + ", mode " +
                                 mode + ", " + std::to_string(job.np) + " of " +
                                 std::to_string(job.hub_ports) + " ports, pid " + std::to_string(pid) +
+                                (job.options.hub_tree.empty() ? "" : ", hub tree " + job.options.hub_tree) +
                                 ")");
 }
 
@@ -84,7 +111,8 @@ constexpr std::array<Backend, 7> kBackends{{
      prepare_capers},
     {"hub", "real hub on a parallel port (--port or PAPERS_PORT)", false, check_hub, prepare_hub},
     {"shm", "shared memory on this machine, no simulator", false, check_nothing, prepare_nothing},
-    {"udp", "UDP between hosts", false, check_nothing, prepare_nothing},
+    {"udp", "UDP over Ethernet/loopback (--hosts/--hostfile: ranks over ssh)", false, check_udp,
+     prepare_udp},
     {"mpi", "MPI collectives: execs Open MPI's mpirun", false, check_mpi, prepare_mpi},
     {"auto", "pick one (today: sim)", false, nullptr, nullptr},
 }};

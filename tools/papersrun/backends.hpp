@@ -19,6 +19,7 @@ namespace papersrun {
 
 class ProcessTable;
 class SignalChannel;
+struct SpawnSpec;
 
 struct JobContext {
     JobContext(const RunOptions& o, ProcessTable& p, SignalChannel& s)
@@ -39,6 +40,9 @@ struct JobContext {
     std::string sim_name;     // shm object of the simulator, "/papers-<job>"
     std::vector<pid_t> helpers;          // stopped (SIGTERM) after the ranks
     std::vector<std::string> verbose_notes;  // printed with -v
+    // Optional: rewrites rank r's spawn just before it starts (udp --hosts:
+    // a remote rank becomes an ssh).
+    void (*wrap_rank)(const JobContext& job, int rank, SpawnSpec& spec) = nullptr;
 };
 
 // "auto" is a row too (so --backend lists it), but choose_backend resolves

@@ -46,7 +46,7 @@ struct ExecArrays {
     if (prctl(PR_SET_PDEATHSIG, spec.parent_death_signal) != 0 || getppid() != parent)
         child_fail(err_pipe, ESRCH);
     reset_signals_in_child();
-    if (dup2(devnull, 0) < 0) child_fail(err_pipe, errno);
+    if (dup2(spec.stdin_fd >= 0 ? spec.stdin_fd : devnull, 0) < 0) child_fail(err_pipe, errno);
     if (spec.stdout_fd >= 0 && dup2(spec.stdout_fd, 1) < 0) child_fail(err_pipe, errno);
     if (spec.stderr_fd >= 0 && dup2(spec.stderr_fd, 2) < 0) child_fail(err_pipe, errno);
     if (spec.keep_fd >= 0) {

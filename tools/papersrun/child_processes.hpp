@@ -22,6 +22,7 @@ struct SpawnSpec {
     int stdout_fd = -1;             // -1: inherit papersrun's
     int stderr_fd = -1;             // -1: inherit papersrun's
     int keep_fd = -1;               // one more fd passed through exec (--ready-fd)
+    int stdin_fd = -1;              // -1: /dev/null (else e.g. a pipe holding the udp key for ssh)
     int parent_death_signal = SIGKILL;
     // stdin is always /dev/null: ranks run in their own process groups, where
     // a terminal read would stop them (SIGTTIN); papersrun forwards no input.

@@ -29,7 +29,13 @@ void define_options(CLI::App& app, RunOptions& o) {
                    "kill the job after this many seconds of wall time (exit 124)")
         ->check(CLI::PositiveNumber);
     app.add_option("--trace", o.trace, "VCD trace of the hub's pins (sim and capers backends)");
+    app.add_option("--hub-tree", o.hub_tree,
+                   "sim backend: a hub tree instead of one hub, P ranks on each of L leaf hubs "
+                   "(PxL, e.g. 8x2; docs/hub-tree.md)");
     app.add_option("--port", o.port, "parallel port of the real hub (hub backend; sets PAPERS_PORT)");
+    app.add_option("--hosts", o.hosts,
+                   "udp backend: host[:port] of each rank, comma-separated (remote ones via ssh)");
+    app.add_option("--hostfile", o.hostfile, "udp backend: file with one host[:port] per rank");
     app.add_option("--hubsim", o.hubsim,
                    "papers-hubsim to run (default: next to papersrun, else on PATH)");
     app.add_option("--sim-ready-timeout", o.sim_ready_timeout_s,

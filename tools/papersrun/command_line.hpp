@@ -18,8 +18,11 @@ struct RunOptions {
     std::optional<double> job_timeout_s;  // --job-timeout: wall-time limit of the job
     double sim_ready_timeout_s = 10.0;    // --sim-ready-timeout
     std::string trace;                    // --trace FILE.vcd (simulator backends)
+    std::string hub_tree;                 // --hub-tree PxL (sim: papers-hubsim --tree)
     std::string port;                     // --port (hub backend)
     std::string hubsim;                   // --hubsim PATH (default: next to papersrun)
+    std::string hosts;                    // --hosts a,b,c (udp backend: host of each rank)
+    std::string hostfile;                 // --hostfile F (udp backend: one host per line)
     bool tag_output = false;
     bool verbose = false;
     std::vector<std::string> command;  // PROGRAM [ARGS...]

@@ -155,6 +155,10 @@ pid_t start_hubsim(const SimulatorLaunch& launch, ProcessTable& processes, Signa
         spec.argv.push_back("--trace");
         spec.argv.push_back(launch.trace);
     }
+    if (!launch.tree.empty()) {
+        spec.argv.push_back("--tree");
+        spec.argv.push_back(launch.tree);
+    }
     spec.env = current_env();
     spec.stdout_fd = 2;  // the job's stdout carries only the ranks' output
     spec.keep_fd = ready.w;

@@ -2,7 +2,7 @@
 //
 //   papers-hubsim --max-ports            prints the model's port count, exit 0
 //   papers-hubsim --ports N --name /papers-<job> [--mode hub|laplink]
-//                 [--trace FILE.vcd] --ready-fd FD
+//                 [--trace FILE.vcd] [--tree PxL] --ready-fd FD
 //       creates the shm object, writes "ready\n" to FD once it serves, runs
 //       until SIGTERM/SIGINT (or its parent dies), unlinks the object, exit 0.
 #pragma once
@@ -27,6 +27,7 @@ struct SimulatorLaunch {
     std::string shm_name;  // "/papers-<job>"
     std::string mode;      // "hub" or "laplink"
     std::string trace;     // "" for none
+    std::string tree;      // "PxL": serve the hub tree (--tree); "" for the flat hub
     double ready_timeout_s = 10.0;
 };
 

@@ -110,11 +110,14 @@ private:
                 spec.parent_death_signal = SIGKILL;
                 pid_t pid = -1;
                 try {
+                    if (job_.wrap_rank) job_.wrap_rank(job_, r, spec);
                     pid = spawn_process(spec);
                 } catch (...) {
                     for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
+                    if (spec.stdin_fd >= 0) close(spec.stdin_fd);
                     throw;
                 }
+                if (spec.stdin_fd >= 0) close(spec.stdin_fd);
                 close(out[1]);
                 close(err[1]);
                 rank.pid = pid;

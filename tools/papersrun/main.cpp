@@ -54,9 +54,15 @@ int launch(const RunOptions& opts) {
     if (!opts.trace.empty() && !backend->uses_simulator)
         throw LaunchError(kExitUsage, "--trace records the simulated hub; it needs --backend sim or "
                                       "capers (not " + backend_name + ")");
+    if (!opts.hub_tree.empty() && backend_name != "sim")
+        throw LaunchError(kExitUsage, "--hub-tree simulates a tree of hubs; it needs --backend sim "
+                                      "(not " + backend_name + ")");
     if (!opts.port.empty() && backend_name != "hub")
         throw LaunchError(kExitUsage, "--port names a real hub's parallel port; it needs --backend "
                                       "hub (not " + backend_name + ")");
+    if ((!opts.hosts.empty() || !opts.hostfile.empty()) && backend_name != "udp")
+        throw LaunchError(kExitUsage, "--hosts/--hostfile place the ranks of a udp job; they need "
+                                      "--backend udp (not " + backend_name + ")");
 
     SignalChannel signals;  // from here on, Ctrl-C is an event we handle
     become_subreaper();
