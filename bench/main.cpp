@@ -18,6 +18,8 @@
 
 #include "bench_ops.hpp"
 #include "record.hpp"
+#include "spin_reference.hpp"
+#include "interposer_mode.hpp"
 #include "worker.hpp"
 
 namespace fs = std::filesystem;
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
     std::string backend = "sim", ops_list = "barrier,allreduce", mpi_extra, label;
     int np = 4, iters = 2000, warmup = 200;
     bool json = false, worker = false, compare_mpi = false, mpi_tcp = false, verbose = false;
+    bool compare_spin = false, interposer = false;
     app.add_option("--backend", backend, "sim, shm, udp, capers, mpi, hub");
     app.add_option("-n,--np", np, "number of PEs")->check(CLI::Range(1, 64));
     app.add_option("--ops", ops_list,
@@ -72,6 +75,11 @@ int main(int argc, char** argv) {
     app.add_option("--warmup", warmup, "untimed iterations first")->check(CLI::Range(0, 10000000));
     app.add_flag("--json", json, "print JSON records instead of a table");
     app.add_flag("--compare-mpi", compare_mpi, "also run the same operations through Open MPI");
+    app.add_flag("--compare-spin", compare_spin,
+                 "also time a hand-written spin barrier among np processes (np <= cores)");
+    app.add_flag("--mpi-interposer", interposer,
+                 "MPI_Barrier/MPI_Allreduce via Open MPI alone vs via libpapers_pmpi.so on the "
+                 "simulated hub");
     app.add_flag("--mpi-tcp", mpi_tcp, "force Open MPI onto TCP (--mca btl tcp,self)");
     app.add_option("--mpi-args", mpi_extra, "extra mpirun arguments");
     app.add_flag("-v,--verbose", verbose, "show the commands run");
@@ -96,6 +104,7 @@ int main(int argc, char** argv) {
     if (worker) return papers::bench::run_worker(ops, iters, warmup, label.empty() ? "papers" : label.c_str());
 
     const fs::path dir = self_dir();
+    if (interposer) return papers::bench::run_interposer_comparison(dir, np, iters, json, verbose);
     const std::string args = " --ops " + quote(ops_list) + " --iters " + std::to_string(iters) +
                              " --warmup " + std::to_string(warmup);
     int status = 0;
@@ -124,5 +133,20 @@ int main(int argc, char** argv) {
         }
     }
     papers::bench::print_report(recs, ref, json);
+    if (compare_spin) {
+        Record spin;
+        if (!papers::bench::run_spin_reference(np, iters, warmup, spin)) {
+            std::cerr << "papers-bench: spin reference failed\n";
+            return 1;
+        }
+        for (const Record& r : recs)
+            if (r.op == "barrier") {
+                if (json) std::cout << papers::bench::to_json(r, &spin) << "\n";
+                else
+                    std::printf("barrier vs hand-written spin barrier: %.3f us vs %.3f us, ratio %.3f\n",
+                                r.median_us, spin.median_us, r.median_us / spin.median_us);
+            }
+        if (json) std::cout << papers::bench::to_json(spin, nullptr) << "\n";
+    }
     return 0;
 }

@@ -48,6 +48,7 @@ struct alignas(kLine) Header {
     FenceMode fence_mode;
     std::int32_t creator_pid;
     std::int32_t creator_rank;
+    std::uint64_t split_min_bytes;  // reductions longer than this use reduce_split
     std::atomic<std::uint32_t> ready;
 
     // Membership (start-up only).

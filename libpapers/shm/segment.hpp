@@ -18,6 +18,7 @@ namespace papers::shm {
 struct Choices {
     BarrierAlgo barrier_algo = BarrierAlgo::dissemination;
     FenceMode fence_mode = FenceMode::strong;
+    std::uint64_t split_min_bytes = 4096;  // reduce_split above this (N >= 3)
 };
 
 class Segment {

@@ -49,7 +49,8 @@ int ShmBackend::open(const Config& cfg) {
     if (cpus < 1) cpus = 1;
     const bool oversubscribed = n_ > cpus;
 
-    // The creator's choices hold for the whole job (all ranks must agree).
+    // The creator's choices hold for the whole job (all ranks must agree,
+    // whatever their own environment says).
     Choices c;
     c.barrier_algo = oversubscribed ? BarrierAlgo::central : BarrierAlgo::dissemination;
     if (const char* b = env("PAPERS_SHM_BARRIER")) {
@@ -76,6 +77,16 @@ int ShmBackend::open(const Config& cfg) {
                              std::string("PAPERS_SHM_FENCE must be strong or asymmetric, got '") +
                                  f + "'");
     }
+    // Sharing cores, every extra step costs context switches: split later.
+    c.split_min_bytes = oversubscribed ? kSplitMinBytesShared : kSplitMinBytes;
+    if (const char* r = env("PAPERS_SHM_REDUCE")) {  // for measurements
+        if (!std::strcmp(r, "flat")) c.split_min_bytes = UINT64_MAX;
+        else if (!std::strcmp(r, "split")) c.split_min_bytes = 0;
+        else if (std::strcmp(r, "auto"))
+            return set_error(PAPERS_EINVAL,
+                             std::string("PAPERS_SHM_REDUCE must be auto, flat or split, got '") +
+                                 r + "'");
+    }
     if (int rc = seg_.open(cfg, c); rc) return rc;
     Header* h = seg_.header();
     if (h->fence_mode == FenceMode::asymmetric && !membarrier_ok)
@@ -90,6 +101,11 @@ int ShmBackend::open(const Config& cfg) {
     t.yield_us = oversubscribed ? 200 : 50;
     if (const char* y = env("PAPERS_SHM_YIELD_US")) t.yield_us = std::atol(y);
     w_.init(&seg_, n_, cfg.timeout_s, h->fence_mode, t);
+    // Every rank attached a moment ago: one we cannot see is in another pid
+    // namespace, not dead, and then pids tell nothing.
+    for (int r = 0; r < n_; ++r)
+        if (pid_gone(seg_.area(r)->ctl.pid.load(std::memory_order_acquire)))
+            w_.set_liveness_checks(false);
     st_.init(&seg_, &w_, me_, n_);
     algo_ = h->barrier_algo;
     my_sleepers_ = &seg_.area(me_)->ctl.sleepers;
@@ -103,16 +119,7 @@ int ShmBackend::open(const Config& cfg) {
     rounds_ = static_cast<int>(bar_mine_.size());
     scratch_.resize(std::size_t(n_));
     debug_ = cfg.debug_tags;
-    // Sharing cores, every extra step costs context switches: split later.
-    split_min_bytes_ = oversubscribed ? kSplitMinBytesShared : kSplitMinBytes;
-    if (const char* r = env("PAPERS_SHM_REDUCE")) {  // for measurements
-        if (!std::strcmp(r, "flat")) split_min_bytes_ = SIZE_MAX;
-        else if (!std::strcmp(r, "split")) split_min_bytes_ = 0;
-        else if (std::strcmp(r, "auto"))
-            return set_error(PAPERS_EINVAL,
-                             std::string("PAPERS_SHM_REDUCE must be auto, flat or split, got '") +
-                                 r + "'");
-    }
+    split_min_bytes_ = h->split_min_bytes;
     return PAPERS_OK;
 }
 

@@ -87,7 +87,7 @@ private:
     std::vector<std::atomic<std::uint32_t>*> bar_mine_, bar_from_, bar_from_sleepers_;
     std::vector<int> bar_from_rank_;
     std::vector<unsigned char> scratch_;  // per-rank flags of a vote
-    std::size_t split_min_bytes_ = 0;     // longer reductions use reduce_split (N >= 3)
+    std::uint64_t split_min_bytes_ = 0;   // longer reductions use reduce_split (N >= 3)
     bool debug_ = false;                  // PAPERS_DEBUG: check_tag() before every operation
 };
 

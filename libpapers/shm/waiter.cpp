@@ -24,6 +24,8 @@ bool membarrier_global() {
     return syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0) == 0;
 }
 
+}  // namespace
+
 // A rank is gone when its process no longer exists or is a zombie (exited,
 // not yet reaped by its parent).
 bool pid_gone(std::int32_t pid) {
@@ -40,8 +42,6 @@ bool pid_gone(std::int32_t pid) {
     const char* close_paren = std::strrchr(buf, ')');  // the name may hold spaces
     return close_paren && close_paren[1] == ' ' && (close_paren[2] == 'Z' || close_paren[2] == 'X');
 }
-
-}  // namespace
 
 bool register_membarrier() {
     const long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
@@ -61,6 +61,7 @@ void Waiter::init(Segment* seg, int size, double timeout_s, FenceMode mode, Tuni
 }
 
 bool Waiter::watched_rank_died(int watch, std::uint32_t target) {
+    if (!liveness_) return false;
     auto gone = [&](int r) {
         const std::int32_t pid = seg_->area(r)->ctl.pid.load(std::memory_order_acquire);
         if (!pid_gone(pid)) return false;

@@ -58,6 +58,10 @@ public:
     };
 
     void init(Segment* seg, int size, double timeout_s, FenceMode mode, Tuning t);
+    // Whether a sleeping waiter may conclude from kill(pid, 0) that a rank
+    // died (off when ranks cannot see each other's pids, e.g. containers
+    // with separate pid namespaces sharing /dev/shm).
+    void set_liveness_checks(bool on) { liveness_ = on; }
 
     // Stores `v` into `word` (owned by this rank) and wakes sleepers, if any.
     inline void publish(std::atomic<std::uint32_t>& word, std::uint32_t v,
@@ -116,6 +120,7 @@ private:
     long spin_max_ = 4000;
     long spin_min_ = 16;
     long yield_ns_ = 50000;
+    bool liveness_ = true;
     int dead_rank_ = -1;
     int dead_pid_ = 0;
 };
@@ -123,5 +128,8 @@ private:
 // Registers this process for membarrier(GLOBAL_EXPEDITED); false if the
 // kernel refuses (then asymmetric fencing must not be relied on).
 bool register_membarrier();
+
+// True if process `pid` no longer exists or is a zombie.
+bool pid_gone(std::int32_t pid);
 
 }  // namespace papers::shm

@@ -417,6 +417,7 @@ int Transport::wait(std::span<const Expect> expects) {
     auto next_gossip = start + gossip_period_;
     const auto spin_end = start + spin_time_;
     long polls = spin_polls_;
+    progress_ = false;
     for (;;) {
         drain();
         if (pending_error_) return set_error(pending_error_, pending_msg_);
@@ -520,6 +521,7 @@ int Transport::timeout_error(const Expect& e, Clock::time_point started) {
 void Transport::linger(const std::vector<int>& sources, const std::vector<int>& targets,
                        double bound_s) {
     final_done_ = true;
+    progress_ = false;
     for (int s : sources) {  // twice: a lost DONE costs the peer its linger bound
         send_done(s);
         send_done(s);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -174,8 +175,9 @@ TEST_F(TreeModelTest, BadArgumentsThrow) {
     EXPECT_THROW(tree.set_data(TreeHubModel::max_ports(), 0), std::out_of_range);
     EXPECT_THROW(tree.g(TreeHubModel::leaves()), std::out_of_range);
     EXPECT_THROW(tree.r(-1), std::out_of_range);
-    if (TreeHubModel::max_ports() < 64)
+    if (TreeHubModel::max_ports() < 64) {
         EXPECT_THROW(tree.set_enable(1ULL << TreeHubModel::max_ports()), std::invalid_argument);
+    }
 }
 
 TEST_F(TreeModelTest, TraceIsAVcdWithTheTreesSignals) {

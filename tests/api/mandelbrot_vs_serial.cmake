@@ -1,0 +1,35 @@
+# mandelbrot_vs_serial.cmake — the parallel image (papersrun -np NP) must be
+# byte-identical to the serial one, and both runs must print the same checksum.
+#   cmake -DRUN=papersrun -DPROG=mandelbrot -DNP=4 -DWORK=dir -P mandelbrot_vs_serial.cmake
+file(MAKE_DIRECTORY ${WORK})
+execute_process(COMMAND ${PROG} --serial -o ${WORK}/serial.pgm
+                RESULT_VARIABLE rc OUTPUT_VARIABLE serial ERROR_VARIABLE err TIMEOUT 60)
+message("serial:\n${serial}${err}")
+if(NOT rc STREQUAL "0")
+  message(FATAL_ERROR "serial run failed: ${rc}")
+endif()
+execute_process(COMMAND ${RUN} -np ${NP} --timeout 10 --job-timeout 50 ${PROG} -o ${WORK}/parallel.pgm
+                RESULT_VARIABLE rc OUTPUT_VARIABLE par ERROR_VARIABLE err TIMEOUT 60)
+message("parallel:\n${par}${err}")
+if(NOT rc STREQUAL "0")
+  message(FATAL_ERROR "parallel run failed: ${rc}")
+endif()
+string(REGEX MATCH "checksum ([0-9a-f]+)" _ "${serial}")
+set(want "${CMAKE_MATCH_1}")
+string(REGEX MATCH "checksum ([0-9a-f]+)" _ "${par}")
+if(want STREQUAL "" OR NOT CMAKE_MATCH_1 STREQUAL want)
+  message(FATAL_ERROR "checksums differ: serial '${want}', parallel '${CMAKE_MATCH_1}'")
+endif()
+if(NOT par MATCHES "parallel: 96x48 on ${NP} PEs, [0-9]+ rounds; rows per PE:( [0-9]+)+")
+  message(FATAL_ERROR "no load-balance line from the parallel run")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/serial.pgm ${WORK}/parallel.pgm
+                RESULT_VARIABLE same)
+if(NOT same STREQUAL "0")
+  message(FATAL_ERROR "the PGM files differ")
+endif()
+file(READ ${WORK}/parallel.pgm head LIMIT 13)
+if(NOT head MATCHES "^P5\n96 48\n255\n")
+  message(FATAL_ERROR "not a 96x48 PGM: '${head}'")
+endif()
+message("identical: checksum ${want}, PGM files byte for byte")

@@ -1,0 +1,38 @@
+# run_expect.cmake — runs one command and checks its exit status and output.
+#   cmake -DCOMMAND="prog args..." [-DENV_SET="K=V K2=V2"] [-DEXPECT_RC=0|nonzero]
+#         [-DMATCH1=regex ... -DMATCH6=regex] [-DNOT_MATCH=regex] [-DTIMEOUT=s]
+#         -P run_expect.cmake
+# Every MATCHi must be found in stdout+stderr; NOT_MATCH must not be.
+separate_arguments(cmd UNIX_COMMAND "${COMMAND}")
+if(DEFINED ENV_SET)
+  separate_arguments(pairs UNIX_COMMAND "${ENV_SET}")
+  foreach(p IN LISTS pairs)
+    string(REGEX MATCH "^([^=]+)=(.*)$" _ "${p}")
+    set(ENV{${CMAKE_MATCH_1}} "${CMAKE_MATCH_2}")
+  endforeach()
+endif()
+if(NOT DEFINED TIMEOUT)
+  set(TIMEOUT 60)
+endif()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+                TIMEOUT ${TIMEOUT})
+set(all "${out}${err}")
+message("$ ${COMMAND}\n--- stdout\n${out}--- stderr\n${err}--- exit: ${rc}")
+if(NOT DEFINED EXPECT_RC)
+  set(EXPECT_RC 0)
+endif()
+if(EXPECT_RC STREQUAL "nonzero")
+  if(rc STREQUAL "0" OR NOT rc MATCHES "^[0-9]+$")
+    message(FATAL_ERROR "expected a non-zero exit status, got '${rc}'")
+  endif()
+elseif(NOT rc STREQUAL EXPECT_RC)
+  message(FATAL_ERROR "expected exit status ${EXPECT_RC}, got '${rc}'")
+endif()
+foreach(i RANGE 1 6)
+  if(DEFINED MATCH${i} AND NOT all MATCHES "${MATCH${i}}")
+    message(FATAL_ERROR "output does not match '${MATCH${i}}'")
+  endif()
+endforeach()
+if(DEFINED NOT_MATCH AND all MATCHES "${NOT_MATCH}")
+  message(FATAL_ERROR "output matches '${NOT_MATCH}', which it must not")
+endif()
