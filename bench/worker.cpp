@@ -63,13 +63,20 @@ int run_worker(const std::vector<OpSpec>& ops, int iters, int warmup, const char
         }
         papers_stats_t st{};
         papers_stats(&st);
+        // Report the slowest PE's view: the largest per-PE median and p99
+        // (one PE may always arrive last and never wait).
+        double local[2] = {percentile(us, 0.5), percentile(us, 0.99)}, worst[2] = {0, 0};
+        if (int rc = papers_reduce(local, worst, 2, PAPERS_DOUBLE, PAPERS_MAX); rc < 0) {
+            std::fprintf(stderr, "papers-bench: %s\n", papers_errmsg());
+            return 1;
+        }
         if (rank == 0)
             std::printf(
                 "{\"backend\":\"%s\",\"impl\":\"%s\",\"op\":\"%s\",\"np\":%d,\"bytes\":%zu,"
                 "\"iters\":%d,\"median_us\":%.3f,\"p99_us\":%.3f,\"port_reads\":%.2f,"
                 "\"port_writes\":%.2f,\"hub_ops\":%.2f}\n",
                 papers_backend_name(), label, op.name.c_str(), size, op.bytes, iters,
-                percentile(us, 0.5), percentile(us, 0.99), double(st.port_reads) / iters,
+                worst[0], worst[1], double(st.port_reads) / iters,
                 double(st.port_writes) / iters, double(st.hub_ops) / iters);
         std::fflush(stdout);
     }

@@ -10,13 +10,22 @@ set(PAPERS_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/papers)
 install(TARGETS papers papers_static papers_afapi EXPORT papersTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES
   ${PROJECT_SOURCE_DIR}/libpapers/include/papers/papers.h
   ${PROJECT_SOURCE_DIR}/libpapers/include/papers/papers.hpp
   ${PROJECT_SOURCE_DIR}/libpapers/include/papers/afapi.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/papers)
+
+# Installed programs carry RPATH $ORIGIN/../lib (top-level CMakeLists.txt),
+# except papers-ioperm: it may run setuid root and links nothing from here,
+# so it gets none. Deferred because tools/ is configured after libpapers/.
+function(papers_no_install_rpath_for_ioperm)
+  if(TARGET papers-ioperm)
+    set_target_properties(papers-ioperm PROPERTIES INSTALL_RPATH "")
+  endif()
+endfunction()
+cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL papers_no_install_rpath_for_ioperm)
 
 # CMake package. The config recreates the imported targets libpapers'
 # interface names (Threads, libsodium, libieee1284 for the static library).
@@ -28,7 +37,8 @@ endif()
 install(EXPORT papersTargets NAMESPACE papers:: DESTINATION ${PAPERS_CMAKE_DIR}
         FILE papersTargets.cmake)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/papersConfig.cmake.in
-  ${PROJECT_BINARY_DIR}/papersConfig.cmake INSTALL_DESTINATION ${PAPERS_CMAKE_DIR})
+  ${PROJECT_BINARY_DIR}/papersConfig.cmake INSTALL_DESTINATION ${PAPERS_CMAKE_DIR}
+  PATH_VARS CMAKE_INSTALL_INCLUDEDIR CMAKE_INSTALL_BINDIR)
 # 0.x: a minor version may change the API, so only the same minor matches.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/papersConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
@@ -47,7 +57,8 @@ else()
   set(PAPERS_PC_PREFIX "\${pcfiledir}/${_rel}")
 endif()
 # Only a static link needs these (libpapers.so records its own dependencies).
-set(_pc_libs -lsodium -lrt)
+# libpapers is C++: a C program linking libpapers.a needs the C++ runtime too.
+set(_pc_libs -lsodium -lrt -lstdc++ -lm)
 foreach(_l IN LISTS CMAKE_DL_LIBS)
   list(APPEND _pc_libs -l${_l})
 endforeach()

@@ -69,6 +69,27 @@ static int write_pgm(const char *path, const image_spec *s, const uint8_t *img) 
     return (fclose(f) == 0 && ok) ? 0 : -1;
 }
 
+/* Work per PE (escape iterations) of the dynamic schedule next to what a
+ * static split into blocks of consecutive rows would have given. */
+static void report_balance(const image_spec *s, int npes, const int64_t *work) {
+    int64_t total = 0, dyn_max = 0, block_max = 0;
+    for (int r = 0; r < npes; ++r) {
+        total += work[r];
+        if (work[r] > dyn_max) dyn_max = work[r];
+    }
+    for (int r = 0; r < npes; ++r) {
+        long block = 0; /* rows [r*H/N, (r+1)*H/N) recomputed here, only to count */
+        for (int y = r * s->height / npes; y < (r + 1) * s->height / npes; ++y)
+            for (int x = 0; x < s->width; ++x) (void)pixel(s, x, y, &block);
+        if (block > block_max) block_max = block;
+    }
+    const double mean = (double)total / npes;
+    printf("work per PE (escape iterations):");
+    for (int r = 0; r < npes; ++r) printf(" %lld", (long long)work[r]);
+    printf("\nimbalance (max/mean): dynamic %.2f, static row blocks would be %.2f\n",
+           dyn_max / mean, block_max / mean);
+}
+
 static int fail(const char *what, int rc) {
     fprintf(stderr, "mandelbrot: %s: %s: %s\n", what, papers_strerror(rc), papers_errmsg());
     return 1;
@@ -89,6 +110,7 @@ static int run_parallel(const image_spec *s, uint8_t *img) {
     const int me = papers_rank(), npes = papers_size();
     int row = -1, col = 0, next_row = 0, rounds = 0;
     int32_t my_rows = 0;
+    int64_t my_work = 0; /* escape iterations this PE computed */
     for (;;) {
         const int want = row < 0;
         const int pos = papers_enqueue(want);
@@ -109,21 +131,25 @@ static int run_parallel(const image_spec *s, uint8_t *img) {
             img[(size_t)row * s->width + col] = pixel(s, col, row, &spent);
             if (++col == s->width) row = -1;
         }
+        my_work += spent;
     }
     /* Assemble: every pixel is non-zero only where it was computed. */
     rc = papers_reduce(img, img, (size_t)s->width * s->height, PAPERS_UINT8, PAPERS_BOR);
     if (rc) return fail("papers_reduce (image)", rc);
     int32_t *rows = calloc((size_t)npes, sizeof *rows);
-    if (!rows) return fail("calloc", PAPERS_ENOMEM);
-    rc = papers_gather(&my_rows, rows, sizeof my_rows);
-    if (rc) return fail("papers_gather", rc);
+    int64_t *work = calloc((size_t)npes, sizeof *work);
+    if (!rows || !work) return fail("calloc", PAPERS_ENOMEM);
+    if ((rc = papers_gather(&my_rows, rows, sizeof my_rows))) return fail("papers_gather", rc);
+    if ((rc = papers_gather(&my_work, work, sizeof my_work))) return fail("papers_gather", rc);
     if (me == 0) {
         printf("parallel: %dx%d on %d PEs, %d rounds; rows per PE:", s->width, s->height, npes,
                rounds);
         for (int r = 0; r < npes; ++r) printf(" %d", rows[r]);
         printf("\n");
+        report_balance(s, npes, work);
     }
     free(rows);
+    free(work);
     rc = papers_finalize();
     if (rc) return fail("papers_finalize", rc);
     return me == 0 ? 0 : -1; /* -1: not the PE that reports */

@@ -108,10 +108,16 @@ int CapersExchanger::nand(std::uint8_t x, std::uint8_t* r, const hub::Step& wher
 }
 
 int CapersExchanger::finish() {
-    if (t_ != 0) {
+    // The peer reads our X straight off the cable, so we may not change it
+    // until the peer has taken our last answer: one exchange proves that
+    // (the follower's last answer is read before the leader toggles again).
+    // Then continue to S = 0; the data of these exchanges is ignored, so the
+    // final write below may race with the peer's last read harmlessly.
+    std::size_t i = 0;
+    do {
         std::uint8_t r = 0;
-        if (int rc = nand(0xF, &r, {"finalize", "return to S=0", 0}); rc != PAPERS_OK) return rc;
-    }
+        if (int rc = nand(0xF, &r, {"finalize", "return to S=0", i++}); rc != PAPERS_OK) return rc;
+    } while (t_ != 0);
     put(0, 0, false);  // S = 0, L = 0 (spec §6)
     return PAPERS_OK;
 }

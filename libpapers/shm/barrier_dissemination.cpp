@@ -12,10 +12,11 @@ namespace papers::shm {
 
 int ShmBackend::barrier_dissemination() {
     const std::uint32_t e = ++bar_epoch_;
-    for (int k = 0; k < rounds_; ++k) {
-        w_.publish(*bar_mine_[k], e, *my_sleepers_);
-        if (int rc = w_.wait(*bar_from_[k], e, *bar_from_sleepers_[k], bar_from_rank_[k]); rc)
-            return barrier_failed(rc, "papers_barrier", k, e, bar_from_rank_[k]);
+    const Round* r = rounds_v_.data();
+    for (int k = 0; k < rounds_; ++k, ++r) {
+        w_.publish(*r->mine, e, *my_sleepers_);
+        if (int rc = w_.wait(*r->from, e, *r->from_sleepers, r->from_rank); rc) [[unlikely]]
+            return barrier_failed(rc, "papers_barrier", k, e, r->from_rank);
     }
     return 0;
 }

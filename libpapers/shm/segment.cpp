@@ -58,6 +58,8 @@ bool pid_alive(std::int32_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno
 
 void nap() { std::this_thread::sleep_for(std::chrono::microseconds(200)); }
 
+constexpr int kRetry = 1;  // map_existing: try again (not a PAPERS_E* code)
+
 std::string rank_list(const std::vector<int>& v) {
     std::string s;
     for (int r : v) s += (s.empty() ? "" : ", ") + std::to_string(r);
@@ -96,11 +98,15 @@ int Segment::open(const Config& cfg, const Choices& mine) {
     for (;;) {
         int fd = shm_open(name_.c_str(), O_RDWR | O_CREAT | O_EXCL, 0600);
         if (fd >= 0) {  // first rank: size, map, initialise, announce ready
-            if (ftruncate(fd, static_cast<off_t>(geo_.total)) != 0) {
-                const std::string msg = sys_error("ftruncate of " + name_);
+            // posix_fallocate rather than ftruncate alone: a full /dev/shm
+            // then fails here with a message, not with SIGBUS on first touch.
+            if (int e = posix_fallocate(fd, 0, static_cast<off_t>(geo_.total)); e != 0) {
+                errno = e;
+                const std::string msg = sys_error("reserving " + std::to_string(geo_.total) +
+                                                  " bytes for " + name_ + " in /dev/shm");
                 close(fd);
                 shm_unlink(name_.c_str());
-                return set_error(PAPERS_ESYS, msg);
+                return set_error(e == ENOSPC ? PAPERS_ENOMEM : PAPERS_ESYS, msg);
             }
             void* p = mmap(nullptr, geo_.total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
             const int err = errno;
@@ -124,6 +130,16 @@ int Segment::open(const Config& cfg, const Choices& mine) {
         }
         const int rc = map_existing(fd, cfg, deadline);
         close(fd);
+        if (rc == kRetry) {  // the previous session under this name is still leaving
+            if (monotonic_now() < deadline) {
+                nap();
+                continue;
+            }
+            return set_error(PAPERS_ETIMEDOUT,
+                             name_ + " still belongs to a finished session that has not been "
+                                     "removed (a crashed rank? remove /dev/shm" +
+                                     name_ + " or use a new PAPERS_JOB)");
+        }
         if (rc) return rc;
         break;
     }
@@ -162,6 +178,10 @@ int Segment::map_existing(int fd, const Config& cfg, double deadline) {
                          name_ + " is not a shm segment of this libpapers version (layout " +
                              std::to_string(h->layout) + ", want " +
                              std::to_string(kLayoutVersion) + ")");
+    }
+    if (h->closing.load(std::memory_order_acquire)) {
+        munmap(hp, hlen);
+        return kRetry;
     }
     if (h->size != std::uint32_t(cfg.size)) {
         std::string msg = "PAPERS_SIZE=" + std::to_string(cfg.size) + " but the job's segment " +

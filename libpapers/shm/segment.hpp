@@ -37,6 +37,12 @@ public:
 
     // Drops this mapping; the last rank out removes the name.
     void detach();
+    // Marks the segment as finished (after the final barrier): a rank of a
+    // new session under the same job id waits for the name to go away
+    // instead of joining it.
+    void close_job() {
+        if (base_) header()->closing.store(1, std::memory_order_release);
+    }
 
     Header* header() const { return reinterpret_cast<Header*>(base_); }
     RankArea* area(int r) const {

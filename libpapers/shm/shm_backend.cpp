@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -45,8 +46,11 @@ constexpr std::size_t kSplitMinBytesShared = 32768;
 int ShmBackend::open(const Config& cfg) {
     me_ = cfg.rank;
     n_ = cfg.size;
+    // Ranks outnumber the CPUs we may use (online CPUs, narrowed by the
+    // affinity mask papersrun, taskset or a container gave us).
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (cpus < 1) cpus = 1;
+    cpus = std::min<long>(cpus, usable_cpus());
     const bool oversubscribed = n_ > cpus;
 
     // The creator's choices hold for the whole job (all ranks must agree,
@@ -61,14 +65,15 @@ int ShmBackend::open(const Config& cfg) {
                                                         "dissemination or central, got '") +
                                                 b + "'");
     }
-    // The strong fence is the default: with 2 pinned ranks the xchg costs
-    // nothing measurable next to the cross-core transfer that follows
-    // (barrier 0.29 us both ways, see the report), and it needs no IPIs.
-    // The asymmetric one stays selectable (PAPERS_SHM_FENCE=asymmetric).
-    // Every rank registers anyway, whatever the creator decides: a rank that
-    // fails flags the job so that sleepers stop trusting that fence.
+    // Fence (waiter.hpp): asymmetric when every rank has a CPU, so the fast
+    // path is a plain store (measured with 2 ranks: a vote 0.067 us a call in
+    // a loop instead of 0.081 us with xchg); strong when ranks share CPUs,
+    // where waiters sleep often and a membarrier IPI per sleep would cost
+    // more than it saves. Every rank registers, whatever the creator
+    // decides: a rank that fails flags the job so that sleepers stop
+    // trusting the asymmetric fence.
     const bool membarrier_ok = register_membarrier();
-    c.fence_mode = FenceMode::strong;
+    c.fence_mode = (!oversubscribed && membarrier_ok) ? FenceMode::asymmetric : FenceMode::strong;
     if (const char* f = env("PAPERS_SHM_FENCE")) {
         if (!std::strcmp(f, "strong")) c.fence_mode = FenceMode::strong;
         else if (!std::strcmp(f, "asymmetric")) c.fence_mode = FenceMode::asymmetric;
@@ -89,6 +94,7 @@ int ShmBackend::open(const Config& cfg) {
     }
     if (int rc = seg_.open(cfg, c); rc) return rc;
     Header* h = seg_.header();
+    binding_.bind_rank(me_, n_);
     if (h->fence_mode == FenceMode::asymmetric && !membarrier_ok)
         h->weak_fence.store(1, std::memory_order_relaxed);
 
@@ -111,12 +117,10 @@ int ShmBackend::open(const Config& cfg) {
     my_sleepers_ = &seg_.area(me_)->ctl.sleepers;
     for (int k = 0; (1 << k) < n_; ++k) {
         const int from = ((me_ - (1 << k)) % n_ + n_) % n_;
-        bar_mine_.push_back(&seg_.area(me_)->bar[k].v);
-        bar_from_.push_back(&seg_.area(from)->bar[k].v);
-        bar_from_sleepers_.push_back(&seg_.area(from)->ctl.sleepers);
-        bar_from_rank_.push_back(from);
+        rounds_v_.push_back(Round{&seg_.area(me_)->bar[k].v, &seg_.area(from)->bar[k].v,
+                                  &seg_.area(from)->ctl.sleepers, from});
     }
-    rounds_ = static_cast<int>(bar_mine_.size());
+    rounds_ = static_cast<int>(rounds_v_.size());
     scratch_.resize(std::size_t(n_));
     debug_ = cfg.debug_tags;
     split_min_bytes_ = h->split_min_bytes;
@@ -127,7 +131,9 @@ int ShmBackend::finalize() {
     // Nobody may still need my slots (a bcast root returns before its
     // readers copied): the barrier proves everyone is done with them.
     const int rc = barrier();
+    if (rc == 0) seg_.close_job();
     seg_.detach();
+    binding_.restore();
     return rc < 0 ? rc : PAPERS_OK;
 }
 

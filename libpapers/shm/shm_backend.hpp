@@ -11,6 +11,7 @@
 //   reduce_split.cpp           reduce-scatter + all-gather for long vectors
 //   reduce_loc.cpp             min/max with location in one step
 //   reduce_kernels.cpp         vectorisable element loops of the reductions
+//   placement.cpp              bind ranks to CPUs when they spread evenly
 //   debug_tags.cpp             PAPERS_DEBUG: catch ranks calling different operations
 #pragma once
 #include <memory>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "../core/backend.hpp"
+#include "placement.hpp"
 #include "segment.hpp"
 #include "steps.hpp"
 #include "waiter.hpp"
@@ -49,6 +51,7 @@ public:
     // For tests and benchmarks: what start-up decided.
     BarrierAlgo barrier_algo() const { return algo_; }
     const Waiter& waiter() const { return w_; }
+    int bound_cpu() const { return binding_.cpu(); }
 
     // PAPERS_DEBUG=1: before each operation all ranks compare what they are
     // about to do (operation and its size arguments) in one extra step.
@@ -84,11 +87,17 @@ private:
     std::uint32_t bar_epoch_ = 0;
     int rounds_ = 0;
     std::atomic<std::uint32_t>* my_sleepers_ = nullptr;
-    std::vector<std::atomic<std::uint32_t>*> bar_mine_, bar_from_, bar_from_sleepers_;
-    std::vector<int> bar_from_rank_;
+    struct Round {
+        std::atomic<std::uint32_t>* mine;          // my flag of this round
+        std::atomic<std::uint32_t>* from;          // the flag I wait for
+        std::atomic<std::uint32_t>* from_sleepers; // its owner's sleeper count
+        int from_rank;
+    };
+    std::vector<Round> rounds_v_;
     std::vector<unsigned char> scratch_;  // per-rank flags of a vote
     std::uint64_t split_min_bytes_ = 0;   // longer reductions use reduce_split (N >= 3)
-    bool debug_ = false;                  // PAPERS_DEBUG: check_tag() before every operation
+    bool debug_ = false;
+    CpuBinding binding_;                  // this rank's CPU, if bound                  // PAPERS_DEBUG: check_tag() before every operation
 };
 
 }  // namespace papers::shm

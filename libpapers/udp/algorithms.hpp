@@ -20,11 +20,17 @@ int dissemination_barrier(Transport& t);
 // Bitwise OR of `bits` over all ranks (idempotent, so dissemination works).
 int dissemination_or(Transport& t, std::vector<std::uint8_t>& bits);
 // Start-up handshake: a barrier whose messages carry a digest of the job
-// configuration; a peer with another digest is PAPERS_EMEMBERSHIP.
-int dissemination_hello(Transport& t, std::uint64_t digest);
+// configuration (a peer with another digest is PAPERS_EMEMBERSHIP) and an
+// OR of `flags` (on return: the OR over all ranks).
+int dissemination_hello(Transport& t, std::uint64_t digest, std::uint8_t& flags);
 // Who sends to whom in a dissemination barrier (for the finalize linger).
 std::vector<int> dissemination_sources(int me, int n);
 std::vector<int> dissemination_targets(int me, int n);
+
+// star_or.cpp — the same result through rank 0: everyone sends its bits to
+// rank 0, which ORs them and sends the result back (2 rounds). Fewer
+// wake-ups than dissemination when ranks share too few cores.
+int star_or(Transport& t, std::vector<std::uint8_t>& bits);
 
 // bruck_allgather.cpp — out[r*bytes ..] = rank r's `in`; ceil(log2 n)
 // rounds numbered from `first_round`.

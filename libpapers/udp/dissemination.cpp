@@ -51,16 +51,19 @@ int dissemination_or(Transport& t, std::vector<std::uint8_t>& bits) {
     return PAPERS_OK;
 }
 
-int dissemination_hello(Transport& t, std::uint64_t digest) {
+int dissemination_hello(Transport& t, std::uint64_t digest, std::uint8_t& flags) {
     const int me = t.rank(), n = t.size();
-    Bytes mine(8);
+    Bytes mine(9);
     put_u64(mine.data(), digest);
     std::uint8_t round = 0;
     for (int d = 1; d < n; d <<= 1, ++round) {
         const int from = (me - d + n) % n;
+        mine[8] = flags;
         t.post(round, (me + d) % n, mine);
-        if (int rc = t.wait_one(from, round, 8)) return rc;
-        if (get_u64(t.received(round, from).data()) != digest)
+        if (int rc = t.wait_one(from, round, 9)) return rc;
+        const Bytes& got = t.received(round, from);
+        flags |= got[8];
+        if (get_u64(got.data()) != digest)
             return set_error(PAPERS_EMEMBERSHIP,
                              "udp start-up: rank " + std::to_string(from) +
                                  " was started with another PAPERS_SIZE or PAPERS_HOSTS than rank " +

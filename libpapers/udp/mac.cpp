@@ -6,9 +6,10 @@
 
 namespace papers::udp {
 
-static_assert(kMacBytes >= crypto_generichash_BYTES_MIN && kMacBytes <= crypto_generichash_BYTES_MAX);
+static_assert(kMacBytes == crypto_shorthash_siphashx24_BYTES);
 static_assert(kKeyBytes >= crypto_generichash_KEYBYTES_MIN &&
               kKeyBytes <= crypto_generichash_KEYBYTES_MAX);
+static_assert(crypto_shorthash_siphashx24_KEYBYTES == 16);
 
 bool crypto_ready() {
     static const bool ok = sodium_init() >= 0;  // thread-safe, idempotent
@@ -32,10 +33,15 @@ bool key_from_hex(std::string_view hex, Key& key, std::string& err) {
     return true;
 }
 
-Mac::Mac(const Key& key) : key_(key) { crypto_ready(); }
+Mac::Mac(const Key& key) {
+    crypto_ready();
+    static const char kLabel[] = "papers-udp/1 mac";
+    crypto_generichash(subkey_.data(), subkey_.size(), reinterpret_cast<const unsigned char*>(kLabel),
+                       sizeof kLabel - 1, key.data(), key.size());
+}
 
 void Mac::compute(const std::uint8_t* data, std::size_t n, std::uint8_t* out) const {
-    crypto_generichash(out, kMacBytes, data, n, key_.data(), key_.size());
+    crypto_shorthash_siphashx24(out, data, n, subkey_.data());
 }
 
 bool Mac::verify(const std::uint8_t* data, std::size_t n, const std::uint8_t* tag) const {

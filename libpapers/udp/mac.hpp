@@ -1,10 +1,13 @@
 // mac.hpp — authentication of every datagram with the job's key.
 //
-// The MAC is libsodium's crypto_generichash (BLAKE2b) keyed with the
-// 32-byte job key, truncated to 16 bytes (BLAKE2b's own keyed mode, a
-// standard PRF/MAC construction; no home-made crypto). It gives integrity
-// and origin among key holders, not confidentiality: payloads travel in
-// clear (docs/udp.md).
+// The MAC is SipHash-2-4 with a 128-bit tag (libsodium's
+// crypto_shorthash_siphashx24), a PRF designed for short messages and
+// about 6x cheaper than keyed BLAKE2b on our 48-byte headers — it sits on
+// the critical path of every round. Its 16-byte key is derived from the
+// 32-byte job key with keyed BLAKE2b (crypto_generichash, key = job key,
+// message = "papers-udp/1 mac"). No home-made construction. It gives
+// integrity and origin among key holders, not confidentiality: payloads
+// travel in clear (docs/udp.md).
 #pragma once
 #include <array>
 #include <cstddef>
@@ -29,7 +32,7 @@ public:
     bool verify(const std::uint8_t* data, std::size_t n, const std::uint8_t* tag) const;
 
 private:
-    Key key_;
+    std::array<std::uint8_t, 16> subkey_;
 };
 
 // 64-bit unkeyed BLAKE2b of a string (job id, host list digest).

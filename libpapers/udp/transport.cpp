@@ -37,7 +37,7 @@ Transport::Transport(const TransportSetup& s)
       timeout_s_(s.timeout_s),
       stride_(static_cast<std::uint32_t>(s.datagram_bytes - kOverhead)),
       spin_polls_(s.spin_polls), oversubscribed_(s.oversubscribed),
-      spin_time_(s.oversubscribed ? 20us : 50us), rto_min_(s.rto_min), rto_max_(s.rto_max),
+      spin_time_(50us), long_spin_time_(20ms), rto_min_(s.rto_min), rto_max_(s.rto_max),
       socket_(io_), rx_(65536), tx_(kMaxDatagram), last_heard_(s.size), heard_(s.size, false),
       bad_mac_from_(s.size, 0), stall_waits_for_(s.size, -1), stall_op_(s.size, 0),
       done_from_(s.size, false) {
@@ -415,8 +415,14 @@ int Transport::wait(std::span<const Expect> expects) {
     auto rto = rto_min_;
     auto next_req = start + rto;
     auto next_gossip = start + gossip_period_;
-    const auto spin_end = start + spin_time_;
+    // Spin long while waits stay short (fine-grained synchronisation: a
+    // peer that was descheduled comes back within a few ms, and waking from
+    // a blocked wait costs tens of microseconds on a busy machine); after a
+    // wait that outlasted the long spin (the peer computes), spin briefly.
+    const bool long_spin = !oversubscribed_ && last_wait_ < long_spin_time_;
+    const auto spin_end = start + (long_spin ? long_spin_time_ : spin_time_);
     long polls = spin_polls_;
+    bool spun_out = false;
     progress_ = false;
     for (;;) {
         drain();
@@ -429,10 +435,14 @@ int Transport::wait(std::span<const Expect> expects) {
                 break;
             }
         }
-        if (!missing) return check_expected(expects);
+        if (!missing) {
+            last_wait_ = Clock::now() - start;
+            return check_expected(expects);
+        }
         const auto now = Clock::now();
         if (faults_) faults_->release_due(now);
-        if (progress_) {  // data flows: keep the retransmit timer short
+        const bool fresh = progress_;
+        if (fresh) {  // data flows: keep the retransmit timer short
             progress_ = false;
             rto = rto_min_;
             next_req = now + rto;
@@ -448,7 +458,12 @@ int Transport::wait(std::span<const Expect> expects) {
             next_gossip = now + gossip_period_;
         }
         if (now >= deadline) return timeout_error(*missing, start);
-        if (spin_more(polls, spin_end)) continue;
+        if (fresh) continue;  // more may be queued: look before yielding the CPU
+        if (!spun_out && !spin_more(polls, spin_end)) {
+            spun_out = true;
+            last_wait_ = Clock::duration::max();  // it will be long: spin briefly next time
+        }
+        if (!spun_out) continue;
         auto until = std::min({next_req, next_gossip, deadline});
         if (faults_) until = std::min(until, faults_->next_due());
         block_until(until);

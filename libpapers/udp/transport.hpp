@@ -111,6 +111,7 @@ public:
     const Counters& counters() const { return counters_; }
     // One line "key=value ..." of counters for PAPERS_UDP_REPORT.
     std::string report() const;
+    bool oversubscribed() const { return oversubscribed_; }
     int rank() const { return me_; }
     int size() const { return n_; }
 
@@ -149,7 +150,9 @@ private:
     std::uint32_t stride_;
     long spin_polls_;
     bool oversubscribed_;
-    std::chrono::nanoseconds spin_time_;
+    std::chrono::nanoseconds spin_time_;       // short spin before blocking
+    std::chrono::nanoseconds long_spin_time_;  // while waits stay short (not oversubscribed)
+    Clock::duration last_wait_ = Clock::duration::zero();
     Clock::duration rto_min_, rto_max_, gossip_period_;
 
     boost::asio::io_context io_;

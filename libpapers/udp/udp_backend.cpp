@@ -13,6 +13,8 @@ namespace {
 // Integer vectors at least this long use Rabenseifner instead of recursive
 // doubling (moves ~2x the vector instead of log2(n)x).
 constexpr std::size_t kRabenseifnerBytes = 32 * 1024;
+// Largest job that uses the star barrier when a host is oversubscribed.
+constexpr int kStarMaxRanks = 8;
 }  // namespace
 
 UdpBackend::UdpBackend(const Config& cfg, std::unique_ptr<Transport> transport, bool report)
@@ -46,15 +48,22 @@ int UdpBackend::begin(OpKind kind, const char* api) {
 int UdpBackend::hello(std::uint64_t digest) {
     if (!t_) return PAPERS_OK;
     t_->begin_op(OpKind::hello, "papers_init");
-    if (int rc = dissemination_hello(*t_, digest)) return rc;
+    std::uint8_t crowded = t_->oversubscribed() ? 1 : 0;
+    if (int rc = dissemination_hello(*t_, digest, crowded)) return rc;
     t_->end_op(true);
+    star_ = crowded && cfg_.size <= kStarMaxRanks;
     return PAPERS_OK;
 }
 
 int UdpBackend::barrier() {
     if (!t_) return PAPERS_OK;
     if (int rc = begin(OpKind::barrier, "papers_barrier")) return rc;
-    if (int rc = dissemination_barrier(*t_)) return rc;
+    if (star_) {
+        std::vector<std::uint8_t> none;
+        if (int rc = star_or(*t_, none)) return rc;
+    } else if (int rc = dissemination_barrier(*t_)) {
+        return rc;
+    }
     t_->end_op(true);
     return PAPERS_OK;
 }
@@ -62,7 +71,7 @@ int UdpBackend::barrier() {
 int UdpBackend::vote(const char* api, std::vector<std::uint8_t>& bits) {
     if (!t_) return PAPERS_OK;
     if (int rc = begin(OpKind::vote, api)) return rc;
-    if (int rc = dissemination_or(*t_, bits)) return rc;
+    if (int rc = star_ ? star_or(*t_, bits) : dissemination_or(*t_, bits)) return rc;
     t_->end_op(true);
     return PAPERS_OK;
 }

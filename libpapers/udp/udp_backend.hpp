@@ -46,6 +46,9 @@ private:
     Config cfg_;
     std::unique_ptr<Transport> t_;
     int nonfull_run_ = 0;
+    // Barrier and votes through rank 0 instead of dissemination: chosen at
+    // start-up, the same on every rank (some host oversubscribed, n small).
+    bool star_ = false;
     bool report_ = false, reported_ = false;
 };
 

@@ -9,6 +9,7 @@
 #include "afapi.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "check.h"
 

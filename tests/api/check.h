@@ -39,7 +39,7 @@ static int check_count_, check_failures_;
               papers_errmsg());                                                             \
     } while (0)
 
-static int check_report(const char *name) {
+static inline int check_report(const char *name) {
     printf("%s: rank %d/%d backend %s: %d checks, %d failures\n", name, papers_rank(),
            papers_size(), papers_backend_name(), check_count_, check_failures_);
     fflush(stdout);

@@ -101,6 +101,27 @@ TEST(CapersCable, FinalizeLeavesBothSidesAtSZeroLZero) {
     EXPECT_EQ(cable.wire().data[1].load(), 0);
 }
 
+// Regression: the follower used to clear its X at finalize right after its
+// last answer, before the leader had read it (the leader then computed with
+// X = 0). Finalize must wait until the peer has taken the last answer.
+TEST(CapersCable, FinalizeDoesNotClobberTheLastAnswer) {
+    for (int round = 0; round < 40; ++round) {
+        std::int32_t got[2] = {0, 0};
+        auto rc = run_pair([&](int r, hub::NybbleBackend& pe) {
+            std::int32_t a = r + 1, b = 0, c = 0;
+            ASSERT_EQ(pe.barrier(), 0);
+            ASSERT_EQ(pe.reduce(&a, &b, 1, PAPERS_INT32, PAPERS_SUM), 0);
+            ASSERT_EQ(pe.reduce(&b, &c, 1, PAPERS_INT32, PAPERS_SUM), 0);
+            got[r] = c;
+            ASSERT_EQ(pe.finalize(), 0);
+        });
+        ASSERT_EQ(rc[0], 0);
+        ASSERT_EQ(rc[1], 0);
+        ASSERT_EQ(got[0], 6) << "round " << round;
+        ASSERT_EQ(got[1], 6) << "round " << round;
+    }
+}
+
 TEST(CapersCable, CostPerExchangeIsOneWriteAndAtLeastTwoReads) {
     std::atomic<int> bad{0};
     auto rc = run_pair([&](int r, hub::NybbleBackend& pe) {

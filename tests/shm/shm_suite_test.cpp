@@ -3,6 +3,7 @@
 // under the default algorithms and under the alternative barrier/fence, and
 // a job of one started by hand (no PAPERS_JOB).
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include "capi_ops.hpp"
 #include "shm_job.hpp"
@@ -77,6 +78,53 @@ TEST(ShmSolo, JobOfOneWithoutJobIdUsesPrivateMemory) {
     opt.set_job = false;
     auto res = run_job(ranks_of(1), suite_body, opt);
     EXPECT_EQ(res[0].exit_code, 0) << res[0].text;
+}
+
+}  // namespace
+}  // namespace papers::test
+
+namespace papers::test {
+namespace {
+
+// A program may finalize and initialise again under the same job id; the
+// CPU binding of the first session is undone by papers_finalize.
+int reinit_body(const RankSpec&, const std::function<void(const std::string&)>& report) {
+    cpu_set_t before, during, after;
+    sched_getaffinity(0, sizeof before, &before);
+    for (int round = 0; round < 3; ++round) {
+        if (int rc = papers_init(); rc) {
+            report("init round " + std::to_string(round) + ": " + papers_errmsg() + "\n");
+            return 2;
+        }
+        sched_getaffinity(0, sizeof during, &during);
+        const int n = papers_size(), me = papers_rank();
+        if (CPU_COUNT(&before) >= n && CPU_COUNT(&before) > 1 && CPU_COUNT(&during) != 1) {
+            report("rank not bound to one CPU while ranks <= CPUs\n");
+            return 3;
+        }
+        std::int64_t v = me + round * 100, s = 0;
+        if (papers_reduce(&v, &s, 1, PAPERS_INT64, PAPERS_SUM) ||
+            s != std::int64_t(n) * round * 100 + n * (n - 1) / 2) {
+            report("reduce round " + std::to_string(round) + " wrong: " + std::to_string(s) + "\n");
+            return 4;
+        }
+        if (papers_finalize()) return 5;
+        sched_getaffinity(0, sizeof after, &after);
+        if (!CPU_EQUAL(&before, &after)) {
+            report("affinity not restored by papers_finalize\n");
+            return 6;
+        }
+    }
+    return 0;
+}
+
+TEST(ShmSession, InitFinalizeInitUnderTheSameJobId) {
+    JobOptions opt;
+    opt.job = unique_job_id("reinit");
+    auto res = run_job(ranks_of(2), reinit_body, opt);
+    for (auto& r : res) EXPECT_EQ(r.exit_code, 0) << r.text;
+    EXPECT_FALSE(segment_exists(opt.job));
+    remove_segment(opt.job);
 }
 
 }  // namespace

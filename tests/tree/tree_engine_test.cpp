@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +42,9 @@ struct BackendOps final : Ops {
 struct Layout {
     int leaf_ports, leaves, pes;
 };
+void PrintTo(const Layout& l, std::ostream* os) {
+    *os << l.leaf_ports << "x" << l.leaves << " np" << l.pes;
+}
 
 class TreeEngineSuite : public ::testing::TestWithParam<Layout> {};
 
