@@ -18,7 +18,8 @@ int star_or(Transport& t, std::vector<std::uint8_t>& bits) {
         for (std::size_t i = 0; i < bits.size(); ++i) bits[i] = got[i];
         return PAPERS_OK;
     }
-    std::vector<Expect> all;
+    thread_local std::vector<Expect> all;  // no allocation per barrier
+    all.clear();
     for (int r = 1; r < n; ++r) all.push_back({r, 0, bits.size()});
     if (int rc = t.wait(all)) return rc;
     for (int r = 1; r < n; ++r) {

@@ -34,10 +34,11 @@ std::string fmt_s(double s) {
 
 Transport::Transport(const TransportSetup& s)
     : me_(s.rank), n_(s.size), peers_(s.peers), mac_(s.key), ex_{s.job, s.size, s.rank},
-      timeout_s_(s.timeout_s),
       stride_(static_cast<std::uint32_t>(s.datagram_bytes - kOverhead)),
       spin_polls_(s.spin_polls), oversubscribed_(s.oversubscribed),
-      spin_time_(50us), long_spin_time_(20ms), rto_min_(s.rto_min), rto_max_(s.rto_max),
+      spin_time_(50us), long_spin_time_(20ms),
+      timeout_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.timeout_s))),
+      rto_min_(s.rto_min), rto_max_(s.rto_max),
       socket_(io_), rx_(65536), tx_(kMaxDatagram), last_heard_(s.size), heard_(s.size, false),
       bad_mac_from_(s.size, 0), stall_waits_for_(s.size, -1), stall_op_(s.size, 0),
       done_from_(s.size, false) {
@@ -215,20 +216,23 @@ int Transport::sender_of(const udp::endpoint& from, const std::uint8_t* d, std::
     return -1;
 }
 
-void Transport::drain() {
+int Transport::drain() {
+    int handled = 0;
     for (int i = 0; i < 4096; ++i) {
         udp::endpoint from;
         boost::system::error_code ec;
         const std::size_t n = socket_.receive_from(asio::buffer(rx_), from, 0, ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) return;
+        if (ec == asio::error::would_block || ec == asio::error::try_again) break;
         if (ec == asio::error::connection_refused) continue;  // ICMP noise, not data
-        if (ec) return;
+        if (ec) break;
         ++counters_.received;
+        ++handled;
         handle(rx_.data(), n, from);
         // New data of this operation: let the caller look before another
         // (probably empty) receive call; the next drain takes the rest.
-        if (progress_) return;
+        if (progress_) break;
     }
+    return handled;
 }
 
 void Transport::handle(const std::uint8_t* d, std::size_t n, const udp::endpoint& from) {
@@ -339,11 +343,11 @@ void Transport::answer_req(const Header& h, const std::uint8_t* payload) {
 
 // ---- waiting ----------------------------------------------------------------
 
-bool Transport::spin_more(long& polls, Clock::time_point spin_end) {
+bool Transport::spin_more(long& polls, Clock::time_point now, Clock::time_point spin_end) {
     if (spin_polls_ >= 0) {
         if (polls <= 0) return false;
         --polls;
-    } else if (Clock::now() >= spin_end) {
+    } else if (now >= spin_end) {
         return false;
     }
     // More ranks than cores: let the rank we wait for have the CPU.
@@ -409,20 +413,12 @@ int Transport::wait_one(int peer, std::uint8_t round, std::uint64_t len) {
 }
 
 int Transport::wait(std::span<const Expect> expects) {
-    const auto start = Clock::now();
-    const auto deadline =
-        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s_));
+    // Timers start at the first miss: a message that is already here costs
+    // no clock reading.
+    bool started = false, spun_out = false;
+    Clock::time_point start{}, now{}, deadline{}, next_req{}, next_gossip{}, spin_end{};
     auto rto = rto_min_;
-    auto next_req = start + rto;
-    auto next_gossip = start + gossip_period_;
-    // Spin long while waits stay short (fine-grained synchronisation: a
-    // peer that was descheduled comes back within a few ms, and waking from
-    // a blocked wait costs tens of microseconds on a busy machine); after a
-    // wait that outlasted the long spin (the peer computes), spin briefly.
-    const bool long_spin = !oversubscribed_ && last_wait_ < long_spin_time_;
-    const auto spin_end = start + (long_spin ? long_spin_time_ : spin_time_);
     long polls = spin_polls_;
-    bool spun_out = false;
     progress_ = false;
     for (;;) {
         drain();
@@ -436,18 +432,32 @@ int Transport::wait(std::span<const Expect> expects) {
             }
         }
         if (!missing) {
-            last_wait_ = Clock::now() - start;
+            last_wait_ = started ? Clock::now() - start : Clock::duration::zero();
             return check_expected(expects);
         }
-        const auto now = Clock::now();
+        now = Clock::now();
+        if (!started) {
+            started = true;
+            start = now;
+            deadline = start + timeout_;
+            next_req = start + rto;
+            next_gossip = start + gossip_period_;
+            // Spin long while waits stay short (fine-grained synchronisation:
+            // a descheduled peer is back within a few ms, and waking from a
+            // blocked wait costs tens of microseconds on a busy machine);
+            // after a wait that outlasted the long spin (the peer computes),
+            // spin briefly.
+            const bool long_spin = !oversubscribed_ && last_wait_ < long_spin_time_;
+            spin_end = start + (long_spin ? long_spin_time_ : spin_time_);
+        }
         if (faults_) faults_->release_due(now);
         const bool fresh = progress_;
-        if (fresh) {  // data flows: keep the retransmit timer short
+        if (fresh) {  // data flows: keep the retransmit timer short, pull the next window
             progress_ = false;
             rto = rto_min_;
             next_req = now + rto;
+            pull_windows(expects);
         }
-        pull_windows(expects);
         if (now >= next_req) {
             request_missing(expects);
             rto = std::min(rto * 2, rto_max_);
@@ -459,11 +469,19 @@ int Transport::wait(std::span<const Expect> expects) {
         }
         if (now >= deadline) return timeout_error(*missing, start);
         if (fresh) continue;  // more may be queued: look before yielding the CPU
-        if (!spun_out && !spin_more(polls, spin_end)) {
+        if (!spun_out && !spin_more(polls, now, spin_end)) {
             spun_out = true;
             last_wait_ = Clock::duration::max();  // it will be long: spin briefly next time
         }
-        if (!spun_out) continue;
+        if (!spun_out) {
+            // Tight polls: nothing can change until a datagram arrives, so
+            // skip the bookkeeping above for a few of them.
+            for (int k = 0; k < 8 && (spin_polls_ < 0 || polls > 0) && drain() == 0; ++k) {
+                if (spin_polls_ >= 0) --polls;
+                if (oversubscribed_) sched_yield();
+            }
+            continue;
+        }
         auto until = std::min({next_req, next_gossip, deadline});
         if (faults_) until = std::min(until, faults_->next_due());
         block_until(until);
@@ -514,6 +532,9 @@ int Transport::timeout_error(const Expect& e, Clock::time_point started) {
     if (bad_mac_from_[e.peer])
         m << "; " << bad_mac_from_[e.peer]
           << " datagram(s) from its address failed the MAC check (a different PAPERS_KEY?)";
+    if (counters_.wrong_job)
+        m << "; " << counters_.wrong_job
+          << " authentic datagram(s) carried another job id (PAPERS_JOB differs between ranks?)";
     // Live ranks that wait gossip every gossip period; a rank not heard for
     // three periods is silent: dead, stopped, or no longer calling papers.
     std::string silent;

@@ -4,8 +4,8 @@
 // messages of a round, then wait() for the ones this rank expects. The
 // transport makes that reliable without acknowledgements:
 //   - the receiver knows exactly which (op, round, peer) messages it needs;
-//     when one is missing after a retransmit timeout (2 ms, doubling to
-//     64 ms) it sends that peer a REQ naming the missing fragments;
+//     when one is missing after a retransmit timeout (1 ms, then 2 ms;
+//     PAPERS_UDP_RTO) it sends that peer a REQ naming the missing fragments;
 //   - the sender keeps every message it posted until it has proof that no
 //     rank can still need it (see message_store.hpp) and answers REQs from
 //     that store; a REQ for a message it has not reached yet is ignored,
@@ -127,12 +127,12 @@ private:
                   const std::vector<std::uint8_t>& bits);
     void send_done(int dest);
 
-    void drain();
+    int drain();  // datagrams handled
     void handle(const std::uint8_t* d, std::size_t n, const boost::asio::ip::udp::endpoint& from);
     void answer_req(const Header& h, const std::uint8_t* payload);
     int sender_of(const boost::asio::ip::udp::endpoint& from, const std::uint8_t* d, std::size_t n) const;
     void block_until(Clock::time_point t);
-    bool spin_more(long& polls, Clock::time_point spin_end);
+    bool spin_more(long& polls, Clock::time_point now, Clock::time_point spin_end);
 
     void pull_windows(std::span<const Expect> expects);
     void request_missing(std::span<const Expect> expects);
@@ -146,12 +146,12 @@ private:
     std::vector<Peer> peers_;
     Mac mac_;
     Expectations ex_;
-    double timeout_s_;
     std::uint32_t stride_;
     long spin_polls_;
     bool oversubscribed_;
     std::chrono::nanoseconds spin_time_;       // short spin before blocking
     std::chrono::nanoseconds long_spin_time_;  // while waits stay short (not oversubscribed)
+    Clock::duration timeout_;  // of every wait
     Clock::duration last_wait_ = Clock::duration::zero();
     Clock::duration rto_min_, rto_max_, gossip_period_;
 

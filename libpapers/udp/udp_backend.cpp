@@ -45,13 +45,16 @@ int UdpBackend::begin(OpKind kind, const char* api) {
     return PAPERS_OK;
 }
 
-int UdpBackend::hello(std::uint64_t digest) {
+int UdpBackend::hello(std::uint64_t digest, const std::string& barrier_choice) {
+    barrier_choice_ = barrier_choice;
     if (!t_) return PAPERS_OK;
     t_->begin_op(OpKind::hello, "papers_init");
     std::uint8_t crowded = t_->oversubscribed() ? 1 : 0;
     if (int rc = dissemination_hello(*t_, digest, crowded)) return rc;
     t_->end_op(true);
     star_ = crowded && cfg_.size <= kStarMaxRanks;
+    if (barrier_choice_ == "star") star_ = true;
+    if (barrier_choice_ == "dissemination") star_ = false;
     return PAPERS_OK;
 }
 

@@ -34,7 +34,8 @@ public:
     const char* name() const override { return "udp"; }
 
     // The start-up handshake (operation 0), run by the factory.
-    int hello(std::uint64_t digest);
+    // `barrier_choice`: "" (automatic), "star" or "dissemination".
+    int hello(std::uint64_t digest, const std::string& barrier_choice);
 
 private:
     // Starts an operation (after a flow-control barrier when too many
@@ -49,6 +50,7 @@ private:
     // Barrier and votes through rank 0 instead of dissemination: chosen at
     // start-up, the same on every rank (some host oversubscribed, n small).
     bool star_ = false;
+    std::string barrier_choice_;
     bool report_ = false, reported_ = false;
 };
 

@@ -5,6 +5,8 @@
 //                      peer is on this machine's loopback, else 1472)
 //   PAPERS_UDP_FAULTS  fault injection, for tests only (fault_injector.hpp)
 //   PAPERS_UDP_REPORT  non-empty and not 0: print counters to stderr at exit
+//   PAPERS_UDP_BARRIER star | dissemination: force the barrier/vote algorithm
+//                      (default: star when some host is oversubscribed, n <= 8)
 // then runs the start-up handshake.
 #include <sched.h>
 #include <unistd.h>
@@ -94,7 +96,12 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         fail(code, PAPERS_EINVAL, err);
         return nullptr;
     }
-    s.job = hash64(cfg.job);
+    // Every papers_init of a process starts a new session whose operation
+    // numbers restart at 0; the session count (the same on every rank, init
+    // being collective) goes into the job hash so that a stray datagram of
+    // an earlier session is "wrong job", never data of this one.
+    static int sessions = 0;
+    s.job = hash64(cfg.job + "#" + std::to_string(sessions++));
 
     bool all_loopback = true;
     int local = 0;
@@ -141,7 +148,14 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
     auto transport = Transport::open(s, code);
     if (!transport) return nullptr;
     auto backend = std::make_unique<UdpBackend>(cfg, std::move(transport), report);
-    if (int rc = backend->hello(job_digest(cfg.size, hosts)); rc) {
+    // Forcing the barrier algorithm (tests): part of the digest, so ranks
+    // that disagree fail at start-up instead of deadlocking.
+    const std::string choice = env("PAPERS_UDP_BARRIER") ? env("PAPERS_UDP_BARRIER") : "";
+    if (!choice.empty() && choice != "star" && choice != "dissemination") {
+        fail(code, PAPERS_EINVAL, "PAPERS_UDP_BARRIER must be star or dissemination, got '" + choice + "'");
+        return nullptr;
+    }
+    if (int rc = backend->hello(job_digest(cfg.size, std::string(hosts) + "/" + choice), choice); rc) {
         *code = rc;
         return nullptr;
     }

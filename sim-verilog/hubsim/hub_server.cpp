@@ -109,7 +109,10 @@ void HubServer::wait_for_input(std::uint32_t seen, const std::atomic<bool>& stop
         if (wire_.data_seq.load() != seen) return;
         __builtin_ia32_pause();
     }
-    for (int i = 0; i < 4; ++i) {
+    // Then yield for a while (cheap on these VMs, unlike a cross-vCPU futex
+    // wake-up), and sleep only when the PEs are busy for longer.
+    const auto yield_until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+    while (std::chrono::steady_clock::now() < yield_until) {
         if (wire_.data_seq.load() != seen) return;
         sched_yield();
     }

@@ -79,7 +79,7 @@ void Rogue::run() {
     pu::key_from_hex(key_hex_, real, err);
     for (auto& b : wrong) b = std::uint8_t(rnd(0, 255));
     const pu::Mac real_mac(real), wrong_mac(wrong);
-    const std::uint64_t job = pu::hash64(job_id_);
+    const std::uint64_t job = pu::hash64(job_id_ + "#0");  // first session of each rank
 
     const int plain = socket(AF_INET, SOCK_DGRAM, 0);
     const int raw = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);

@@ -51,6 +51,17 @@ TEST_P(UdpSuite, FullOperationSuitePasses) {
 
 INSTANTIATE_TEST_SUITE_P(Ranks, UdpSuite, testing::Values(1, 2, 3, 4, 5, 8));
 
+// Both barrier/vote algorithms, whatever this machine's core count picks.
+TEST(UdpSuiteAlgorithms, StarAndDisseminationBothPass) {
+    for (const char* algo : {"star", "dissemination"}) {
+        JobSpec s = suite_job(5, 1);
+        s.env["PAPERS_UDP_BARRIER"] = algo;
+        s.env["PAPERS_UDP_FAULTS"] = "drop=0.1,reorder=0.1,seed=3";
+        const auto res = run_job(s);
+        expect_suite_passed(res);
+    }
+}
+
 // ---- injected faults ------------------------------------------------------------
 
 struct FaultCase {
@@ -88,6 +99,17 @@ TEST(UdpLarge, FragmentedMessagesCorrect) {
     s.program = UDP_TEST_RANK_BIN;
     s.args = {"--mode", "large"};
     s.env["PAPERS_TIMEOUT"] = "10";
+    const auto res = run_job(s);
+    for (const auto& r : res) EXPECT_EQ(r.status, 0) << describe(res);
+}
+
+TEST(UdpSessions, InitFinalizeThreeTimesInOneProcess) {
+    JobSpec s;
+    s.n = 3;
+    s.program = UDP_TEST_RANK_BIN;
+    s.args = {"--mode", "reinit"};
+    s.env["PAPERS_TIMEOUT"] = "10";
+    s.env["PAPERS_UDP_FAULTS"] = "dup=0.3,delay=0.3,seed=4";  // strays into the next session
     const auto res = run_job(s);
     for (const auto& r : res) EXPECT_EQ(r.status, 0) << describe(res);
 }

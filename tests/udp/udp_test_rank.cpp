@@ -4,6 +4,7 @@
 //   --mode dead --victim V --after K
 //                    K barriers, then rank V exits without a word; the others
 //                    call one more barrier and print its error
+//   --mode reinit    three papers_init/papers_finalize sessions in a row
 //   --mode mismatch  rank 0 calls barrier, the others bcast: rank 0 must
 //                    see PAPERS_EMISMATCH
 // Prints "checks=C failures=F" or the error; exit 0 when as expected.
@@ -167,6 +168,19 @@ int main(int argc, char** argv) {
                     rc ? papers_errmsg() : "");
         papers_finalize();
         return rc == PAPERS_ETIMEDOUT ? 0 : 1;
+    }
+    if (mode == "reinit") {  // a second session in the same process, same ports
+        for (int session = 0; session < 3; ++session) {
+            if (session > 0 && !rc_ok(papers_init(), "papers_init again")) return 1;
+            for (int k = 0; k < 5; ++k) {
+                std::int64_t v = me + 1, sum = 0;
+                if (rc_ok(papers_reduce(&v, &sum, 1, PAPERS_INT64, PAPERS_SUM), "reduce"))
+                    check(sum == std::int64_t(n) * (n + 1) / 2, "reduce sum in session " + std::to_string(session));
+            }
+            if (!rc_ok(papers_finalize(), "papers_finalize")) return 1;
+        }
+        std::printf("rank %d: checks=%d failures=%d\n", me, checks, failures);
+        return failures ? 1 : 0;
     }
     if (mode == "mismatch") {
         int rc;

@@ -93,9 +93,12 @@ int papers_all(int flag);   /* 1 if flag != 0 on every PE, else 0 */
 /* Bit i of *mask is set when rank i passed a non-zero flag (size <= 64). */
 int papers_waitvec(int flag, uint64_t *mask);
 int papers_count(int flag);   /* number of PEs with flag != 0 */
-int papers_first(int flag);   /* lowest rank with flag != 0, or -1 */
+/* Lowest rank with flag != 0, or -1 when no PE set its flag. Errors are
+ * always <= -2 here (PAPERS_EINVAL, -1, cannot occur: the flag is an int). */
+int papers_first(int flag);
 /* My position (0-based) among the PEs with flag != 0, counted in rank
- * order; -1 when my own flag is 0. For dynamic work distribution. */
+ * order; -1 when my own flag is 0 (errors are <= -2, as for papers_first).
+ * For dynamic work distribution. */
 int papers_enqueue(int flag);
 
 /* ---- data movement ----------------------------------------------------- */

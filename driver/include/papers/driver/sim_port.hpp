@@ -36,6 +36,7 @@ private:
     sim::Wire& wire_;
     int index_;
     unsigned spin_polls_ = 64;
+    static constexpr std::chrono::microseconds kYieldBeforeSleep{200};
 };
 
 }  // namespace papers::driver
