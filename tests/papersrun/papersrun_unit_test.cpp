@@ -107,8 +107,16 @@ TEST(ChooseBackend, OptionThenEnvironmentThenSim) {
     o.backend = "shm";
     EXPECT_EQ(choose_backend(o, exported, origin), "shm");
     EXPECT_EQ(origin, "--backend");
-    o.backend = "auto";
+    o.backend = "auto";  // nothing configured: every rank on this host
+    EXPECT_EQ(choose_backend(o, empty, origin), "shm");
+    EXPECT_NE(origin.find("auto: all ranks on this host"), std::string::npos) << origin;
+    o.hosts = "127.0.0.1,elsewhere.example:4000";
+    EXPECT_EQ(choose_backend(o, empty, origin), "udp");
+    EXPECT_NE(origin.find("other hosts (elsewhere.example)"), std::string::npos) << origin;
+    o.hosts = "";
+    o.hub_tree = "4x2";
     EXPECT_EQ(choose_backend(o, empty, origin), "sim");
+    o.hub_tree = "";
     o.backend = "";
     JobEnv bogus = JobEnv::from_strings({"PAPERS_BACKEND=nonsense"});
     EXPECT_THROW(choose_backend(o, bogus, origin), LaunchError);

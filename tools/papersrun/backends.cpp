@@ -1,6 +1,14 @@
 #include "backends.hpp"
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <vector>
 #include <sstream>
 
 #include "hubsim_process.hpp"
@@ -114,7 +122,8 @@ constexpr std::array<Backend, 7> kBackends{{
     {"udp", "UDP over Ethernet/loopback (--hosts/--hostfile: ranks over ssh)", false, check_udp,
      prepare_udp},
     {"mpi", "MPI collectives: execs Open MPI's mpirun", false, check_mpi, prepare_mpi},
-    {"auto", "pick one (today: sim)", false, nullptr, nullptr},
+    {"auto", "hub if a port answers, sim if the simulator is asked for, shm on one host, "
+             "udp across hosts", false, nullptr, nullptr},
 }};
 
 }  // namespace
@@ -125,6 +134,96 @@ const Backend* find_backend(std::string_view name) {
     for (const auto& b : kBackends)
         if (b.name == name) return &b;
     return nullptr;
+}
+
+namespace {
+
+bool is_local_host(const std::string& host) {
+    if (host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0) return true;
+    char name[256] = {};
+    return gethostname(name, sizeof name - 1) == 0 && host == name;
+}
+
+// Every host of --hosts / --hostfile, without ports.
+std::vector<std::string> listed_hosts(const RunOptions& o) {
+    std::vector<std::string> hosts;
+    auto add = [&](std::string h) {
+        while (!h.empty() && std::isspace(static_cast<unsigned char>(h.back()))) h.pop_back();
+        while (!h.empty() && std::isspace(static_cast<unsigned char>(h.front()))) h.erase(0, 1);
+        if (h.empty() || h[0] == '#') return;
+        if (const auto c = h.rfind(':'); c != std::string::npos && h.find(':') == c) h.resize(c);
+        hosts.push_back(h);
+    };
+    std::stringstream list(o.hosts);
+    for (std::string h; std::getline(list, h, ',');) add(h);
+    if (!o.hostfile.empty()) {
+        std::ifstream f(o.hostfile);
+        for (std::string h; std::getline(f, h);) add(h);
+    }
+    return hosts;
+}
+
+// papers-probe (next to papersrun) says whether a hub answers on `port`.
+bool hub_answers(const std::string& port, std::string& why) {
+    char self[4096] = {};
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    const std::string dir = n > 0 ? std::filesystem::path(std::string(self, n)).parent_path().string()
+                                  : std::string(".");
+    const std::string probe = dir + "/papers-probe";
+    if (access(probe.c_str(), X_OK) != 0) {
+        why = "papers-probe not found next to papersrun";
+        return false;
+    }
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, 1);
+            dup2(null, 2);
+        }
+        execl(probe.c_str(), probe.c_str(), "--port", port.c_str(), "--timeout", "0.5",
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+        why = "could not run papers-probe";
+        return false;
+    }
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    why = code == 0 ? "a hub answers on " + port
+                    : "no hub answers on " + port + " (papers-probe exit " + std::to_string(code) + ")";
+    return code == 0;
+}
+
+}  // namespace
+
+std::string pick_automatically(const RunOptions& options, const JobEnv& env, std::string& origin) {
+    std::string why;
+    const std::string port = !options.port.empty() ? options.port : env.get("PAPERS_PORT").value_or("");
+    if (!port.empty() && hub_answers(port, why)) {
+        origin += ", auto: " + why;
+        return "hub";
+    }
+    if (!options.port.empty())  // asked for explicitly: do not run elsewhere silently
+        throw LaunchError(kExitLaunchFailure, "--backend auto with --port " + options.port + ": " + why);
+    const std::string port_note = port.empty() ? "" : why + "; ";
+    if (!options.trace.empty() || !options.hub_tree.empty() || env.get("PAPERS_SIM")) {
+        origin += ", auto: " + port_note + "the simulated hub was asked for";
+        return "sim";
+    }
+    const auto hosts = listed_hosts(options);
+    for (const auto& h : hosts)
+        if (!is_local_host(h)) {
+            origin += ", auto: " + port_note + "ranks on other hosts (" + h + ")";
+            return "udp";
+        }
+    if (!hosts.empty()) {  // a host list, all of it this machine: still a udp job
+        origin += ", auto: " + port_note + "--hosts given (all on this host)";
+        return "udp";
+    }
+    origin += ", auto: " + port_note + "all ranks on this host";
+    return "shm";
 }
 
 std::string choose_backend(const RunOptions& options, const JobEnv& env, std::string& origin) {
@@ -145,12 +244,7 @@ std::string choose_backend(const RunOptions& options, const JobEnv& env, std::st
         throw LaunchError(kExitUsage, "unknown backend '" + name + "' (from " + origin +
                                           "); known backends: " + known);
     }
-    // auto: the simulator for now. Later it will pick hub when a port is
-    // configured, udp with --hosts, and shm otherwise.
-    if (name == "auto") {
-        name = "sim";
-        origin += ", auto";
-    }
+    if (name == "auto") name = pick_automatically(options, env, origin);
     return name;
 }
 

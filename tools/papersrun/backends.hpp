@@ -59,8 +59,16 @@ std::span<const Backend> backend_table();
 const Backend* find_backend(std::string_view name);
 
 // Picks the backend: --backend, else $PAPERS_BACKEND, else "sim"; resolves
-// "auto" (sim for now). Sets `origin`. Throws LaunchError for unknown names.
+// "auto" with pick_automatically. Sets `origin` (printed by -v). Throws
+// LaunchError for unknown names.
 std::string choose_backend(const RunOptions& options, const JobEnv& env, std::string& origin);
+
+// "auto": hub when a port is configured (--port or PAPERS_PORT) and
+// papers-probe finds a hub answering on it; sim when the simulated hub is
+// asked for (--trace, --hub-tree or an exported PAPERS_SIM); udp when
+// --hosts/--hostfile name another machine; shm otherwise (all ranks here).
+// Appends the reason to `origin`.
+std::string pick_automatically(const RunOptions& options, const JobEnv& env, std::string& origin);
 
 // Sets the variables every backend shares (PAPERS_BACKEND, PAPERS_JOB,
 // PAPERS_TIMEOUT when --timeout was given).
