@@ -45,70 +45,34 @@ module papers_hub #(
     initial $fatal(1, "papers_hub: NPORTS = %0d, must be 1..64", NPORTS);
   end
 
-  // ---- input stage: X and S registered, S delayed one more clock ----------------------
-  logic [4*NPORTS-1:0] x_q;
-  logic [NPORTS-1:0]   s_q, s_dly_q;
+  // ---- ports: X and S registered, S delayed one more clock, enabled ports combined ------
+  logic       all1, all0;
+  logic [3:0] x_and;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      x_q     <= '0;
-      s_q     <= '0;
-      s_dly_q <= '0;
-    end else begin
-      x_q     <= x_i;
-      s_q     <= s_i;
-      s_dly_q <= s_q;
-    end
-  end
-
-  // ---- combine: ALL1, ALL0 and the AND of the enabled nybbles -------------------------
-  logic [NPORTS-1:0] s_dly_n;
-  logic              all1, all0;
-  logic [3:0]        x_and;
-
-  assign s_dly_n = ~s_dly_q;
-
-  papers_hub_combine #(
+  papers_hub_ports #(
     .NPORTS (NPORTS)
-  ) u_combine (
+  ) u_ports (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
     .en_i    (en_i),
-    .all1_i  (s_dly_q),
-    .all0_i  (s_dly_n),
-    .x_and_i (x_q),
+    .x_i     (x_i),
+    .s_i     (s_i),
     .all1_o  (all1),
     .all0_o  (all0),
     .x_and_o (x_and)
   );
 
   // ---- state: G is a C-element of the strobes, R latched only when G changes ---------
-  logic       g_d, g_q;
-  logic [3:0] r_d, r_q;
+  papers_hub_state u_state (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .all1_i  (all1),
+    .all0_i  (all0),
+    .x_and_i (x_and),
+    .g_o     (g_o),
+    .r_o     (r_o)
+  );
 
-  always_comb begin
-    g_d = g_q;
-    r_d = r_q;
-    if (all1 && !all0 && !g_q) begin
-      g_d = 1'b1;
-      r_d = ~x_and;
-    end else if (all0 && !all1 && g_q) begin
-      g_d = 1'b0;
-      r_d = ~x_and;
-    end
-    // otherwise hold (mixed strobes, or no port enabled: ALL1 and ALL0 both true)
-  end
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      g_q <= 1'b0;
-      r_q <= 4'h0;
-    end else begin
-      g_q <= g_d;
-      r_q <= r_d;
-    end
-  end
-
-  assign g_o       = g_q;
-  assign r_o       = r_q;
   assign version_o = VERSION[7:0];
   assign latency_o = LATENCY[7:0];
 

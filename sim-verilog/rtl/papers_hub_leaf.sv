@@ -28,36 +28,18 @@ module papers_hub_leaf #(
   output logic [3:0]         r_o
 );
 
-  // ---- input stage: X and S registered, S delayed one more clock (as papers_hub) --------
-  logic [4*PORTS-1:0] x_q;
-  logic [PORTS-1:0]   s_q, s_dly_q;
+  // ---- the PE side, as in the flat hub: registered inputs, S delay, combine -------------
+  logic       all1, all0;
+  logic [3:0] x_and;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      x_q     <= '0;
-      s_q     <= '0;
-      s_dly_q <= '0;
-    end else begin
-      x_q     <= x_i;
-      s_q     <= s_i;
-      s_dly_q <= s_q;
-    end
-  end
-
-  // ---- combine the enabled ports ---------------------------------------------------------
-  logic [PORTS-1:0] s_dly_n;
-  logic             all1, all0;
-  logic [3:0]       x_and;
-
-  assign s_dly_n = ~s_dly_q;
-
-  papers_hub_combine #(
+  papers_hub_ports #(
     .NPORTS (PORTS)
-  ) u_combine (
+  ) u_ports (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
     .en_i    (en_i),
-    .all1_i  (s_dly_q),
-    .all0_i  (s_dly_n),
-    .x_and_i (x_q),
+    .x_i     (x_i),
+    .s_i     (s_i),
     .all1_o  (all1),
     .all0_o  (all0),
     .x_and_o (x_and)

@@ -36,32 +36,14 @@ module papers_hub_root #(
     .x_and_o (x_and)
   );
 
-  logic       g_d, g_q;
-  logic [3:0] r_d, r_q;
-
-  always_comb begin
-    g_d = g_q;
-    r_d = r_q;
-    if (all1 && !all0 && !g_q) begin
-      g_d = 1'b1;
-      r_d = ~x_and;
-    end else if (all0 && !all1 && g_q) begin
-      g_d = 1'b0;
-      r_d = ~x_and;
-    end
-  end
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      g_q <= 1'b0;
-      r_q <= 4'h0;
-    end else begin
-      g_q <= g_d;
-      r_q <= r_d;
-    end
-  end
-
-  assign g_o = g_q;
-  assign r_o = r_q;
+  papers_hub_state u_state (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .all1_i  (all1),
+    .all0_i  (all0),
+    .x_and_i (x_and),
+    .g_o     (g_o),
+    .r_o     (r_o)
+  );
 
 endmodule

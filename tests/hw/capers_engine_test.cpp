@@ -11,7 +11,7 @@
 
 #include "../../libpapers/core/config.hpp"
 #include "../../libpapers/core/error.hpp"
-#include "backend_ops.hpp"
+#include "../suite/backend_ops.hpp"
 #include "capers/capers_exchanger.hpp"
 #include "fake_wire.hpp"
 #include "hub/nybble_backend.hpp"

@@ -9,7 +9,7 @@
 
 #include "../../libpapers/core/config.hpp"
 #include "../../libpapers/core/error.hpp"
-#include "backend_ops.hpp"
+#include "../suite/backend_ops.hpp"
 #include "shared_hub.hpp"
 
 namespace papers {

@@ -2,7 +2,7 @@
 // in-process form: threads, no C API).
 #pragma once
 #include "../../libpapers/core/backend.hpp"
-#include "../suite/op_suite.hpp"
+#include "op_suite.hpp"
 
 namespace papers::test {
 
