@@ -6,18 +6,23 @@ set -euo pipefail
 pkgs=(build-essential cmake g++ pkg-config verilator iverilog yosys libieee1284-3-dev
       libboost-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
       openmpi-bin libopenmpi-dev libsodium-dev clang libclang-rt-14-dev)
+lean=()  # installed without their recommends
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(kicad)
+  lean+=(kicad)  # --no-install-recommends keeps KiCad at ~430 MB instead of several GB
 fi
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "papers: installing ${missing[*]}"
+missing() {
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+mapfile -t need < <(missing "${pkgs[@]}")
+mapfile -t need_lean < <(missing "${lean[@]}")
+if ((${#need[@]} + ${#need_lean[@]})); then
+  echo "papers: installing ${need[*]} ${need_lean[*]}"
   SUDO=""
   [[ $(id -u) -eq 0 ]] || SUDO=sudo
   $SUDO apt-get update -qq
-  # --no-install-recommends keeps KiCad at ~430 MB instead of several GB.
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ((${#need[@]})); then $SUDO apt-get install -y -qq "${need[@]}"; fi
+  if ((${#need_lean[@]})); then $SUDO apt-get install -y -qq --no-install-recommends "${need_lean[@]}"; fi
 fi
