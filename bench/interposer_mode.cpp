@@ -1,10 +1,13 @@
 #include "interposer_mode.hpp"
 
+#include "record.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <string>
@@ -19,17 +22,6 @@ struct Row {
     double median = 0, p99 = 0, reads = 0, writes = 0, ops = 0;
 };
 
-double field(const std::string& line, const std::string& key) {
-    const auto k = line.find("\"" + key + "\":");
-    return k == std::string::npos ? 0.0 : std::atof(line.c_str() + k + key.size() + 3);
-}
-std::string sfield(const std::string& line, const std::string& key) {
-    const auto k = line.find("\"" + key + "\":\"");
-    if (k == std::string::npos) return "";
-    const auto b = k + key.size() + 4;
-    return line.substr(b, line.find('"', b) - b);
-}
-
 std::vector<Row> run_mpi(const std::string& cmd, bool verbose, int& status) {
     if (verbose) std::cerr << "papers-bench: " << cmd << "\n";
     std::vector<Row> rows;
@@ -40,14 +32,15 @@ std::vector<Row> run_mpi(const std::string& cmd, bool verbose, int& status) {
     }
     char buf[2048];
     while (std::fgets(buf, sizeof buf, f)) {
-        const std::string line = buf;
-        if (line.find("\"bench\":\"mpi_interposer\"") == std::string::npos) {
-            if (verbose) std::cerr << line;
+        auto kv = parse_json_fields(buf);
+        if (kv["bench"] != "mpi_interposer") {
+            if (verbose) std::cerr << buf;
             continue;
         }
-        rows.push_back({sfield(line, "op"), sfield(line, "via"), field(line, "median_us"),
-                        field(line, "p99_us"), field(line, "port_reads_per_call"),
-                        field(line, "port_writes_per_call"), field(line, "hub_ops_per_call")});
+        auto num = [&](const char* k) { return std::atof(kv[k].c_str()); };
+        rows.push_back({kv["op"], kv["via"], num("median_us"), num("p99_us"),
+                        num("port_reads_per_call"), num("port_writes_per_call"),
+                        num("hub_ops_per_call")});
     }
     status = pclose(f);
     return rows;

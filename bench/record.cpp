@@ -7,17 +7,17 @@
 
 namespace papers::bench {
 
-bool parse_record(const std::string& line, Record& r) {
-    const auto open = line.find('{'), close = line.rfind('}');
-    if (open == std::string::npos || close == std::string::npos || close < open) return false;
+std::map<std::string, std::string> parse_json_fields(const std::string& line) {
     std::map<std::string, std::string> kv;
+    const auto open = line.find('{'), close = line.rfind('}');
+    if (open == std::string::npos || close == std::string::npos || close < open) return kv;
     std::size_t i = open + 1;
     while (i < close) {
         const auto k0 = line.find('"', i);
         if (k0 == std::string::npos || k0 >= close) break;
         const auto k1 = line.find('"', k0 + 1);
         const auto colon = line.find(':', k1);
-        if (k1 == std::string::npos || colon == std::string::npos) return false;
+        if (k1 == std::string::npos || colon == std::string::npos) return {};
         std::size_t v0 = colon + 1, v1;
         std::string value;
         if (line[v0] == '"') {
@@ -31,6 +31,11 @@ bool parse_record(const std::string& line, Record& r) {
         kv[line.substr(k0 + 1, k1 - k0 - 1)] = value;
         i = v1 + 1;
     }
+    return kv;
+}
+
+bool parse_record(const std::string& line, Record& r) {
+    auto kv = parse_json_fields(line);
     if (!kv.count("op") || !kv.count("median_us")) return false;
     auto num = [&](const char* k) { return kv.count(k) ? std::atof(kv[k].c_str()) : 0.0; };
     r.backend = kv["backend"];

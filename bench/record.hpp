@@ -1,5 +1,6 @@
 // record.hpp — the JSON record every benchmark rank prints, and the report.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ struct Record {
     double median_us = 0, p99_us = 0, port_reads = 0, port_writes = 0, hub_ops = 0;
 };
 
+// The "key":value pairs of one flat JSON object line (values as text;
+// empty when the line holds none).
+std::map<std::string, std::string> parse_json_fields(const std::string& line);
 // Parses one flat JSON object line as printed by the workers.
 bool parse_record(const std::string& line, Record& r);
 std::string to_json(const Record& r, const Record* ref);

@@ -112,21 +112,16 @@ int papers_all(int flag) {
     return run([&] { return g_session->backend->all(flag); });
 }
 
-int papers_waitvec(int flag, uint64_t* mask) {
-    if (int rc = usable("papers_waitvec")) return rc;
-    if (!mask) return bad(PAPERS_EINVAL, "papers_waitvec", "mask is NULL");
-    if (g_session->cfg.size > 64)
-        return bad(PAPERS_ENOTSUP, "papers_waitvec", "a 64-bit mask cannot hold more than 64 PEs");
-    return run([&] { return g_session->backend->waitvec(flag, mask); });
-}
-
-// count, first and enqueue are arithmetic on the waitvec mask.
+// waitvec, and count/first/enqueue as arithmetic on its mask.
 static int with_waitvec(const char* what, int flag, uint64_t* mask) {
     if (int rc = usable(what)) return rc;
+    if (!mask) return bad(PAPERS_EINVAL, what, "mask is NULL");
     if (g_session->cfg.size > 64)
         return bad(PAPERS_ENOTSUP, what, "a 64-bit mask cannot hold more than 64 PEs");
     return run([&] { return g_session->backend->waitvec(flag, mask); });
 }
+
+int papers_waitvec(int flag, uint64_t* mask) { return with_waitvec("papers_waitvec", flag, mask); }
 
 int papers_count(int flag) {
     uint64_t m = 0;

@@ -49,24 +49,18 @@ bool HubServer::open_trace(const std::string& path, std::string& err) {
     return model_->open_trace(path, err);
 }
 
-void HubServer::publish_hub() {
-    bool changed = false;
-    for (int i = 0; i < nports_; ++i) {
-        const std::uint8_t pins = model_->status_pins(i);
-        if (last_pins_[i] == pins) continue;
-        last_pins_[i] = pins;
-        wire_.status_pins[i].store(pins);
-        changed = true;
-    }
-    if (!changed) return;
-    wire_.status_seq.fetch_add(1);
-    if (wire_.pe_sleepers.load()) futex_wake_all(wire_.status_seq);
+// STATUS pin levels port i sees: the hub's G/R (from the RTL), or on a
+// LapLink cable the other side's DATA pins.
+std::uint8_t HubServer::pins_for(int port) const {
+    return model_ ? model_->status_pins(port) : laplink_pins_from_peer(last_data_[1 - port]);
 }
 
-void HubServer::publish_laplink() {
+// Stores the STATUS pins that changed and, if any did, bumps the sequence
+// word, waking PEs only if one announced it sleeps on it.
+void HubServer::publish() {
     bool changed = false;
-    for (int i = 0; i < 2; ++i) {
-        const std::uint8_t pins = laplink_pins_from_peer(last_data_[1 - i]);
+    for (int i = 0; i < nports_; ++i) {
+        const std::uint8_t pins = pins_for(i);
         if (last_pins_[i] == pins) continue;
         last_pins_[i] = pins;
         wire_.status_pins[i].store(pins);
@@ -90,14 +84,14 @@ void HubServer::apply_inputs_and_settle() {
     ++evals_;
     wire_.hub_evals.fetch_add(1, std::memory_order_relaxed);
     if (!model_) {
-        publish_laplink();
+        publish();
         return;
     }
     // Clock the RTL until its pipeline has settled, publishing as G/R move
     // so a PE sees a change as soon as the hub makes it.
     for (int k = 0; k < model_->settle_clocks(); ++k) {
         model_->tick();
-        publish_hub();
+        publish();
     }
     wire_.hub_clocks.store(model_->clocks(), std::memory_order_relaxed);
 }
@@ -124,14 +118,10 @@ void HubServer::wait_for_input(std::uint32_t seen, const std::atomic<bool>& stop
 
 void HubServer::run(const std::atomic<bool>& stop) {
     // Power-on state on every STATUS pin before anyone looks.
-    if (model_) {
+    if (model_)
         for (int k = 0; k < model_->settle_clocks(); ++k) model_->tick();
-        for (int i = 0; i < nports_; ++i) last_pins_[i] = 0xFF;
-        publish_hub();
-    } else {
-        for (int i = 0; i < nports_; ++i) last_pins_[i] = 0xFF;
-        publish_laplink();
-    }
+    for (int i = 0; i < nports_; ++i) last_pins_[i] = 0xFF;  // forces the first publish
+    publish();
     wire_.ready.store(1);
     while (!stop.load() && !wire_.shutdown.load()) {
         const std::uint32_t seen = wire_.data_seq.load();

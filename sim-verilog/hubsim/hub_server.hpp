@@ -36,8 +36,8 @@ public:
 
 private:
     void apply_inputs_and_settle();
-    void publish_hub();
-    void publish_laplink();
+    std::uint8_t pins_for(int port) const;
+    void publish();
     void wait_for_input(std::uint32_t seen, const std::atomic<bool>& stop);
 
     Wire& wire_;
