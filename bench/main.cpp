@@ -19,6 +19,7 @@
 #include "bench_ops.hpp"
 #include "record.hpp"
 #include "spin_reference.hpp"
+#include "trials.hpp"
 #include "interposer_mode.hpp"
 #include "worker.hpp"
 
@@ -63,7 +64,7 @@ std::vector<Record> collect(const std::string& cmd, bool verbose, int& status) {
 int main(int argc, char** argv) {
     CLI::App app{"papers-bench: latency and port accesses per papers operation"};
     std::string backend = "sim", ops_list = "barrier,allreduce", mpi_extra, label;
-    int np = 4, iters = 2000, warmup = 200;
+    int np = 4, iters = 2000, warmup = 200, trials = 1;
     bool json = false, worker = false, compare_mpi = false, mpi_tcp = false, verbose = false;
     bool compare_spin = false, interposer = false;
     app.add_option("--backend", backend, "sim, shm, udp, capers, mpi, hub");
@@ -73,6 +74,10 @@ int main(int argc, char** argv) {
                    "bcast[:bytes], gather[:bytes]");
     app.add_option("--iters", iters, "timed iterations per operation")->check(CLI::Range(1, 10000000));
     app.add_option("--warmup", warmup, "untimed iterations first")->check(CLI::Range(0, 10000000));
+    app.add_option("--trials", trials,
+                   "alternate the papers and reference runs this many times; report medians over "
+                   "trials and the median of the per-trial ratios")
+        ->check(CLI::Range(1, 100));
     app.add_flag("--json", json, "print JSON records instead of a table");
     app.add_flag("--compare-mpi", compare_mpi, "also run the same operations through Open MPI");
     app.add_flag("--compare-spin", compare_spin,
@@ -107,30 +112,35 @@ int main(int argc, char** argv) {
     if (interposer) return papers::bench::run_interposer_comparison(dir, np, iters, json, verbose);
     const std::string args = " --ops " + quote(ops_list) + " --iters " + std::to_string(iters) +
                              " --warmup " + std::to_string(warmup);
-    int status = 0;
-    std::vector<Record> recs =
-        collect(quote((dir / "papersrun").string()) + " -np " + std::to_string(np) +
-                    " --backend " + quote(backend) + " -- " +
-                    quote((dir / "papers-bench").string()) + " --worker" + args,
-                verbose, status);
-    if (status != 0 || recs.size() != ops.size()) {
-        std::cerr << "papers-bench: the " << backend << " run failed (status " << status
-                  << "); rerun with -v\n";
-        return 1;
-    }
-    std::vector<Record> ref;
-    if (compare_mpi) {
-        const std::string mpi_label = mpi_tcp ? "openmpi-tcp" : "openmpi";
-        ref = collect(std::string("mpirun --allow-run-as-root --oversubscribe -np ") +
-                          std::to_string(np) + (mpi_tcp ? " --mca btl tcp,self" : "") + " " +
-                          mpi_extra + " " + quote((dir / "papers-bench-mpi").string()) + args +
-                          " --label " + mpi_label + " 2>&1",
-                      verbose, status);
-        if (status != 0 || ref.size() != ops.size()) {
+    const std::string papers_cmd = quote((dir / "papersrun").string()) + " -np " + std::to_string(np) +
+                                   " --backend " + quote(backend) + " -- " +
+                                   quote((dir / "papers-bench").string()) + " --worker" + args;
+    const std::string mpi_label = mpi_tcp ? "openmpi-tcp" : "openmpi";
+    const std::string mpi_cmd = std::string("mpirun --allow-run-as-root --oversubscribe -np ") +
+                                std::to_string(np) + (mpi_tcp ? " --mca btl tcp,self" : "") + " " +
+                                mpi_extra + " " + quote((dir / "papers-bench-mpi").string()) + args +
+                                " --label " + mpi_label + " 2>&1";
+    std::vector<std::vector<Record>> runs, ref_runs;
+    for (int k = 0; k < trials; ++k) {
+        int status = 0;
+        runs.push_back(collect(papers_cmd, verbose, status));
+        if (status != 0 || runs.back().size() != ops.size()) {
+            std::cerr << "papers-bench: the " << backend << " run failed (status " << status
+                      << "); rerun with -v\n";
+            return 1;
+        }
+        if (!compare_mpi) continue;
+        ref_runs.push_back(collect(mpi_cmd, verbose, status));
+        if (status != 0 || ref_runs.back().size() != ops.size()) {
             std::cerr << "papers-bench: the Open MPI reference run failed (status " << status
                       << "); is openmpi-bin installed? rerun with -v\n";
             return 1;
         }
+    }
+    std::vector<Record> recs = runs.front(), ref = compare_mpi ? ref_runs.front() : std::vector<Record>{};
+    if (trials > 1) {
+        recs = papers::bench::combine_trials(runs, ref_runs);
+        if (compare_mpi) ref = papers::bench::combine_trials(ref_runs, {});
     }
     papers::bench::print_report(recs, ref, json);
     if (compare_spin) {

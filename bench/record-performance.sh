@@ -12,7 +12,7 @@ run --backend sim -np 2 --ops barrier,allreduce --iters 3000 --warmup 300 --comp
 run --backend capers -np 2 --ops barrier,allreduce,bcast:4 --iters 3000 --warmup 300 --compare-mpi
 run --backend shm -np 2 --ops barrier,allreduce_double:8192 --iters 20000 --warmup 2000 --compare-mpi --compare-spin
 run --backend shm -np 4 --ops barrier,allreduce_double:8192 --iters 5000 --warmup 500 --compare-mpi
-run --backend udp -np 2 --ops barrier,allreduce --iters 10000 --warmup 1000 --compare-mpi --mpi-tcp
-run --backend udp -np 4 --ops barrier,allreduce --iters 5000 --warmup 500 --compare-mpi --mpi-tcp
+run --backend udp -np 2 --ops barrier,allreduce --iters 10000 --warmup 1000 --compare-mpi --mpi-tcp --trials 5
+run --backend udp -np 4 --ops barrier,allreduce --iters 5000 --warmup 500 --compare-mpi --mpi-tcp --trials 5
 run --mpi-interposer -np 2 --iters 2000
 run --mpi-interposer -np 4 --iters 2000

@@ -52,6 +52,10 @@ bool parse_record(const std::string& line, Record& r) {
     return true;
 }
 
+double ratio_of(const Record& r, const Record& ref) {
+    return r.ratio > 0 ? r.ratio : r.median_us / ref.median_us;
+}
+
 std::string to_json(const Record& r, const Record* ref) {
     char buf[640];
     std::snprintf(buf, sizeof buf,
@@ -61,10 +65,19 @@ std::string to_json(const Record& r, const Record* ref) {
                   r.backend.c_str(), r.impl.c_str(), r.op.c_str(), r.np, r.bytes, r.iters,
                   r.median_us, r.p99_us, r.port_reads, r.port_writes, r.hub_ops);
     std::string s = buf;
+    if (r.trials > 1) {
+        std::snprintf(buf, sizeof buf, ",\"trials\":%d", r.trials);
+        s += buf;
+    }
     if (ref && ref->median_us > 0) {
         std::snprintf(buf, sizeof buf, ",\"ref\":\"%s\",\"ref_median_us\":%.3f,\"ratio\":%.3f",
-                      ref->impl.c_str(), ref->median_us, r.median_us / ref->median_us);
+                      ref->impl.c_str(), ref->median_us, ratio_of(r, *ref));
         s += buf;
+        if (r.ratio > 0) {
+            std::snprintf(buf, sizeof buf, ",\"ratio_min\":%.3f,\"ratio_max\":%.3f", r.ratio_lo,
+                          r.ratio_hi);
+            s += buf;
+        }
     }
     return s + "}";
 }
@@ -87,10 +100,21 @@ void print_report(const std::vector<Record>& recs, const std::vector<Record>& re
         std::printf("%-17s %-8s %3d %7lld %11.3f %11.3f %9.2f %9.2f", r.op.c_str(),
                     r.backend.c_str(), r.np, r.bytes, r.median_us, r.p99_us, r.port_reads,
                     r.port_writes);
-        if (x) std::printf(" %12.3f %7.3f\n", x->median_us, r.median_us / x->median_us);
-        else std::printf(" %12s %7s\n", "-", "-");
+        if (x && r.ratio > 0)
+            std::printf(" %12.3f %7.3f (%.3f-%.3f)\n", x->median_us, r.ratio, r.ratio_lo, r.ratio_hi);
+        else if (x)
+            std::printf(" %12.3f %7.3f\n", x->median_us, ratio_of(r, *x));
+        else
+            std::printf(" %12s %7s\n", "-", "-");
     }
-    if (!ref.empty()) std::printf("reference: %s, same invocation\n", ref.front().impl.c_str());
+    if (!ref.empty()) {
+        std::printf("reference: %s, same invocation", ref.front().impl.c_str());
+        if (!recs.empty() && recs.front().trials > 1)
+            std::printf("; %d alternating trials: medians over trials, ratio = median (range) of the "
+                        "per-trial ratios",
+                        recs.front().trials);
+        std::printf("\n");
+    }
 }
 
 }  // namespace papers::bench

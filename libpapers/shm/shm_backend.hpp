@@ -11,7 +11,6 @@
 //   reduce_split.cpp           reduce-scatter + all-gather for long vectors
 //   reduce_loc.cpp             min/max with location in one step
 //   reduce_kernels.cpp         vectorisable element loops of the reductions
-//   placement.cpp              bind ranks to CPUs when they spread evenly
 //   debug_tags.cpp             PAPERS_DEBUG: catch ranks calling different operations
 #pragma once
 #include <memory>
@@ -19,7 +18,7 @@
 #include <vector>
 
 #include "../core/backend.hpp"
-#include "placement.hpp"
+#include "../core/placement.hpp"
 #include "segment.hpp"
 #include "steps.hpp"
 #include "waiter.hpp"
@@ -96,8 +95,8 @@ private:
     std::vector<Round> rounds_v_;
     std::vector<unsigned char> scratch_;  // per-rank flags of a vote
     std::uint64_t split_min_bytes_ = 0;   // longer reductions use reduce_split (N >= 3)
-    bool debug_ = false;
-    CpuBinding binding_;                  // this rank's CPU, if bound                  // PAPERS_DEBUG: check_tag() before every operation
+    bool debug_ = false;                  // PAPERS_DEBUG: check_tag() before every operation
+    CpuBinding binding_;                  // this rank's CPU, if bound
 };
 
 }  // namespace papers::shm

@@ -4,7 +4,6 @@ target_sources(papers_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/shm_backend.cpp
   ${CMAKE_CURRENT_LIST_DIR}/segment.cpp
   ${CMAKE_CURRENT_LIST_DIR}/waiter.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/placement.cpp
   ${CMAKE_CURRENT_LIST_DIR}/barrier_dissemination.cpp
   ${CMAKE_CURRENT_LIST_DIR}/barrier_central.cpp
   ${CMAKE_CURRENT_LIST_DIR}/votes.cpp

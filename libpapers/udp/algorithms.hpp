@@ -20,17 +20,19 @@ int dissemination_barrier(Transport& t);
 // Bitwise OR of `bits` over all ranks (idempotent, so dissemination works).
 int dissemination_or(Transport& t, std::vector<std::uint8_t>& bits);
 // Start-up handshake: a barrier whose messages carry a digest of the job
-// configuration (a peer with another digest is PAPERS_EMEMBERSHIP) and an
-// OR of `flags` (on return: the OR over all ranks).
-int dissemination_hello(Transport& t, std::uint64_t digest, std::uint8_t& flags);
+// configuration (a peer with another digest is PAPERS_EMEMBERSHIP) and a
+// byte combined by max (on return: the largest `crowding` of any rank).
+int dissemination_hello(Transport& t, std::uint64_t digest, std::uint8_t& crowding);
 // Who sends to whom in a dissemination barrier (for the finalize linger).
 std::vector<int> dissemination_sources(int me, int n);
 std::vector<int> dissemination_targets(int me, int n);
 
-// star_or.cpp — the same result through rank 0: everyone sends its bits to
-// rank 0, which ORs them and sends the result back (2 rounds). Fewer
-// wake-ups than dissemination when ranks share too few cores.
-int star_or(Transport& t, std::vector<std::uint8_t>& bits);
+// two_level_or.cpp — the same result for ranks that share cores: groups of
+// `group` consecutive ranks; members send their bits to the group's leader
+// (its lowest rank), the leaders run a dissemination, each leader sends the
+// OR back to its members. group = 1 is a dissemination, group >= n a star
+// through rank 0.
+int two_level_or(Transport& t, std::vector<std::uint8_t>& bits, int group);
 
 // bruck_allgather.cpp — out[r*bytes ..] = rank r's `in`; ceil(log2 n)
 // rounds numbered from `first_round`.

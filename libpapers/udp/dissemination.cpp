@@ -3,6 +3,7 @@
 // rank has heard, directly or through others, from every rank — a barrier,
 // and for an idempotent combine (OR) an all-reduce, for any n (not only
 // powers of two).
+#include <algorithm>
 #include <string>
 
 #include "../core/error.hpp"
@@ -51,18 +52,18 @@ int dissemination_or(Transport& t, std::vector<std::uint8_t>& bits) {
     return PAPERS_OK;
 }
 
-int dissemination_hello(Transport& t, std::uint64_t digest, std::uint8_t& flags) {
+int dissemination_hello(Transport& t, std::uint64_t digest, std::uint8_t& crowding) {
     const int me = t.rank(), n = t.size();
     Bytes mine(9);
     put_u64(mine.data(), digest);
     std::uint8_t round = 0;
     for (int d = 1; d < n; d <<= 1, ++round) {
         const int from = (me - d + n) % n;
-        mine[8] = flags;
+        mine[8] = crowding;
         t.post(round, (me + d) % n, mine);
         if (int rc = t.wait_one(from, round, 9)) return rc;
         const Bytes& got = t.received(round, from);
-        flags |= got[8];
+        crowding = std::max(crowding, got[8]);  // idempotent, like OR
         if (get_u64(got.data()) != digest)
             return set_error(PAPERS_EMEMBERSHIP,
                              "udp start-up: rank " + std::to_string(from) +

@@ -13,7 +13,7 @@ target_sources(papers_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/peers.cpp
   ${CMAKE_CURRENT_LIST_DIR}/fault_injector.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dissemination.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/star_or.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/two_level_or.cpp
   ${CMAKE_CURRENT_LIST_DIR}/bruck_allgather.cpp
   ${CMAKE_CURRENT_LIST_DIR}/binomial_bcast.cpp
   ${CMAKE_CURRENT_LIST_DIR}/putget_exchange.cpp

@@ -53,19 +53,36 @@ Transport::Transport(const TransportSetup& s)
 
 Transport::~Transport() = default;
 
+namespace {
+
+// Asio has no name for SO_REUSEPORT; this is how its own options are made.
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+// Opens `s` on `self`'s protocol, joinable by the rank's other sockets
+// while they bind. Large buffers absorb a window from a peer or two while
+// we compute; the kernel clamps them to net.core.[rw]mem_max, and failure
+// there is harmless.
+void open_shared(udp::socket& s, const udp::endpoint& self, boost::system::error_code& ec) {
+    s.open(self.protocol(), ec);
+    if (ec) return;
+    s.set_option(reuse_port(true), ec);  // see transport.hpp
+    if (ec) return;
+    boost::system::error_code ignored;
+    s.set_option(udp::socket::receive_buffer_size(4 << 20), ignored);
+    s.set_option(udp::socket::send_buffer_size(4 << 20), ignored);
+}
+
+}  // namespace
+
 std::unique_ptr<Transport> Transport::open(const TransportSetup& s, int* code) {
     std::unique_ptr<Transport> t(new Transport(s));
     const Peer& self = s.peers[s.rank];
     boost::system::error_code ec;
-    t->socket_.open(self.endpoint.protocol(), ec);
+    open_shared(t->socket_, self.endpoint, ec);
     if (ec) {
         *code = set_error(PAPERS_ESYS, "udp: cannot open a UDP socket: " + ec.message());
         return nullptr;
     }
-    // Large buffers absorb a window from a peer or two while we compute;
-    // the kernel clamps them to net.core.[rw]mem_max. Failure is harmless.
-    t->socket_.set_option(udp::socket::receive_buffer_size(4 << 20), ec);
-    t->socket_.set_option(udp::socket::send_buffer_size(4 << 20), ec);
     t->socket_.bind(self.endpoint, ec);
     if (ec) {
         std::string hint;
@@ -79,10 +96,31 @@ std::unique_ptr<Transport> Transport::open(const TransportSetup& s, int* code) {
                               self.label + ": " + ec.message() + hint);
         return nullptr;
     }
-    t->socket_.non_blocking(true, ec);
-    if (ec) {
-        *code = set_error(PAPERS_ESYS, "udp: cannot make the socket non-blocking: " + ec.message());
-        return nullptr;
+    for (int p = 0; p < s.size; ++p) {
+        t->links_.emplace_back(t->io_);
+        if (p == s.rank) continue;
+        udp::socket& link = t->links_.back();
+        open_shared(link, self.endpoint, ec);
+        if (!ec) link.bind(self.endpoint, ec);
+        if (!ec) link.connect(s.peers[p].endpoint, ec);
+        if (ec) {
+            *code = set_error(PAPERS_ESYS, "udp: rank " + std::to_string(s.rank) +
+                                               " cannot open its socket for rank " + std::to_string(p) +
+                                               " (" + s.peers[p].label + "): " + ec.message());
+            return nullptr;
+        }
+    }
+    // Bound: from now on no other socket may join the port.
+    t->pollfds_.push_back({t->socket_.native_handle(), POLLIN, 0});
+    for (int p = 0; p < s.size; ++p) {
+        udp::socket& sock = p == s.rank ? t->socket_ : t->links_[p];
+        sock.set_option(reuse_port(false), ec);
+        if (!ec) sock.non_blocking(true, ec);
+        if (ec) {
+            *code = set_error(PAPERS_ESYS, "udp: cannot set up the sockets: " + ec.message());
+            return nullptr;
+        }
+        if (p != s.rank) t->pollfds_.push_back({sock.native_handle(), POLLIN, 0});
     }
     return t;
 }
@@ -114,7 +152,11 @@ void Transport::end_op(bool full) {
 
 void Transport::raw_send(const std::uint8_t* d, std::size_t n, int dest) {
     boost::system::error_code ec;
-    socket_.send_to(asio::buffer(d, n), peers_[dest].endpoint, 0, ec);
+    links_[dest].send(asio::buffer(d, n), 0, ec);
+    // A connected socket reports an ICMP "port unreachable" for an earlier
+    // datagram (a peer not yet started) on its next call, which then sends
+    // nothing: the report is consumed, try once more.
+    if (ec == asio::error::connection_refused) links_[dest].send(asio::buffer(d, n), 0, ec);
     if (ec)
         ++counters_.send_errors;  // treated like a lost datagram: the peer asks again
     else
@@ -216,18 +258,19 @@ int Transport::sender_of(const udp::endpoint& from, const std::uint8_t* d, std::
     return -1;
 }
 
-int Transport::drain() {
+int Transport::drain_socket(udp::socket& sock, int peer) {
     int handled = 0;
     for (int i = 0; i < 4096; ++i) {
         udp::endpoint from;
         boost::system::error_code ec;
-        const std::size_t n = socket_.receive_from(asio::buffer(rx_), from, 0, ec);
+        const std::size_t n = peer >= 0 ? sock.receive(asio::buffer(rx_), 0, ec)
+                                        : sock.receive_from(asio::buffer(rx_), from, 0, ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) break;
         if (ec == asio::error::connection_refused) continue;  // ICMP noise, not data
         if (ec) break;
         ++counters_.received;
         ++handled;
-        handle(rx_.data(), n, from);
+        handle(rx_.data(), n, peer >= 0 ? peer : sender_of(from, rx_.data(), n));
         // New data of this operation: let the caller look before another
         // (probably empty) receive call; the next drain takes the rest.
         if (progress_) break;
@@ -235,8 +278,29 @@ int Transport::drain() {
     return handled;
 }
 
-void Transport::handle(const std::uint8_t* d, std::size_t n, const udp::endpoint& from) {
-    const int src = sender_of(from, d, n);
+int Transport::drain_waited(std::span<const Expect> expects) {
+    int handled = 0;
+    for (const Expect& e : expects) {
+        const Incoming* m = inbox_.find(cur_op_, e.round, e.peer);
+        if (!m || !m->complete()) handled += drain_socket(links_[e.peer], e.peer);
+        if (progress_) break;
+    }
+    return handled;
+}
+
+int Transport::drain_all() {
+    if (::poll(pollfds_.data(), pollfds_.size(), 0) <= 0) return 0;
+    int handled = 0;
+    for (std::size_t i = 0; i < pollfds_.size(); ++i) {
+        if (!pollfds_[i].revents) continue;
+        // pollfds_: the main socket, then the links in rank order without me_.
+        const int peer = i == 0 ? -1 : int(i) - 1 + (int(i) - 1 >= me_ ? 1 : 0);
+        handled += drain_socket(peer < 0 ? socket_ : links_[peer], peer);
+    }
+    return handled;
+}
+
+void Transport::handle(const std::uint8_t* d, std::size_t n, int src) {
     if (src < 0 || src == me_) {
         ++counters_.unknown_source;
         return;
@@ -361,8 +425,7 @@ void Transport::block_until(Clock::time_point t) {
     auto d = std::min<Clock::duration>(t - now, 1s);
     const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
     timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
-    pollfd p{socket_.native_handle(), POLLIN, 0};
-    ::ppoll(&p, 1, &ts, nullptr);
+    ::ppoll(pollfds_.data(), pollfds_.size(), &ts, nullptr);
 }
 
 void Transport::pull_windows(std::span<const Expect> expects) {
@@ -420,8 +483,18 @@ int Transport::wait(std::span<const Expect> expects) {
     auto rto = rto_min_;
     long polls = spin_polls_;
     progress_ = false;
+    // Mostly only the links of the messages we wait for are polled; every
+    // socket (REQs from peers we do not wait for, strangers) is swept after
+    // every 8th burst of 8 polls, after blocking, and at the start of every
+    // 64th wait.
+    bool sweep = (++waits_ & 63) == 0;
+    unsigned bursts = 0;
     for (;;) {
-        drain();
+        if (sweep)
+            drain_all();
+        else
+            drain_waited(expects);
+        sweep = false;
         if (pending_error_) return set_error(pending_error_, pending_msg_);
         const Expect* missing = nullptr;
         for (const Expect& e : expects) {
@@ -476,15 +549,18 @@ int Transport::wait(std::span<const Expect> expects) {
         if (!spun_out) {
             // Tight polls: nothing can change until a datagram arrives, so
             // skip the bookkeeping above for a few of them.
-            for (int k = 0; k < 8 && (spin_polls_ < 0 || polls > 0) && drain() == 0; ++k) {
+            for (int k = 0; k < 8 && (spin_polls_ < 0 || polls > 0) && drain_waited(expects) == 0;
+                 ++k) {
                 if (spin_polls_ >= 0) --polls;
                 if (oversubscribed_) sched_yield();
             }
+            sweep = (++bursts & 7) == 0;
             continue;
         }
         auto until = std::min({next_req, next_gossip, deadline});
         if (faults_) until = std::min(until, faults_->next_due());
         block_until(until);
+        sweep = true;
     }
 }
 
@@ -568,7 +644,7 @@ void Transport::linger(const std::vector<int>& sources, const std::vector<int>& 
     auto rto = rto_min_;
     auto next_probe = start + rto;
     for (;;) {
-        drain();
+        drain_all();
         bool all = true;
         for (int t : targets) all = all && done_from_[t];
         if (all) break;

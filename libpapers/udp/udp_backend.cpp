@@ -13,8 +13,6 @@ namespace {
 // Integer vectors at least this long use Rabenseifner instead of recursive
 // doubling (moves ~2x the vector instead of log2(n)x).
 constexpr std::size_t kRabenseifnerBytes = 32 * 1024;
-// Largest job that uses the star barrier when a host is oversubscribed.
-constexpr int kStarMaxRanks = 8;
 }  // namespace
 
 UdpBackend::UdpBackend(const Config& cfg, std::unique_ptr<Transport> transport, bool report)
@@ -45,36 +43,25 @@ int UdpBackend::begin(OpKind kind, const char* api) {
     return PAPERS_OK;
 }
 
-int UdpBackend::hello(std::uint64_t digest, const std::string& barrier_choice) {
-    barrier_choice_ = barrier_choice;
+int UdpBackend::hello(std::uint64_t digest, int crowding, int forced_group) {
     if (!t_) return PAPERS_OK;
     t_->begin_op(OpKind::hello, "papers_init");
-    std::uint8_t crowded = t_->oversubscribed() ? 1 : 0;
-    if (int rc = dissemination_hello(*t_, digest, crowded)) return rc;
+    auto most = static_cast<std::uint8_t>(std::clamp(crowding, 1, 255));
+    if (int rc = dissemination_hello(*t_, digest, most)) return rc;
     t_->end_op(true);
-    star_ = crowded && cfg_.size <= kStarMaxRanks;
-    if (barrier_choice_ == "star") star_ = true;
-    if (barrier_choice_ == "dissemination") star_ = false;
+    group_ = std::min(forced_group > 0 ? forced_group : int(most), cfg_.size);
     return PAPERS_OK;
 }
 
 int UdpBackend::barrier() {
-    if (!t_) return PAPERS_OK;
-    if (int rc = begin(OpKind::barrier, "papers_barrier")) return rc;
-    if (star_) {
-        std::vector<std::uint8_t> none;
-        if (int rc = star_or(*t_, none)) return rc;
-    } else if (int rc = dissemination_barrier(*t_)) {
-        return rc;
-    }
-    t_->end_op(true);
-    return PAPERS_OK;
+    std::vector<std::uint8_t> none;
+    return vote("papers_barrier", none, OpKind::barrier);
 }
 
-int UdpBackend::vote(const char* api, std::vector<std::uint8_t>& bits) {
+int UdpBackend::vote(const char* api, std::vector<std::uint8_t>& bits, OpKind kind) {
     if (!t_) return PAPERS_OK;
-    if (int rc = begin(OpKind::vote, api)) return rc;
-    if (int rc = star_ ? star_or(*t_, bits) : dissemination_or(*t_, bits)) return rc;
+    if (int rc = begin(kind, api)) return rc;
+    if (int rc = two_level_or(*t_, bits, group_)) return rc;
     t_->end_op(true);
     return PAPERS_OK;
 }
@@ -166,6 +153,7 @@ int UdpBackend::finalize() {
     t_->linger(dissemination_sources(cfg_.rank, cfg_.size), dissemination_targets(cfg_.rank, cfg_.size),
                std::min(cfg_.timeout_s, 1.0));
     report_once();
+    binding_.restore();
     return PAPERS_OK;
 }
 

@@ -11,6 +11,7 @@
 
 #include "../core/backend.hpp"
 #include "../core/config.hpp"
+#include "../core/placement.hpp"
 #include "transport.hpp"
 
 namespace papers::udp {
@@ -33,24 +34,31 @@ public:
     int finalize() override;
     const char* name() const override { return "udp"; }
 
-    // The start-up handshake (operation 0), run by the factory.
-    // `barrier_choice`: "" (automatic), "star" or "dissemination".
-    int hello(std::uint64_t digest, const std::string& barrier_choice);
+    // The start-up handshake (operation 0), run by the factory. `crowding`:
+    // ranks per core on this host, rounded up (1 when every rank has a
+    // core). `forced_group`: the group size of the barrier and votes from
+    // PAPERS_UDP_BARRIER, or 0 for automatic (the largest crowding of any
+    // host, the same on every rank after the handshake).
+    int hello(std::uint64_t digest, int crowding, int forced_group);
+    // Binds this rank to a CPU (undone by finalize).
+    CpuBinding& binding() { return binding_; }
+    int group() const { return group_; }
 
 private:
     // Starts an operation (after a flow-control barrier when too many
     // bcasts ran back to back).
     int begin(OpKind kind, const char* api);
-    int vote(const char* api, std::vector<std::uint8_t>& bits);
+    // Barrier (no bits) and votes: an OR over all ranks.
+    int vote(const char* api, std::vector<std::uint8_t>& bits, OpKind kind = OpKind::vote);
     void report_once();
 
     Config cfg_;
     std::unique_ptr<Transport> t_;
     int nonfull_run_ = 0;
-    // Barrier and votes through rank 0 instead of dissemination: chosen at
-    // start-up, the same on every rank (some host oversubscribed, n small).
-    bool star_ = false;
-    std::string barrier_choice_;
+    // Group size of two_level_or for barriers and votes: chosen at
+    // start-up, the same on every rank.
+    int group_ = 1;
+    CpuBinding binding_;
     bool report_ = false, reported_ = false;
 };
 

@@ -5,12 +5,12 @@
 //                      peer is on this machine's loopback, else 1472)
 //   PAPERS_UDP_FAULTS  fault injection, for tests only (fault_injector.hpp)
 //   PAPERS_UDP_REPORT  non-empty and not 0: print counters to stderr at exit
-//   PAPERS_UDP_BARRIER star | dissemination: force the barrier/vote algorithm
-//                      (default: star when some host is oversubscribed, n <= 8)
+//   PAPERS_UDP_BARRIER dissemination | star | groups:K: force the group size
+//                      of the barrier/vote algorithm (two_level_or.cpp) to 1,
+//                      n or K (default: ranks per core of the most crowded host)
+//   PAPERS_UDP_BIND    0: never bind ranks to CPUs (default: bind when this
+//                      host has more ranks than cores, a multiple of them)
 // then runs the start-up handshake.
-#include <sched.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -27,14 +27,19 @@ const char* env(const char* name) {
     return (v && *v) ? v : nullptr;
 }
 
-int online_cpus() {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0) {
-        const long allowed = CPU_COUNT(&set);
-        if (allowed > 0 && (n <= 0 || allowed < n)) n = allowed;
+// PAPERS_UDP_BARRIER: "" (automatic: group 0), dissemination (1), star (n)
+// or groups:K (1 <= K <= n).
+bool parse_barrier_choice(const std::string& choice, int n, int& group) {
+    group = 0;
+    if (choice.empty()) return true;
+    if (choice == "dissemination") group = 1;
+    if (choice == "star") group = n;
+    if (choice.rfind("groups:", 0) == 0) {
+        char* end = nullptr;
+        const long k = std::strtol(choice.c_str() + 7, &end, 10);
+        if (*end == 0 && end != choice.c_str() + 7 && k >= 1 && k <= n) group = int(k);
     }
-    return n > 0 ? static_cast<int>(n) : 1;
+    return group > 0;
 }
 
 int fail(int* code, int rc, const std::string& msg) {
@@ -104,12 +109,15 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
     s.job = hash64(cfg.job + "#" + std::to_string(sessions++));
 
     bool all_loopback = true;
-    int local = 0;
+    int local = 0, local_index = 0;  // ranks on this host, and which of them we are
     const auto& mine = s.peers[cfg.rank].endpoint.address();
-    for (const Peer& p : s.peers) {
-        const auto& a = p.endpoint.address();
+    for (int r = 0; r < cfg.size; ++r) {
+        const auto& a = s.peers[r].endpoint.address();
         all_loopback = all_loopback && a.is_loopback();
-        if (a == mine || (a.is_loopback() && mine.is_loopback())) ++local;
+        if (a == mine || (a.is_loopback() && mine.is_loopback())) {
+            if (r < cfg.rank) ++local_index;
+            ++local;
+        }
     }
     s.datagram_bytes = all_loopback ? 16384 : 1472;  // 1472: one Ethernet frame, no IP fragments
     if (const char* mtu = env("PAPERS_UDP_MTU")) {
@@ -124,7 +132,8 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         }
         s.datagram_bytes = static_cast<std::size_t>(v);
     }
-    s.oversubscribed = local > online_cpus();
+    const int cpus = usable_cpus();
+    s.oversubscribed = local > cpus;
     if (const char* rto = env("PAPERS_UDP_RTO")) {  // "min_us,max_us": a tuning knob
         unsigned long lo = 0, hi = 0;
         if (std::sscanf(rto, "%lu,%lu", &lo, &hi) != 2 || lo < 50 || hi < lo || hi > 10000000) {
@@ -145,17 +154,28 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         s.faults = spec;
     }
 
-    auto transport = Transport::open(s, code);
-    if (!transport) return nullptr;
-    auto backend = std::make_unique<UdpBackend>(cfg, std::move(transport), report);
     // Forcing the barrier algorithm (tests): part of the digest, so ranks
     // that disagree fail at start-up instead of deadlocking.
     const std::string choice = env("PAPERS_UDP_BARRIER") ? env("PAPERS_UDP_BARRIER") : "";
-    if (!choice.empty() && choice != "star" && choice != "dissemination") {
-        fail(code, PAPERS_EINVAL, "PAPERS_UDP_BARRIER must be star or dissemination, got '" + choice + "'");
+    int forced_group = 0;
+    if (!parse_barrier_choice(choice, cfg.size, forced_group)) {
+        fail(code, PAPERS_EINVAL,
+             "PAPERS_UDP_BARRIER must be dissemination, star or groups:K with K from 1 to " +
+                 std::to_string(cfg.size) + ", got '" + choice + "'");
         return nullptr;
     }
-    if (int rc = backend->hello(job_digest(cfg.size, std::string(hosts) + "/" + choice), choice); rc) {
+
+    auto transport = Transport::open(s, code);
+    if (!transport) return nullptr;
+    auto backend = std::make_unique<UdpBackend>(cfg, std::move(transport), report);
+    // More ranks than cores, evenly: ranks per core consecutive local ranks
+    // on each core, so that a group of two_level_or shares one core.
+    const int per_cpu = (local + cpus - 1) / cpus;
+    const char* bind = env("PAPERS_UDP_BIND");
+    if (local > cpus && local % cpus == 0 && !(bind && std::string(bind) == "0"))
+        backend->binding().bind_slot(local_index / per_cpu);
+    const std::string digest_input = std::string(hosts) + "/" + choice;
+    if (int rc = backend->hello(job_digest(cfg.size, digest_input), per_cpu, forced_group); rc) {
         *code = rc;
         return nullptr;
     }

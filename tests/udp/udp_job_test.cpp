@@ -51,9 +51,12 @@ TEST_P(UdpSuite, FullOperationSuitePasses) {
 
 INSTANTIATE_TEST_SUITE_P(Ranks, UdpSuite, testing::Values(1, 2, 3, 4, 5, 8));
 
-// Both barrier/vote algorithms, whatever this machine's core count picks.
-TEST(UdpSuiteAlgorithms, StarAndDisseminationBothPass) {
-    for (const char* algo : {"star", "dissemination"}) {
+// Every shape of the barrier/vote algorithm, whatever this machine's core
+// count picks: groups of 1 (dissemination), 2 and 3 (two levels, with a
+// leader alone in the last group), 5 (star).
+TEST(UdpSuiteAlgorithms, EveryGroupSizePasses) {
+    for (const char* algo : {"star", "dissemination", "groups:2", "groups:3"}) {
+        SCOPED_TRACE(algo);
         JobSpec s = suite_job(5, 1);
         s.env["PAPERS_UDP_BARRIER"] = algo;
         s.env["PAPERS_UDP_FAULTS"] = "drop=0.1,reorder=0.1,seed=3";
@@ -186,6 +189,24 @@ TEST(UdpSetup, MissingKeyIsAClearError) {
     for (const auto& r : res) {
         EXPECT_EQ(r.status, 3) << describe(res);
         EXPECT_NE(r.output.find("PAPERS_KEY is not set"), std::string::npos) << describe(res);
+    }
+}
+
+TEST(UdpSetup, BadBarrierChoiceIsAClearError) {
+    for (const char* bad : {"groups:0", "groups:3", "groups:x", "ring"}) {
+        JobSpec s;
+        s.n = 2;
+        s.program = UDP_TEST_RANK_BIN;
+        s.env["PAPERS_TIMEOUT"] = "1";
+        s.env["PAPERS_UDP_BARRIER"] = bad;
+        const auto res = run_job(s);
+        for (const auto& r : res) {
+            EXPECT_EQ(r.status, 3) << describe(res);
+            EXPECT_NE(r.output.find("PAPERS_UDP_BARRIER must be dissemination, star or groups:K with K "
+                                    "from 1 to 2, got '" + std::string(bad) + "'"),
+                      std::string::npos)
+                << describe(res);
+        }
     }
 }
 

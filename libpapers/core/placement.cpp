@@ -1,11 +1,9 @@
 #include "placement.hpp"
 
-#include <sched.h>
-
 #include <cstdlib>
 #include <cstring>
 
-namespace papers::shm {
+namespace papers {
 
 int usable_cpus() {
     cpu_set_t set;
@@ -15,29 +13,35 @@ int usable_cpus() {
     return n > 0 ? n : 1;
 }
 
-int CpuBinding::bind_rank(int rank, int size) {
-    const char* b = std::getenv("PAPERS_SHM_BIND");
-    if (b && !std::strcmp(b, "0")) return -1;
-    const bool force = b && !std::strcmp(b, "wrap");  // rank mod CPUs, even if uneven
+int CpuBinding::bind_slot(int slot) {
     cpu_set_t set;
     CPU_ZERO(&set);
     if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
     const int n = CPU_COUNT(&set);
-    if (n <= 1 || size < 2) return -1;
-    if (size > n && size % n != 0 && !force) return -1;  // would load CPUs unevenly
+    if (n <= 1 || slot < 0) return -1;
     int seen = 0;
     for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
         if (!CPU_ISSET(cpu, &set)) continue;
-        if (seen++ != rank % n) continue;
+        if (seen++ != slot % n) continue;
         cpu_set_t one;
         CPU_ZERO(&one);
         CPU_SET(cpu, &one);
         if (sched_setaffinity(0, sizeof one, &one) != 0) return -1;
-        saved_ = set;
+        if (cpu_ < 0) saved_ = set;  // bound twice: keep the first mask
         cpu_ = cpu;
         return cpu;
     }
     return -1;
+}
+
+int CpuBinding::bind_rank(int rank, int size) {
+    const char* b = std::getenv("PAPERS_SHM_BIND");
+    if (b && !std::strcmp(b, "0")) return -1;
+    const bool force = b && !std::strcmp(b, "wrap");  // rank mod CPUs, even if uneven
+    const int n = usable_cpus();
+    if (size < 2) return -1;
+    if (size > n && size % n != 0 && !force) return -1;  // would load CPUs unevenly
+    return bind_slot(rank);
 }
 
 void CpuBinding::restore() {
@@ -46,4 +50,4 @@ void CpuBinding::restore() {
     cpu_ = -1;
 }
 
-}  // namespace papers::shm
+}  // namespace papers
