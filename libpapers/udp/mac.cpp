@@ -10,6 +10,7 @@ static_assert(kMacBytes == crypto_shorthash_siphashx24_BYTES);
 static_assert(kKeyBytes >= crypto_generichash_KEYBYTES_MIN &&
               kKeyBytes <= crypto_generichash_KEYBYTES_MAX);
 static_assert(crypto_shorthash_siphashx24_KEYBYTES == 16);
+static_assert(kMacBytes == crypto_verify_16_BYTES);
 
 bool crypto_ready() {
     static const bool ok = sodium_init() >= 0;  // thread-safe, idempotent
@@ -47,7 +48,7 @@ void Mac::compute(const std::uint8_t* data, std::size_t n, std::uint8_t* out) co
 bool Mac::verify(const std::uint8_t* data, std::size_t n, const std::uint8_t* tag) const {
     std::uint8_t want[kMacBytes];
     compute(data, n, want);
-    return sodium_memcmp(want, tag, kMacBytes) == 0;
+    return crypto_verify_16(want, tag) == 0;  // constant time, made for 16-byte tags
 }
 
 std::uint64_t hash64(std::string_view s) {

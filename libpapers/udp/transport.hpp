@@ -111,6 +111,9 @@ public:
     // complete. 0 or a negative PAPERS_E* code (message set).
     int wait(std::span<const Expect> expects);
     int wait_one(int peer, std::uint8_t round, std::uint64_t len);
+    // A vector an algorithm may fill with its Expects (reused: no allocation
+    // per operation).
+    std::vector<Expect>& scratch_expects() { return scratch_expects_; }
     // A complete message of the current operation (after wait()).
     const Bytes& received(std::uint8_t round, int peer);
 
@@ -170,6 +173,7 @@ private:
     Clock::duration timeout_;  // of every wait
     Clock::duration last_wait_ = Clock::duration::zero();
     std::uint64_t waits_ = 0;
+    std::vector<Expect> scratch_expects_;
     Clock::duration rto_min_, rto_max_, gossip_period_;
 
     boost::asio::io_context io_;

@@ -41,11 +41,13 @@ int two_level_or(Transport& t, std::vector<std::uint8_t>& bits, int group) {
         return PAPERS_OK;
     }
     const int end = std::min(n, leader + group);
-    thread_local std::vector<Expect> members;  // no allocation per barrier
-    members.clear();
-    for (int r = leader + 1; r < end; ++r) members.push_back({r, 0, bits.size()});
-    if (int rc = t.wait(members)) return rc;
-    for (int r = leader + 1; r < end; ++r) or_into(bits, t.received(0, r));
+    if (end > leader + 1) {
+        std::vector<Expect>& members = t.scratch_expects();  // no allocation per barrier
+        members.clear();
+        for (int r = leader + 1; r < end; ++r) members.push_back({r, 0, bits.size()});
+        if (int rc = t.wait(members)) return rc;
+        for (int r = leader + 1; r < end; ++r) or_into(bits, t.received(0, r));
+    }
 
     const int li = leader / group;
     std::uint8_t round = 1;
