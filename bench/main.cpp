@@ -19,6 +19,7 @@
 #include "bench_ops.hpp"
 #include "record.hpp"
 #include "spin_reference.hpp"
+#include "paired_run.hpp"
 #include "trials.hpp"
 #include "interposer_mode.hpp"
 #include "worker.hpp"
@@ -40,31 +41,12 @@ std::string quote(const std::string& s) {
     return q + "'";
 }
 
-// Runs a shell command, returns the records found on its stdout.
-std::vector<Record> collect(const std::string& cmd, bool verbose, int& status) {
-    if (verbose) std::cerr << "papers-bench: " << cmd << "\n";
-    std::vector<Record> out;
-    FILE* f = popen(cmd.c_str(), "r");
-    if (!f) {
-        status = -1;
-        return out;
-    }
-    char line[4096];
-    while (std::fgets(line, sizeof line, f)) {
-        Record r;
-        if (papers::bench::parse_record(line, r)) out.push_back(r);
-        else if (verbose) std::cerr << line;
-    }
-    status = pclose(f);
-    return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"papers-bench: latency and port accesses per papers operation"};
     std::string backend = "sim", ops_list = "barrier,allreduce", mpi_extra, label;
-    int np = 4, iters = 2000, warmup = 200, trials = 1;
+    int np = 4, iters = 2000, warmup = 200, trials = 1, blocks = 1;
     bool json = false, worker = false, compare_mpi = false, mpi_tcp = false, verbose = false;
     bool compare_spin = false, interposer = false;
     app.add_option("--backend", backend, "sim, shm, udp, capers, mpi, hub");
@@ -78,6 +60,10 @@ int main(int argc, char** argv) {
                    "alternate the papers and reference runs this many times; report medians over "
                    "trials and the median of the per-trial ratios")
         ->check(CLI::Range(1, 100));
+    app.add_option("--blocks", blocks,
+                   "with --compare-mpi: run papers and Open MPI at the same time, taking turns in "
+                   "this many blocks of iterations per operation")
+        ->check(CLI::Range(1, 1000));
     app.add_flag("--json", json, "print JSON records instead of a table");
     app.add_flag("--compare-mpi", compare_mpi, "also run the same operations through Open MPI");
     app.add_flag("--compare-spin", compare_spin,
@@ -100,42 +86,41 @@ int main(int argc, char** argv) {
         return app.exit(e);
     }
 
+    blocks = std::min(blocks, iters);  // the workers count turns alike
     std::string err;
     auto ops = papers::bench::parse_ops(ops_list, err);
     if (ops.empty()) {
         std::cerr << "papers-bench: " << err << "\n";
         return 2;
     }
-    if (worker) return papers::bench::run_worker(ops, iters, warmup, label.empty() ? "papers" : label.c_str());
+    if (worker)
+        return papers::bench::run_worker(ops, iters, warmup, label.empty() ? "papers" : label.c_str(),
+                                         blocks);
 
     const fs::path dir = self_dir();
     if (interposer) return papers::bench::run_interposer_comparison(dir, np, iters, json, verbose);
     const std::string args = " --ops " + quote(ops_list) + " --iters " + std::to_string(iters) +
-                             " --warmup " + std::to_string(warmup);
+                             " --warmup " + std::to_string(warmup) + " --blocks " +
+                             std::to_string(blocks);
     const std::string papers_cmd = quote((dir / "papersrun").string()) + " -np " + std::to_string(np) +
                                    " --backend " + quote(backend) + " -- " +
                                    quote((dir / "papers-bench").string()) + " --worker" + args;
     const std::string mpi_label = mpi_tcp ? "openmpi-tcp" : "openmpi";
-    const std::string mpi_cmd = std::string("mpirun --allow-run-as-root --oversubscribe -np ") +
-                                std::to_string(np) + (mpi_tcp ? " --mca btl tcp,self" : "") + " " +
+    const std::string mpi_cmd = std::string("mpirun --allow-run-as-root --oversubscribe ") +
+                                "-x PAPERS_BENCH_TURNS -x PAPERS_BENCH_JOB -np " + std::to_string(np) + (mpi_tcp ? " --mca btl tcp,self" : "") + " " +
                                 mpi_extra + " " + quote((dir / "papers-bench-mpi").string()) + args +
                                 " --label " + mpi_label + " 2>&1";
     std::vector<std::vector<Record>> runs, ref_runs;
     for (int k = 0; k < trials; ++k) {
-        int status = 0;
-        runs.push_back(collect(papers_cmd, verbose, status));
-        if (status != 0 || runs.back().size() != ops.size()) {
-            std::cerr << "papers-bench: the " << backend << " run failed (status " << status
-                      << "); rerun with -v\n";
+        papers::bench::PairedRun run;
+        std::string err;
+        if (!papers::bench::run_pair(papers_cmd, compare_mpi ? mpi_cmd : "", np, blocks, ops.size(),
+                                     verbose, run, err)) {
+            std::cerr << "papers-bench: " << err << "\n";
             return 1;
         }
-        if (!compare_mpi) continue;
-        ref_runs.push_back(collect(mpi_cmd, verbose, status));
-        if (status != 0 || ref_runs.back().size() != ops.size()) {
-            std::cerr << "papers-bench: the Open MPI reference run failed (status " << status
-                      << "); is openmpi-bin installed? rerun with -v\n";
-            return 1;
-        }
+        runs.push_back(run.papers);
+        if (compare_mpi) ref_runs.push_back(run.ref);
     }
     std::vector<Record> recs = runs.front(), ref = compare_mpi ? ref_runs.front() : std::vector<Record>{};
     if (trials > 1) {
@@ -143,6 +128,10 @@ int main(int argc, char** argv) {
         if (compare_mpi) ref = papers::bench::combine_trials(ref_runs, {});
     }
     papers::bench::print_report(recs, ref, json);
+    if (!json && compare_mpi && blocks > 1)
+        std::printf("papers and the reference ran at the same time, taking turns in %d blocks per "
+                    "operation\n",
+                    blocks);
     if (compare_spin) {
         Record spin;
         if (!papers::bench::run_spin_reference(np, iters, warmup, spin)) {

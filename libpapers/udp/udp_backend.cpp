@@ -49,6 +49,14 @@ int UdpBackend::hello(std::uint64_t digest, int crowding, int forced_group) {
     auto most = static_cast<std::uint8_t>(std::clamp(crowding, 1, 255));
     if (int rc = dissemination_hello(*t_, digest, most)) return rc;
     t_->end_op(true);
+    // A barrier after the handshake: completing it proves that every rank
+    // finished the handshake, so no peer can still need one of its
+    // datagrams once we return and compute. (At start-up a peer may bind
+    // its port only after our handshake datagram reached it and was lost,
+    // and a rank outside papers calls answers no retransmit request.)
+    t_->begin_op(OpKind::sync, "papers_init");
+    if (int rc = dissemination_barrier(*t_)) return rc;
+    t_->end_op(true);
     group_ = std::min(forced_group > 0 ? forced_group : int(most), cfg_.size);
     return PAPERS_OK;
 }

@@ -179,6 +179,28 @@ TEST(UdpDeadPeer, OthersTimeOutNamingIt) {
     }
 }
 
+// A rank that binds its port late loses the handshake datagrams sent to
+// it before; the others return from papers_init and compute for longer
+// than PAPERS_TIMEOUT, answering nothing. papers_init must not return
+// while a peer still needs one of its handshake datagrams.
+TEST(UdpStartup, LateRankAndComputingPeersStillMeet) {
+    for (int late : {3, 0}) {
+        SCOPED_TRACE("late rank " + std::to_string(late));
+        JobSpec s;
+        s.n = 4;
+        s.program = UDP_TEST_RANK_BIN;
+        s.args = {"--mode", "late", "--victim", std::to_string(late), "--after", "300"};
+        s.env["PAPERS_TIMEOUT"] = "1";
+        s.env["PAPERS_UDP_REPORT"] = "1";
+        s.deadline_s = 30;
+        const auto res = run_job(s);
+        for (const auto& r : res) {
+            EXPECT_EQ(r.status, 0) << describe(res);
+            EXPECT_NE(r.output.find("checks=1 failures=0"), std::string::npos) << describe(res);
+        }
+    }
+}
+
 TEST(UdpSetup, MissingKeyIsAClearError) {
     JobSpec s;
     s.n = 2;

@@ -7,12 +7,18 @@
 //   --mode reinit    three papers_init/papers_finalize sessions in a row
 //   --mode mismatch  rank 0 calls barrier, the others bcast: rank 0 must
 //                    see PAPERS_EMISMATCH
+//   --mode late --victim V --after MS
+//                    rank V starts MS ms late (its port unbound while the
+//                    others send it their handshake); after papers_init every
+//                    rank computes for 1.5 s (longer than the test's
+//                    PAPERS_TIMEOUT), then a barrier and a sum must succeed
 // Prints "checks=C failures=F" or the error; exit 0 when as expected.
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -145,6 +151,8 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--victim") && i + 1 < argc) victim = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--after") && i + 1 < argc) after = std::atoi(argv[++i]);
     }
+    if (mode == "late" && std::atoi(std::getenv("PAPERS_RANK") ? std::getenv("PAPERS_RANK") : "0") == victim)
+        std::this_thread::sleep_for(std::chrono::milliseconds(after));
     if (int rc = papers_init()) {
         std::printf("init failed: %s: %s\n", papers_strerror(rc), papers_errmsg());
         return 3;
@@ -190,6 +198,16 @@ int main(int argc, char** argv) {
         std::printf("rank %d: rc=%d (%s): %s\n", me, rc, papers_strerror(rc), rc ? papers_errmsg() : "");
         papers_finalize();  // the others' final barrier times out: rank 0 is broken
         return me != 0 || rc == PAPERS_EMISMATCH ? 0 : 1;
+    }
+    if (mode == "late") {  // "compute" without papers calls: nobody answers retransmit requests
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        std::int64_t v = me + 1, sum = 0;
+        if (rc_ok(papers_barrier(), "barrier after the pause") &&
+            rc_ok(papers_reduce(&v, &sum, 1, PAPERS_INT64, PAPERS_SUM), "reduce after the pause"))
+            check(sum == std::int64_t(n) * (n + 1) / 2, "sum after a late start");
+        const int frc = papers_finalize();
+        std::printf("rank %d: checks=%d failures=%d\n", me, checks, failures);
+        return failures || frc ? 1 : 0;
     }
     std::fprintf(stderr, "unknown --mode %s\n", mode.c_str());
     return 2;
