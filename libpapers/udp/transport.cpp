@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -48,13 +49,55 @@ Transport::Transport(const TransportSetup& s)
     const auto period = std::chrono::duration<double>(s.timeout_s / 8);
     gossip_period_ = std::clamp<Clock::duration>(
         std::chrono::duration_cast<Clock::duration>(period), 20ms, 1000ms);
+    progress_period_ = std::clamp<Clock::duration>(
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.timeout_s / 20)),
+        5ms, 50ms);
     if (s.faults)
         faults_ = std::make_unique<FaultInjector>(
             *s.faults, s.rank,
             [this](const std::uint8_t* d, std::size_t n, int dest) { raw_send(d, n, dest); });
 }
 
-Transport::~Transport() = default;
+Transport::~Transport() { stop_progress(); }
+
+// ---- progress while the application computes ----------------------------------
+
+void Transport::start_progress() {
+    if (progress_thread_) return;
+    last_exit_ = Clock::now();
+    progress_pid_ = ::getpid();
+    progress_thread_ = std::make_unique<std::thread>([this] { progress_loop(); });
+}
+
+void Transport::stop_progress() {
+    if (!progress_thread_) return;
+    if (::getpid() != progress_pid_) {  // forked: the thread stayed in the parent
+        (void)progress_thread_.release();  // nothing to join; never touched again
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> g(stop_mu_);
+        stop_ = true;
+    }
+    stop_cv_.notify_all();
+    progress_thread_->join();
+    progress_thread_.reset();
+}
+
+void Transport::progress_loop() {
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> s(stop_mu_);
+            if (stop_cv_.wait_for(s, progress_period_, [this] { return stop_; })) return;
+        }
+        std::unique_lock<std::mutex> lock(mu_, std::try_to_lock);
+        if (!lock) continue;  // inside a call: the application thread drains
+        const auto now = Clock::now();
+        if (now - last_exit_ < progress_period_) continue;  // between calls of a busy loop
+        drain_all();  // answers REQs; data of coming operations waits in the inbox
+        if (faults_) faults_->release_due(now);
+    }
+}
 
 namespace {
 

@@ -31,12 +31,16 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <poll.h>
+#include <sys/types.h>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fault_injector.hpp"
@@ -97,6 +101,28 @@ public:
     // the error message set.
     static std::unique_ptr<Transport> open(const TransportSetup& setup, int* code);
     ~Transport();
+
+    // While the application computes between papers calls, a progress
+    // thread answers REQs (and releases datagrams the fault injector holds),
+    // so a peer that lost our last datagram of an operation is not stranded
+    // until our next call. It wakes every progress period (PAPERS_TIMEOUT /
+    // 20, 5..50 ms) and works only when the last call ended at least a period
+    // ago: no cost on the hot path but an uncontended mutex per call.
+    void start_progress();
+    void stop_progress();  // joins it; also done by the destructor
+    // Held by the application thread for the whole of each papers call.
+    class Call {
+    public:
+        explicit Call(Transport& t) : t_(t), lock_(t.mu_) {}
+        ~Call() { t_.last_exit_ = Clock::now(); }
+        Call(const Call&) = delete;
+        Call& operator=(const Call&) = delete;
+
+    private:
+        Transport& t_;
+        std::unique_lock<std::mutex> lock_;
+    };
+    Call call() { return Call(*this); }
 
     // Operation framing: every collective is begin_op, rounds, end_op.
     // `full`: completing it proves every rank entered it (see message_store.hpp).
@@ -209,6 +235,17 @@ private:
     std::vector<bool> done_from_;
 
     Counters counters_;
+
+    // Progress thread (see start_progress).
+    void progress_loop();
+    std::mutex mu_;  // the transport's state: application thread or progress thread
+    Clock::time_point last_exit_{};
+    Clock::duration progress_period_;
+    std::unique_ptr<std::thread> progress_thread_;
+    pid_t progress_pid_ = 0;  // a child forked after start owns no thread
+    std::mutex stop_mu_;
+    std::condition_variable stop_cv_;
+    bool stop_ = false;
 };
 
 }  // namespace papers::udp

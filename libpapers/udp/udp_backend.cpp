@@ -68,6 +68,7 @@ int UdpBackend::barrier() {
 
 int UdpBackend::vote(const char* api, std::vector<std::uint8_t>& bits, OpKind kind) {
     if (!t_) return PAPERS_OK;
+    const auto call = t_->call();  // the progress thread keeps off
     if (int rc = begin(kind, api)) return rc;
     if (int rc = two_level_or(*t_, bits, group_)) return rc;
     t_->end_op(true);
@@ -96,6 +97,7 @@ int UdpBackend::waitvec(int flag, std::uint64_t* mask) {
 
 int UdpBackend::bcast(void* buf, std::size_t bytes, int root) {
     if (!t_) return PAPERS_OK;
+    const auto call = t_->call();  // the progress thread keeps off
     if (int rc = begin(OpKind::bcast, "papers_bcast")) return rc;
     if (int rc = binomial_bcast(*t_, static_cast<std::uint8_t*>(buf), bytes, root)) return rc;
     t_->end_op(false);  // the root finishes without hearing from anyone
@@ -107,6 +109,7 @@ int UdpBackend::gather(const void* in, void* out, std::size_t bytes) {
         std::memmove(out, in, bytes);
         return PAPERS_OK;
     }
+    const auto call = t_->call();  // the progress thread keeps off
     if (int rc = begin(OpKind::gather, "papers_gather")) return rc;
     // Through a copy: `in` may lie inside `out`.
     const Bytes mine(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
@@ -120,6 +123,7 @@ int UdpBackend::putget(const void* in, void* out, std::size_t bytes, int src) {
         std::memmove(out, in, bytes);
         return PAPERS_OK;
     }
+    const auto call = t_->call();  // the progress thread keeps off
     if (int rc = begin(OpKind::putget, "papers_putget")) return rc;
     const Bytes mine(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
     if (int rc = putget_exchange(*t_, mine.data(), static_cast<std::uint8_t*>(out), bytes, src))
@@ -134,6 +138,7 @@ int UdpBackend::reduce(const void* in, void* out, std::size_t count, papers_type
     Bytes acc(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
     if (op == PAPERS_LAND || op == PAPERS_LOR) normalise_logical(acc.data(), count, type);
     if (t_) {
+        const auto call = t_->call();
         if (int rc = begin(OpKind::reduce, "papers_reduce")) return rc;
         int rc;
         const bool order_matters = type_is_float(type) && (op == PAPERS_SUM || op == PAPERS_PROD);
@@ -152,6 +157,7 @@ int UdpBackend::reduce(const void* in, void* out, std::size_t count, papers_type
 
 int UdpBackend::finalize() {
     if (!t_) return PAPERS_OK;
+    t_->stop_progress();  // from here on this thread serves REQs (linger)
     if (int rc = begin(OpKind::final, "papers_finalize")) return rc;
     t_->mark_final(t_->current_op());
     if (int rc = dissemination_barrier(*t_)) return rc;

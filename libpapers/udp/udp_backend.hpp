@@ -43,6 +43,10 @@ public:
     // Binds this rank to a CPU (undone by finalize).
     CpuBinding& binding() { return binding_; }
     int group() const { return group_; }
+    // After the handshake: REQs get answered while the application computes.
+    void start_progress() {
+        if (t_) t_->start_progress();
+    }
 
 private:
     // Starts an operation (after a flow-control barrier when too many

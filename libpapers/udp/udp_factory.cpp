@@ -179,6 +179,7 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         *code = rc;
         return nullptr;
     }
+    backend->start_progress();
     return backend;
 }
 

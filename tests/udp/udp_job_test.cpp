@@ -201,6 +201,28 @@ TEST(UdpStartup, LateRankAndComputingPeersStillMeet) {
     }
 }
 
+// Both ranks compute longer than PAPERS_TIMEOUT after every barrier, and
+// rank 0 loses half its datagrams: rank 1 often waits for a barrier
+// datagram rank 0 sent and lost while rank 0 computes. Rank 0's progress
+// thread must answer rank 1's requests, or rank 1 times out.
+TEST(UdpProgress, LostDatagramAnsweredWhileTheSenderComputes) {
+    JobSpec s;
+    s.n = 2;
+    s.program = UDP_TEST_RANK_BIN;
+    s.args = {"--mode", "compute", "--after", "4"};
+    s.env["PAPERS_TIMEOUT"] = "1";
+    s.env["PAPERS_UDP_REPORT"] = "1";
+    s.rank_env[0]["PAPERS_UDP_FAULTS"] = "drop=0.5,seed=7";
+    s.deadline_s = 40;
+    const auto res = run_job(s);
+    for (const auto& r : res) {
+        EXPECT_EQ(r.status, 0) << describe(res);
+        EXPECT_NE(r.output.find("checks=0 failures=0"), std::string::npos) << describe(res);
+    }
+    EXPECT_GT(report_sum(res, "injected_drop"), 0u) << describe(res);
+    EXPECT_GT(report_sum(res, "resent"), 0u) << describe(res);
+}
+
 TEST(UdpSetup, MissingKeyIsAClearError) {
     JobSpec s;
     s.n = 2;

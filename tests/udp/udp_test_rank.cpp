@@ -12,6 +12,11 @@
 //                    others send it their handshake); after papers_init every
 //                    rank computes for 1.5 s (longer than the test's
 //                    PAPERS_TIMEOUT), then a barrier and a sum must succeed
+//   --mode compute --after K
+//                    K rounds of: a barrier, then 1.5 s of computing (longer
+//                    than the test's PAPERS_TIMEOUT) on every rank; with
+//                    datagrams dropped, a peer waits for a lost one while
+//                    its sender computes
 // Prints "checks=C failures=F" or the error; exit 0 when as expected.
 #include <chrono>
 #include <cinttypes>
@@ -198,6 +203,15 @@ int main(int argc, char** argv) {
         std::printf("rank %d: rc=%d (%s): %s\n", me, rc, papers_strerror(rc), rc ? papers_errmsg() : "");
         papers_finalize();  // the others' final barrier times out: rank 0 is broken
         return me != 0 || rc == PAPERS_EMISMATCH ? 0 : 1;
+    }
+    if (mode == "compute") {
+        for (int k = 0; k < after; ++k) {
+            if (!rc_ok(papers_barrier(), "barrier in the compute loop")) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        }
+        const int frc = papers_finalize();
+        std::printf("rank %d: checks=%d failures=%d\n", me, checks, failures);
+        return failures || frc ? 1 : 0;
     }
     if (mode == "late") {  // "compute" without papers calls: nobody answers retransmit requests
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
