@@ -16,9 +16,8 @@ namespace papers::udp {
 int ceil_log2(int n);
 
 // dissemination.cpp — round k: send to me+2^k, receive from me-2^k (mod n).
+// The barrier is two_level_or with groups of one.
 int dissemination_barrier(Transport& t);
-// Bitwise OR of `bits` over all ranks (idempotent, so dissemination works).
-int dissemination_or(Transport& t, std::vector<std::uint8_t>& bits);
 // Start-up handshake: a barrier whose messages carry a digest of the job
 // configuration (a peer with another digest is PAPERS_EMEMBERSHIP) and a
 // byte combined by max (on return: the largest `crowding` of any rank).

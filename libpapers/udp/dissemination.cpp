@@ -1,8 +1,9 @@
 // Dissemination (Hensgen, Finkel, Manber 1988): in round k every rank
 // sends to me+2^k and receives from me-2^k. After ceil(log2 n) rounds each
 // rank has heard, directly or through others, from every rank — a barrier,
-// and for an idempotent combine (OR) an all-reduce, for any n (not only
-// powers of two).
+// and for an idempotent combine (OR, max) an all-reduce, for any n (not only
+// powers of two). The barrier and the OR-votes are two_level_or's leader
+// rounds; this file has the start-up handshake and who talks to whom.
 #include <algorithm>
 #include <string>
 
@@ -30,26 +31,8 @@ std::vector<int> dissemination_sources(int me, int n) {
 }
 
 int dissemination_barrier(Transport& t) {
-    const int me = t.rank(), n = t.size();
-    std::uint8_t round = 0;
-    for (int d = 1; d < n; d <<= 1, ++round) {
-        t.post(round, (me + d) % n, Bytes{});
-        if (int rc = t.wait_one((me - d + n) % n, round, 0)) return rc;
-    }
-    return PAPERS_OK;
-}
-
-int dissemination_or(Transport& t, std::vector<std::uint8_t>& bits) {
-    const int me = t.rank(), n = t.size();
-    std::uint8_t round = 0;
-    for (int d = 1; d < n; d <<= 1, ++round) {
-        const int from = (me - d + n) % n;
-        t.post(round, (me + d) % n, bits);  // a copy: the outbox keeps it
-        if (int rc = t.wait_one(from, round, bits.size())) return rc;
-        const Bytes& got = t.received(round, from);
-        for (std::size_t i = 0; i < bits.size(); ++i) bits[i] |= got[i];
-    }
-    return PAPERS_OK;
+    std::vector<std::uint8_t> none;
+    return two_level_or(t, none, 1);  // groups of one: the plain dissemination
 }
 
 int dissemination_hello(Transport& t, std::uint64_t digest, std::uint8_t& crowding) {

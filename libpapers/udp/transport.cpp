@@ -439,12 +439,6 @@ void Transport::handle(const std::uint8_t* d, std::size_t n, int src) {
     }
 }
 
-std::uint32_t Transport::send_first_window(const Outgoing& o) {
-    const std::uint32_t n = std::min(o.count(), window_fragments(o.stride));
-    for (std::uint32_t f = 0; f < n; ++f) send_fragment(o, f);
-    return n;
-}
-
 void Transport::answer_req(const Header& h, const std::uint8_t* payload) {
     const Outgoing* o = outbox_.find(h.op, h.round, h.sender);
     if (!o) return;  // not sent yet (we are behind: it goes out when we get there)
@@ -453,7 +447,7 @@ void Transport::answer_req(const Header& h, const std::uint8_t* payload) {
     const ReqView req{get_u32(payload), get_u32(payload + 4), payload + kReqFixedBytes};
     std::uint32_t sent = 0;
     if (req.nbits == 0) {  // the peer has nothing yet: the first window again
-        sent = send_first_window(*o);
+        for (std::uint32_t f = 0; f < count && f < window; ++f, ++sent) send_fragment(*o, f);
     } else {
         for (std::uint32_t i = 0; i < req.nbits && sent < window; ++i) {
             const std::uint64_t f = std::uint64_t(req.base) + i;

@@ -167,7 +167,6 @@ private:
     void send_req(int dest, std::uint8_t round, std::uint32_t base, std::uint32_t nbits,
                   const std::vector<std::uint8_t>& bits);
     void send_done(int dest);
-    std::uint32_t send_first_window(const Outgoing& o);  // fragments sent
 
     // Datagrams handled. A link's datagrams come from its peer (the kernel
     // checks the source); the main socket's are matched against the peers.

@@ -37,7 +37,7 @@ int two_level_or(Transport& t, std::vector<std::uint8_t>& bits, int group) {
         t.post(0, leader, bits);
         if (int rc = t.wait_one(leader, release, bits.size())) return rc;
         const Bytes& got = t.received(release, leader);
-        for (std::size_t i = 0; i < bits.size(); ++i) bits[i] = got[i];
+        std::copy(got.begin(), got.end(), bits.begin());
         return PAPERS_OK;
     }
     const int end = std::min(n, leader + group);
