@@ -1,6 +1,5 @@
 #include "paired_run.hpp"
 
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -47,21 +46,12 @@ bool check(const char* who, int status, const std::vector<Record>& recs, std::si
 // The shared page of turns.h for one interleaved run; removed on scope exit.
 class SharedTurns {
 public:
-    explicit SharedTurns(int np) : name_("/papers-bench-" + std::to_string(getpid())) {
-        const int fd = shm_open(name_.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
-        if (fd < 0) return;
-        if (ftruncate(fd, sizeof(bench_turns)) == 0) {
-            void* p = mmap(nullptr, sizeof(bench_turns), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-            if (p != MAP_FAILED) {
-                t_ = static_cast<bench_turns*>(p);
-                t_->turn = BENCH_TURNS_STARTING;
-                t_->ranks[0] = t_->ranks[1] = static_cast<std::uint32_t>(np);
-            }
-        }
-        close(fd);
-    }
+    explicit SharedTurns(int np)
+        : name_("/papers-bench-" + std::to_string(getpid())),
+          t_(bench_turns_create(name_.c_str(), std::uint32_t(np), std::uint32_t(np))) {}
     ~SharedTurns() {
-        if (t_) munmap(t_, sizeof(bench_turns));
+        if (!t_) return;
+        munmap(t_, sizeof(bench_turns));
         shm_unlink(name_.c_str());
     }
     bool ok() const { return t_ != nullptr; }

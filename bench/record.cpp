@@ -52,6 +52,12 @@ bool parse_record(const std::string& line, Record& r) {
     return true;
 }
 
+const Record* matching(const std::vector<Record>& refs, const Record& r) {
+    for (const Record& x : refs)
+        if (x.op == r.op && x.bytes == r.bytes) return &x;
+    return nullptr;
+}
+
 double ratio_of(const Record& r, const Record& ref) {
     return r.ratio > 0 ? r.ratio : r.median_us / ref.median_us;
 }
@@ -83,20 +89,15 @@ std::string to_json(const Record& r, const Record* ref) {
 }
 
 void print_report(const std::vector<Record>& recs, const std::vector<Record>& ref, bool json) {
-    auto find_ref = [&](const Record& r) -> const Record* {
-        for (const Record& x : ref)
-            if (x.op == r.op && x.bytes == r.bytes) return &x;
-        return nullptr;
-    };
     if (json) {
-        for (const Record& r : recs) std::cout << to_json(r, find_ref(r)) << "\n";
+        for (const Record& r : recs) std::cout << to_json(r, matching(ref, r)) << "\n";
         for (const Record& r : ref) std::cout << to_json(r, nullptr) << "\n";
         return;
     }
     std::printf("%-17s %-8s %3s %7s %11s %11s %9s %9s %12s %7s\n", "op", "backend", "np", "bytes",
                 "median_us", "p99_us", "reads/op", "writes/op", "ref_median", "ratio");
     for (const Record& r : recs) {
-        const Record* x = find_ref(r);
+        const Record* x = matching(ref, r);
         std::printf("%-17s %-8s %3d %7lld %11.3f %11.3f %9.2f %9.2f", r.op.c_str(),
                     r.backend.c_str(), r.np, r.bytes, r.median_us, r.p99_us, r.port_reads,
                     r.port_writes);

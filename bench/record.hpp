@@ -22,6 +22,8 @@ struct Record {
 std::map<std::string, std::string> parse_json_fields(const std::string& line);
 // Parses one flat JSON object line as printed by the workers.
 bool parse_record(const std::string& line, Record& r);
+// The record of `refs` for the same operation and size as r, or nullptr.
+const Record* matching(const std::vector<Record>& refs, const Record& r);
 // r's ratio to its reference: the combined one when set, else of medians.
 double ratio_of(const Record& r, const Record& ref);
 std::string to_json(const Record& r, const Record* ref);

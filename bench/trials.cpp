@@ -4,16 +4,6 @@
 
 namespace papers::bench {
 
-namespace {
-
-const Record* matching(const std::vector<Record>& refs, const Record& r) {
-    for (const Record& x : refs)
-        if (x.op == r.op && x.bytes == r.bytes) return &x;
-    return nullptr;
-}
-
-}  // namespace
-
 std::vector<Record> combine_trials(const std::vector<std::vector<Record>>& trials,
                                    const std::vector<std::vector<Record>>& refs) {
     std::vector<Record> out;

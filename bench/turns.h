@@ -42,6 +42,26 @@ static inline int bench_block_iters(int iters, int blocks, int b) {
     return iters / blocks + (b < iters % blocks ? 1 : 0);
 }
 
+/* The driver's side: creates the shared page `name` (a new one) for two
+ * jobs of r0 and r1 ranks, nothing playing yet. NULL on failure. */
+static inline bench_turns *bench_turns_create(const char *name, uint32_t r0, uint32_t r1) {
+    const int fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+    if (fd < 0) return NULL;
+    void *p = MAP_FAILED;
+    if (ftruncate(fd, sizeof(bench_turns)) == 0)
+        p = mmap(NULL, sizeof(bench_turns), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) {
+        shm_unlink(name);
+        return NULL;
+    }
+    bench_turns *t = (bench_turns *)p; /* zero-filled by ftruncate */
+    t->turn = BENCH_TURNS_STARTING;
+    t->ranks[0] = r0;
+    t->ranks[1] = r1;
+    return t;
+}
+
 /* The shared turns of this process's job, or NULL when the driver asked
  * for no interleaving (PAPERS_BENCH_TURNS unset). *job gets the index. */
 static inline bench_turns *bench_turns_attach(int *job) {

@@ -18,16 +18,8 @@ namespace {
 struct Shared {
     std::string name = "/papers-turns-test-" + std::to_string(getpid());
     bench_turns* t = nullptr;
-    Shared(unsigned r0, unsigned r1) {
-        const int fd = shm_open(name.c_str(), O_CREAT | O_RDWR, 0600);
-        EXPECT_EQ(ftruncate(fd, sizeof(bench_turns)), 0);
-        t = static_cast<bench_turns*>(
-            mmap(nullptr, sizeof(bench_turns), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
-        close(fd);
-        t->turn = BENCH_TURNS_STARTING;
-        t->done = t->ready = 0;
-        t->ranks[0] = r0;
-        t->ranks[1] = r1;
+    Shared(unsigned r0, unsigned r1) : t(bench_turns_create(name.c_str(), r0, r1)) {
+        EXPECT_NE(t, nullptr);
     }
     ~Shared() {
         munmap(t, sizeof(bench_turns));
