@@ -64,7 +64,6 @@ Transport::~Transport() { stop_progress(); }
 
 void Transport::start_progress() {
     if (progress_thread_) return;
-    last_exit_ = Clock::now();
     progress_pid_ = ::getpid();
     progress_thread_ = std::make_unique<std::thread>([this] { progress_loop(); });
 }
@@ -92,10 +91,12 @@ void Transport::progress_loop() {
         }
         std::unique_lock<std::mutex> lock(mu_, std::try_to_lock);
         if (!lock) continue;  // inside a call: the application thread drains
-        const auto now = Clock::now();
-        if (now - last_exit_ < progress_period_) continue;  // between calls of a busy loop
+        if (calls_ != calls_seen_) {  // between calls of a busy loop
+            calls_seen_ = calls_;
+            continue;
+        }
         drain_all();  // answers REQs; data of coming operations waits in the inbox
-        if (faults_) faults_->release_due(now);
+        if (faults_) faults_->release_due(Clock::now());
     }
 }
 

@@ -106,15 +106,15 @@ public:
     // thread answers REQs (and releases datagrams the fault injector holds),
     // so a peer that lost our last datagram of an operation is not stranded
     // until our next call. It wakes every progress period (PAPERS_TIMEOUT /
-    // 20, 5..50 ms) and works only when the last call ended at least a period
-    // ago: no cost on the hot path but an uncontended mutex per call.
+    // 20, 5..50 ms) and works only when no call ran during a whole period:
+    // no cost on the hot path but an uncontended mutex and a count per call.
     void start_progress();
     void stop_progress();  // joins it; also done by the destructor
     // Held by the application thread for the whole of each papers call.
     class Call {
     public:
         explicit Call(Transport& t) : t_(t), lock_(t.mu_) {}
-        ~Call() { t_.last_exit_ = Clock::now(); }
+        ~Call() { ++t_.calls_; }
         Call(const Call&) = delete;
         Call& operator=(const Call&) = delete;
 
@@ -238,7 +238,8 @@ private:
     // Progress thread (see start_progress).
     void progress_loop();
     std::mutex mu_;  // the transport's state: application thread or progress thread
-    Clock::time_point last_exit_{};
+    std::uint64_t calls_ = 0;       // calls ended (under mu_)
+    std::uint64_t calls_seen_ = 0;  // by the progress thread at its last wake
     Clock::duration progress_period_;
     std::unique_ptr<std::thread> progress_thread_;
     pid_t progress_pid_ = 0;  // a child forked after start owns no thread
