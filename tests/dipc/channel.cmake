@@ -1,0 +1,1 @@
+# tests of the DIPC channel (included by CMakeLists.txt)

@@ -1,0 +1,1 @@
+# tests of the DIPC client (included by CMakeLists.txt)

@@ -1,0 +1,1 @@
+# tests of the DIPC daemon (included by CMakeLists.txt)

@@ -1,0 +1,1 @@
+# tests of the DIPC engine (included by CMakeLists.txt)

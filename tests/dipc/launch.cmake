@@ -1,0 +1,1 @@
+# tests of the DIPC launch (included by CMakeLists.txt)
