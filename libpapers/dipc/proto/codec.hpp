@@ -46,6 +46,8 @@ public:
     void operator()(const bool& b) { out_.push_back(b ? 1 : 0); }
     template <class T>
     void operator()(Bounded<T> b) { put_seq(b.value); }
+    // Bytes already encoded (a message body kept as bytes), without a count.
+    void append(const std::vector<std::uint8_t>& bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
     // A nested record with its own fields().
     template <class T>
     auto operator()(const T& rec) -> decltype(const_cast<T&>(rec).fields(*this), void()) {

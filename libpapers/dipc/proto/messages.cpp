@@ -26,6 +26,7 @@ const char* op_name(Op op) {
         case Op::removed: return "removed";
         case Op::host_up: return "host_up";
         case Op::host_lost: return "host_lost";
+        case Op::sync: return "sync";
     }
     return "unknown";
 }

@@ -59,6 +59,9 @@ enum class Op : std::uint16_t {
     removed = 53,       // TableRef, owner -> referee -> Reply(ret 0)
     host_up = 54,       // HostEntry, referee -> every daemon
     host_lost = 55,     // HostRef, referee -> every daemon (and fenced host)
+    sync = 56,          // Empty -> Reply: every broadcast the referee sent before is now here
+                        // (it answers in order on the same link): asked when an id or a host
+                        // name is unknown, before concluding it does not exist
 };
 const char* op_name(Op op);
 
@@ -393,16 +396,30 @@ bool decode_payload(const std::vector<std::uint8_t>& b, T& msg, const char** why
     return decode_payload(b.data(), b.size(), msg, why);
 }
 
-// A frame body: header then message. `encode_frame` appends the u32 length
-// prefix too, ready for the socket.
+// A frame body: header then message (what the secure channel seals).
 template <class T>
-void encode_frame(Op op, std::uint64_t request_id, const T& msg, std::vector<std::uint8_t>& out) {
-    std::size_t at = out.size();
-    out.resize(at + 4);
+void encode_body(Op op, std::uint64_t request_id, const T& msg, std::vector<std::uint8_t>& out) {
     Encoder e(out);
     Header h{op, 0, request_id};
     e(h);
     e(msg);
+}
+
+// A frame body whose message is already encoded.
+inline void encode_body_raw(Op op, std::uint64_t request_id, const std::vector<std::uint8_t>& msg,
+                            std::vector<std::uint8_t>& out) {
+    Encoder e(out);
+    Header h{op, 0, request_id};
+    e(h);
+    e.append(msg);
+}
+
+// A frame for a byte stream: the u32 length prefix, then the body.
+template <class T>
+void encode_frame(Op op, std::uint64_t request_id, const T& msg, std::vector<std::uint8_t>& out) {
+    std::size_t at = out.size();
+    out.resize(at + 4);
+    encode_body(op, request_id, msg, out);
     std::uint32_t len = static_cast<std::uint32_t>(out.size() - at - 4);
     for (int i = 0; i < 4; ++i) out[at + i] = static_cast<std::uint8_t>(len >> (8 * i));
 }
@@ -417,3 +434,8 @@ bool decode_header(const std::uint8_t* p, std::size_t n, Header& h, const char**
 constexpr std::size_t kHeaderBytes = 2 + 2 + 8;
 
 }  // namespace papers::dipc::proto
+
+// The daemon's code says proto:: too.
+namespace papers::dipcd {
+namespace proto = ::papers::dipc::proto;
+}
