@@ -13,6 +13,15 @@ const char* op_name(Op op) {
         case Op::msgctl: return "msgctl";
         case Op::cancel: return "cancel";
         case Op::welcome: return "welcome";
+        case Op::shmat: return "shmat";
+        case Op::shmdt: return "shmdt";
+        case Op::shmctl: return "shmctl";
+        case Op::fault: return "fault";
+        case Op::shm_inherit: return "shm_inherit";
+        case Op::revoke: return "revoke";
+        case Op::page_req: return "page_req";
+        case Op::page_revoke: return "page_revoke";
+        case Op::shm_attach: return "shm_attach";
         case Op::reply: return "reply";
         case Op::forward: return "forward";
         case Op::process_gone: return "process_gone";

@@ -41,6 +41,13 @@ enum class Op : std::uint16_t {
     msgctl = 7,        // MsgctlReq -> Reply(payload by cmd)
     cancel = 8,        // CancelReq: no reply of its own; the target's reply is the verdict
     welcome = 9,       // Welcome (daemon -> client)
+    // shared memory (issue 12)
+    shmat = 10,        // ShmatReq -> Reply(ret 0, payload ShmAttach) + the segment's memfd (SCM_RIGHTS)
+    shmdt = 11,        // ShmdtReq -> Reply
+    shmctl = 12,       // ShmctlReq -> Reply(payload by cmd)
+    fault = 13,        // FaultReq -> Reply(payload Grant) or err: EIO lost, ETIMEDOUT, EIDRM
+    shm_inherit = 14,  // ShmInherit (a forked child's attachments) -> Reply
+    revoke = 15,       // Revoke, daemon -> a process's DSM service connection -> Reply (ack)
 
     reply = 32,  // Reply; request_id = the request's
 
@@ -59,6 +66,9 @@ enum class Op : std::uint16_t {
     removed = 53,       // TableRef, owner -> referee -> Reply(ret 0)
     host_up = 54,       // HostEntry, referee -> every daemon
     host_lost = 55,     // HostRef, referee -> every daemon (and fenced host)
+    page_req = 60,     // PageReq, host -> home -> Reply(payload PageGrant)
+    page_revoke = 61,  // PageRevoke, home -> host -> Reply(payload PageBytes when want_data)
+    shm_attach = 62,   // ShmAttachNote, host -> home: attach counts -> Reply
     sync = 56,          // Empty -> Reply: every broadcast the referee sent before is now here
                         // (it answers in order on the same link): asked when an id or a host
                         // name is unknown, before concluding it does not exist
@@ -95,11 +105,16 @@ struct Limits {
     std::uint32_t msgmax = 8192, msgmnb = 16384, msgmni = 768;
     std::uint64_t shmmax = 0x7fffffffffffffffULL - (1ULL << 24), shmmin = 1, shmmni = 768,
                   shmall = 0x7fffffffffffffffULL - (1ULL << 24);
+    // Shared memory coherence (issue 12): 4 KiB pages or the whole segment,
+    // and how long a host keeps a unit before the home may take it away.
+    bool dsm_whole_segment = false;
+    std::uint32_t dsm_min_residency_us = 0;
     template <class F>
     void fields(F& f) {
         f(semmsl); f(semmns); f(semopm); f(semvmx); f(semaem); f(semmni); f(semume); f(semmnu);
         f(msgmax); f(msgmnb); f(msgmni);
         f(shmmax); f(shmmin); f(shmmni); f(shmall);
+        f(dsm_whole_segment); f(dsm_min_residency_us);
     }
 };
 
@@ -208,6 +223,111 @@ struct Reply {
     void fields(F& f) { f(ret); f(err); f(bounded(payload, kMaxInner)); }
 };
 
+// ---- shared memory, client <-> daemon ----------------------------------------
+
+struct ShmatReq {
+    std::int32_t id = 0;
+    std::int32_t flags = 0;  // SHM_RDONLY matters here; SHM_RND/SHM_REMAP are the client's
+    template <class F>
+    void fields(F& f) { f(id); f(flags); }
+};
+
+// shmat's answer: how to map the memfd that comes with it.
+struct ShmAttach {
+    std::uint64_t attach = 0;      // this attachment's handle (shmdt, faults)
+    std::uint64_t size = 0;        // segment bytes (shm_segsz)
+    std::uint64_t unit_bytes = 0;  // coherence unit: 4096, or the whole segment rounded up
+    template <class F>
+    void fields(F& f) { f(attach); f(size); f(unit_bytes); }
+};
+
+struct ShmdtReq {
+    std::uint64_t attach = 0;
+    template <class F>
+    void fields(F& f) { f(attach); }
+};
+
+struct ShmctlReq {
+    std::int32_t id = 0;  // or an index for SHM_STAT / SHM_STAT_ANY
+    std::int32_t cmd = 0;
+    IpcSetRec set;
+    template <class F>
+    void fields(F& f) { f(id); f(cmd); f(set); }
+};
+
+struct FaultReq {
+    std::uint64_t attach = 0;
+    std::uint64_t unit = 0;
+    bool write = false;
+    template <class F>
+    void fields(F& f) { f(attach); f(unit); f(write); }
+};
+
+// A view change for a process: grant (answer to a fault) or revoke (order).
+struct Grant {
+    std::uint8_t level = 0;  // 0 none, 1 read, 2 read+write
+    std::uint64_t seq = 0;   // the process's view-change counter
+    template <class F>
+    void fields(F& f) { f(level); f(seq); }
+};
+
+struct Revoke {
+    std::uint64_t attach = 0;  // 0 = every attachment of `segment` in the process
+    std::int32_t segment = 0;
+    std::uint64_t unit = 0;
+    std::uint64_t count = 1;   // units unit .. unit+count-1
+    std::uint8_t level = 0;    // drop to this
+    std::uint64_t seq = 0;
+    template <class F>
+    void fields(F& f) { f(attach); f(segment); f(unit); f(count); f(level); f(seq); }
+};
+
+struct ShmInherit {
+    std::vector<std::uint64_t> attaches;  // the parent's attachment handles
+    template <class F>
+    void fields(F& f) { f(bounded(attaches, 65536)); }
+};
+
+// ---- shared memory, host <-> home ---------------------------------------------
+
+struct PageReq {
+    std::int32_t segment = 0;
+    std::uint64_t unit = 0;
+    bool write = false;
+    template <class F>
+    void fields(F& f) { f(segment); f(unit); f(write); }
+};
+
+struct PageGrant {
+    std::uint8_t level = 0;
+    std::vector<std::uint8_t> data;  // empty when the host already had the current bytes
+    template <class F>
+    void fields(F& f) { f(level); f(bounded(data, kMaxInner)); }
+};
+
+struct PageRevoke {
+    std::int32_t segment = 0;
+    std::uint64_t unit = 0;
+    std::uint8_t level = 0;
+    bool want_data = false;
+    template <class F>
+    void fields(F& f) { f(segment); f(unit); f(level); f(want_data); }
+};
+
+struct PageBytes {
+    std::vector<std::uint8_t> data;
+    template <class F>
+    void fields(F& f) { f(bounded(data, kMaxInner)); }
+};
+
+struct ShmAttachNote {
+    std::int32_t segment = 0;
+    std::int32_t delta = 0;  // +1 attach, -1 detach
+    std::int32_t pid = 0;    // shm_lpid
+    template <class F>
+    void fields(F& f) { f(segment); f(delta); f(pid); }
+};
+
 // ---- reply payloads (mirror the kernel structures' fields) -----------------
 
 struct IpcPermRec {
@@ -265,6 +385,29 @@ struct MsgText {  // msgrcv
     std::vector<std::uint8_t> text;
     template <class F>
     void fields(F& f) { f(mtype); f(bounded(text, kMaxText)); }
+};
+
+struct ShmDsRec {  // IPC_STAT, SHM_STAT, SHM_STAT_ANY
+    IpcPermRec perm;
+    std::uint64_t segsz = 0;
+    std::int64_t atime = 0, dtime = 0, ctime = 0;
+    std::int32_t cpid = 0, lpid = 0;
+    std::uint64_t nattch = 0;
+    template <class F>
+    void fields(F& f) { f(perm); f(segsz); f(atime); f(dtime); f(ctime); f(cpid); f(lpid); f(nattch); }
+};
+
+struct ShmInfoRec {  // struct shminfo (IPC_INFO)
+    std::uint64_t shmmax = 0, shmmin = 0, shmmni = 0, shmseg = 0, shmall = 0;
+    template <class F>
+    void fields(F& f) { f(shmmax); f(shmmin); f(shmmni); f(shmseg); f(shmall); }
+};
+
+struct ShmUsageRec {  // struct shm_info (SHM_INFO)
+    std::int32_t used_ids = 0;
+    std::uint64_t shm_tot = 0, shm_rss = 0, shm_swp = 0, swap_attempts = 0, swap_successes = 0;
+    template <class F>
+    void fields(F& f) { f(used_ids); f(shm_tot); f(shm_rss); f(shm_swp); f(swap_attempts); f(swap_successes); }
 };
 
 // One owner's share of the *_INFO usage counts.
