@@ -31,6 +31,7 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
     who.host = dir_.self();
     procs_->seen(who);
     auto reply = [this, s, req = h.request_id](proto::Reply r) { local_->reply(s, req, r); };
+    if (dsm_client_call(s, who, h, p, n)) return;
     switch (h.op) {
         case proto::Op::cancel: {
             proto::CancelReq c;
@@ -73,7 +74,7 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
             body = proto::encode_payload(r);
         }
     }
-    route(s, who, h.request_id, h.op, std::move(body), kind, id, false);
+    route(s, who, h.request_id, h.op, std::move(body), kind, id, reply);
 }
 
 void Daemon::client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g) {
@@ -95,25 +96,34 @@ void Daemon::client_get(SessionId s, const proto::Caller& who, std::uint64_t req
             // This host owns it now: create it before anything else can name it.
             dir_.add({g.kind, g.key, res.id, dir_.self(), g.size});
             auto body = proto::encode_payload(g);
-            owner_->execute(who, proto::Op::get, body.data(), body.size(), {s, req}, reply);
+            owner_->execute(who, proto::Op::get, body.data(), body.size(), {s, req}, [this, g, reply](proto::Reply r) {
+                // A new segment gets its master copy and directory here, its home.
+                if (r.err == 0 && g.kind == proto::Kind::shm) dsm_segment_created(g);
+                if (r.err != 0) {
+                    // The referee reserved the id for nothing: give it back.
+                    dir_.remove(g.kind, g.id);
+                    referee_request(proto::Op::removed, proto::encode_payload(proto::TableRef{g.kind, g.id}),
+                                    [](proto::Reply) {});
+                }
+                reply(std::move(r));
+            });
             owner_->creation_finished();
             return;
         }
         if (may_create) owner_->creation_finished();
-        route(s, who, req, proto::Op::get, proto::encode_payload(g), g.kind, g.id, false);
+        route(s, who, req, proto::Op::get, proto::encode_payload(g), g.kind, g.id, reply);
     });
 }
 
 void Daemon::route(SessionId s, const proto::Caller& who, std::uint64_t req, proto::Op op,
-                   std::vector<std::uint8_t> body, proto::Kind kind, std::int32_t id, bool synced) {
-    auto reply = [this, s, req](proto::Reply r) { local_->reply(s, req, r); };
+                   std::vector<std::uint8_t> body, proto::Kind kind, std::int32_t id, Respond reply, bool synced) {
     auto entry = dir_.find(kind, id);
     if (!entry) {
         // Kernel ids never get here (the interposer keeps them); an unknown
         // DIPC id may be younger than our last broadcast: sync once, then EINVAL.
         if (synced || !proto::is_dipc_id(id)) return reply(error_reply(EINVAL));
         return sync_with_referee([=, this, body = std::move(body)]() mutable {
-            route(s, who, req, op, std::move(body), kind, id, true);
+            route(s, who, req, op, std::move(body), kind, id, reply, true);
         });
     }
     if (entry->owner == dir_.self()) {
@@ -194,7 +204,10 @@ void Daemon::client_cancel(SessionId s, std::uint64_t target) {
     owner_->cancel({s, target});
 }
 
-void Daemon::session_closed(SessionId s, const proto::Caller&) {
+void Daemon::session_closed(SessionId s, const proto::Caller& who_in) {
+    proto::Caller who = who_in;
+    who.host = dir_.self();
+    dsm_session_closed(s, who);
     // Whatever the thread still waited for must not complete without it.
     owner_->origin_gone(s);
     for (auto it = forwarded_.begin(); it != forwarded_.end();) {
@@ -210,6 +223,9 @@ void Daemon::session_closed(SessionId s, const proto::Caller&) {
 void Daemon::process_gone(const proto::Caller& who, const std::set<std::uint32_t>& hosts) {
     log_.debug("process " + std::to_string(who.pid) + " ended");
     engine_->process_gone(dir_.self(), who.pid, who.start_time);
+    proto::Caller c = who;
+    c.host = dir_.self();
+    for (std::int32_t seg : dsm_->process_gone(c)) dsm_note(seg, -1, c, [] {});
     proto::ProcessGone g{dir_.self(), who.pid, who.start_time};
     for (std::uint32_t h : hosts)
         if (h != dir_.self() && dir_.host(h)) peers_->notify(h, proto::Op::process_gone, g);

@@ -88,7 +88,28 @@ void Daemon::start(std::function<void(bool, const std::string&)> ready) {
         dir_.reset(w);
         engine_ = std::make_unique<dipc::owner::Engine>(dir_.limits(), *clock_);
         owner_ = std::make_unique<OwnerService>(*engine_, log_);
-        engine_->on_removed = [this](proto::Kind k, std::int32_t id) { owner_->removed(k, id); };
+        engine_->on_removed = [this](proto::Kind k, std::int32_t id) {
+            owner_->removed(k, id);
+            if (k == proto::Kind::shm) dsm_->segment_gone(id, false);
+        };
+        engine_->on_key_released = [this](proto::Kind k, std::int32_t id) {
+            referee_request(proto::Op::key_release, proto::encode_payload(proto::TableRef{k, id}), [](proto::Reply) {});
+        };
+        dsm::DsmService::Io dio;
+        dio.reply_local = [this](std::uint64_t s, std::uint64_t req, proto::Reply r) { local_->reply(s, req, r); };
+        dio.send_revoke = [this](std::uint64_t s, std::uint64_t id, const proto::Revoke& rv) {
+            return local_->send(s, proto::Op::revoke, id, rv);
+        };
+        dio.page_req = [this](std::uint32_t home, const proto::PageReq& r, dsm::Respond respond) {
+            peers_->request(home, proto::Op::page_req, r, std::move(respond));
+        };
+        dio.page_revoke = [this](std::uint32_t host, const proto::PageRevoke& r, dsm::Respond respond) {
+            peers_->request(host, proto::Op::page_revoke, r, std::move(respond));
+        };
+        dio.now_ns = [this] { return clock_->monotonic_ns(); };
+        dsm_ = std::make_unique<dsm::DsmService>(dio, log_, dir_.self(),
+                                                 std::int64_t(cfg_.peer_timeout_ms) * 1000000,
+                                                 std::int64_t(dir_.limits().dsm_min_residency_us) * 1000);
         owner_->removal_hook = [this](proto::Kind k, std::int32_t id, std::function<void()> then) {
             structure_removed(k, id, std::move(then));
         };
@@ -103,7 +124,14 @@ void Daemon::start(std::function<void(bool, const std::string&)> ready) {
                         arm_deadline_timer();
                     },
                     [this](SessionId s, const proto::Caller& who) { session_closed(s, who); },
-                    [this] { return proto::Welcome{proto::kProtocolVersion, dir_.self(), dir_.limits()}; }});
+                    [this] { return proto::Welcome{proto::kProtocolVersion, dir_.self(), dir_.limits()}; },
+                    [this](SessionId s, const proto::Caller& who, std::uint8_t role) {
+                        if (role != 1) return;
+                        proto::Caller c = who;
+                        c.host = dir_.self();
+                        service_sessions_.insert(s);
+                        dsm_->service_opened(s, c);
+                    }});
         }
         registered_ = true;
         log_.info("serving as host " + std::to_string(dir_.self()) + " '" + cfg_.name + "' on port " +
@@ -143,6 +171,7 @@ void Daemon::structure_removed(proto::Kind kind, std::int32_t id, std::function<
 void Daemon::arm_deadline_timer() {
     if (!engine_) return;
     auto next = engine_->next_deadline_ns();
+    if (auto d = dsm_->next_deadline(); d && (!next || *d < *next)) next = d;
     if (!next) return;
     auto when = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(*next));
     if (deadline_armed_ && deadline_at_ <= when) return;
@@ -153,6 +182,7 @@ void Daemon::arm_deadline_timer() {
         if (ec) return;
         deadline_armed_ = false;
         engine_->expire(clock_->monotonic_ns());
+        dsm_->expire();
         arm_deadline_timer();
     });
 }

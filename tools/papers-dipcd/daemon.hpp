@@ -25,6 +25,7 @@
 #include "channel/link.hpp"
 #include "daemon_config.hpp"
 #include "directory.hpp"
+#include "dsm/dsm_service.hpp"
 #include "local_server.hpp"
 #include "log.hpp"
 #include "owner/engine.hpp"
@@ -55,10 +56,18 @@ private:
     void session_closed(SessionId s, const proto::Caller& who);
     void client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g);
     void route(SessionId s, const proto::Caller& who, std::uint64_t req, proto::Op op,
-               std::vector<std::uint8_t> body, proto::Kind kind, std::int32_t id, bool synced);
+               std::vector<std::uint8_t> body, proto::Kind kind, std::int32_t id, Respond respond,
+               bool synced = false);
     bool answer_info(SessionId s, std::uint64_t req, proto::Op op, const std::uint8_t* p, std::size_t n);
     void client_cancel(SessionId s, std::uint64_t target);
     void process_gone(const proto::Caller& who, const std::set<std::uint32_t>& hosts);
+    // --- dsm_calls.cpp: shared memory
+    bool dsm_client_call(SessionId s, const proto::Caller& who, const proto::Header& h, const std::uint8_t* p,
+                         std::size_t n);
+    bool dsm_peer_frame(ConnId c, std::uint32_t host, const proto::Header& h, const std::uint8_t* p, std::size_t n);
+    void dsm_note(std::int32_t seg, std::int32_t delta, const proto::Caller& who, std::function<void()> then);
+    void dsm_segment_created(const proto::GetReq& g);
+    void dsm_session_closed(SessionId s, const proto::Caller& who);
     // --- referee access, local or remote
     void referee_request(proto::Op op, std::vector<std::uint8_t> msg, Respond respond);
     void sync_with_referee(std::function<void()> then);
@@ -92,6 +101,8 @@ private:
     std::unique_ptr<dipc::channel::Listener> listener_;
     std::unique_ptr<LocalServer> local_;
     std::unique_ptr<ProcessTable> procs_;
+    std::unique_ptr<dsm::DsmService> dsm_;
+    std::set<SessionId> service_sessions_;  // DSM service connections (ClientHello role 1)
     boost::asio::signal_set signals_;
     boost::asio::steady_timer deadline_timer_;
     bool deadline_armed_ = false;

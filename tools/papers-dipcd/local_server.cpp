@@ -1,7 +1,8 @@
 #include "local_server.hpp"
 
 #include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +25,17 @@ struct LocalServer::Session {
     bool ended = false;
     std::uint8_t len_buf[4];
     std::vector<std::uint8_t> body;
-    std::deque<std::vector<std::uint8_t>> out;
+    struct Out {
+        std::vector<std::uint8_t> frame;
+        int fd = -1;        // a descriptor to pass with the frame (our own dup)
+        std::size_t sent = 0;
+    };
+    std::deque<Out> out;
+    bool waiting = false;  // for the socket to become writable
+    ~Session() {
+        for (auto& o : out)
+            if (o.fd >= 0) ::close(o.fd);
+    }
 };
 
 LocalServer::LocalServer(asio::io_context& io, const std::string& path, Log& log, Events ev)
@@ -110,6 +121,7 @@ void LocalServer::dispatch(std::shared_ptr<Session> s) {
             return end(s, "client speaks protocol " + std::to_string(hello.version) + ", daemon " +
                               std::to_string(proto::kProtocolVersion));
         s->hello = true;
+        if (ev_.hello) ev_.hello(s->id, s->who, hello.role);
         std::vector<std::uint8_t> frame;
         proto::encode_frame(proto::Op::welcome, h.request_id, ev_.welcome(), frame);
         write(s, std::move(frame));
@@ -123,32 +135,83 @@ void LocalServer::dispatch(std::shared_ptr<Session> s) {
         case proto::Op::msgsnd:
         case proto::Op::msgrcv:
         case proto::Op::msgctl:
-        case proto::Op::cancel: ev_.call(s->id, s->who, h, p, n); return;
+        case proto::Op::cancel:
+        case proto::Op::shmat:
+        case proto::Op::shmdt:
+        case proto::Op::shmctl:
+        case proto::Op::fault:
+        case proto::Op::shm_inherit:
+        case proto::Op::reply:  // a DSM service thread's ack
+            ev_.call(s->id, s->who, h, p, n);
+            return;
         default: return end(s, std::string("op '") + proto::op_name(h.op) + "' is not a client call");
     }
 }
 
-void LocalServer::reply(SessionId id, std::uint64_t request_id, const proto::Reply& r) {
-    auto it = sessions_.find(id);
-    if (it == sessions_.end()) return;  // the caller went away
+void LocalServer::reply(SessionId id, std::uint64_t request_id, const proto::Reply& r, int fd) {
     std::vector<std::uint8_t> frame;
     proto::encode_frame(proto::Op::reply, request_id, r, frame);
-    write(it->second, std::move(frame));
+    send_frame(id, std::move(frame), fd);
 }
 
-void LocalServer::write(std::shared_ptr<Session> s, std::vector<std::uint8_t> frame) {
+bool LocalServer::send_frame(SessionId id, std::vector<std::uint8_t> frame, int fd) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return false;  // the caller went away
+    write(it->second, std::move(frame), fd);
+    return true;
+}
+
+// Frames go out with sendmsg(2) straight away (one system call, and the only
+// way to pass a descriptor); only a full socket buffer makes us wait.
+void LocalServer::write(std::shared_ptr<Session> s, std::vector<std::uint8_t> frame, int fd) {
     if (s->ended) return;
-    s->out.push_back(std::move(frame));
-    if (s->out.size() > 1) return;  // a write is under way; it continues with this one
-    auto next = [this, s](auto&& self) -> void {
-        asio::async_write(s->sock, asio::buffer(s->out.front()),
-                          [this, s, self](boost::system::error_code ec, std::size_t) {
-                              if (ec) return end(s, ec.message());
-                              s->out.pop_front();
-                              if (!s->out.empty()) self(self);
-                          });
-    };
-    next(next);
+    Session::Out o;
+    o.frame = std::move(frame);
+    if (fd >= 0) {
+        o.fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (o.fd < 0) return end(s, std::string("dup of a descriptor to send: ") + std::strerror(errno));
+    }
+    s->out.push_back(std::move(o));
+    if (!s->waiting) flush(s);
+}
+
+void LocalServer::flush(std::shared_ptr<Session> s) {
+    int sock = s->sock.native_handle();
+    while (!s->out.empty()) {
+        Session::Out& o = s->out.front();
+        iovec iov{o.frame.data() + o.sent, o.frame.size() - o.sent};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+        if (o.fd >= 0 && o.sent == 0) {
+            msg.msg_control = control;
+            msg.msg_controllen = sizeof control;
+            cmsghdr* c = CMSG_FIRSTHDR(&msg);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            std::memcpy(CMSG_DATA(c), &o.fd, sizeof(int));
+        }
+        ssize_t n = ::sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            s->waiting = true;
+            s->sock.async_wait(stream_protocol::socket::wait_write, [this, s](boost::system::error_code ec) {
+                s->waiting = false;
+                if (ec) return end(s, ec.message());
+                flush(s);
+            });
+            return;
+        }
+        if (n < 0) return end(s, std::string("send: ") + std::strerror(errno));
+        if (o.fd >= 0) {
+            ::close(o.fd);  // passed with the first byte
+            o.fd = -1;
+        }
+        o.sent += static_cast<std::size_t>(n);
+        if (o.sent == o.frame.size()) s->out.pop_front();
+    }
 }
 
 void LocalServer::end(std::shared_ptr<Session> s, const std::string& why) {

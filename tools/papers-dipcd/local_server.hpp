@@ -35,10 +35,19 @@ public:
         std::function<void(SessionId, const proto::Caller&)> closed;
         // What welcome says (host id and limits), filled when a client says hello.
         std::function<proto::Welcome()> welcome;
+        // The client said hello with this role (0 calls, 1 DSM service).
+        std::function<void(SessionId, const proto::Caller&, std::uint8_t role)> hello;
     };
     LocalServer(boost::asio::io_context& io, const std::string& path, Log& log, Events ev);
     ~LocalServer();
-    void reply(SessionId s, std::uint64_t request_id, const proto::Reply& r);
+    void reply(SessionId s, std::uint64_t request_id, const proto::Reply& r, int fd = -1);
+    // Any frame to a session (a revoke to a DSM service thread); false if it is gone.
+    template <class T>
+    bool send(SessionId s, proto::Op op, std::uint64_t request_id, const T& msg) {
+        std::vector<std::uint8_t> frame;
+        proto::encode_frame(op, request_id, msg, frame);
+        return send_frame(s, std::move(frame), -1);
+    }
     void close_all();
     std::size_t sessions() const { return sessions_.size(); }
 
@@ -48,7 +57,9 @@ private:
     void read_header(std::shared_ptr<Session> s);
     void read_body(std::shared_ptr<Session> s, std::uint32_t len);
     void dispatch(std::shared_ptr<Session> s);
-    void write(std::shared_ptr<Session> s, std::vector<std::uint8_t> frame);
+    bool send_frame(SessionId s, std::vector<std::uint8_t> frame, int fd);
+    void write(std::shared_ptr<Session> s, std::vector<std::uint8_t> frame, int fd = -1);
+    void flush(std::shared_ptr<Session> s);
     void end(std::shared_ptr<Session> s, const std::string& why);
 
     boost::asio::io_context& io_;

@@ -33,6 +33,9 @@ bool call_target(proto::Op op, const std::uint8_t* body, std::size_t n, proto::K
         case proto::Op::msgsnd:
         case proto::Op::msgrcv:
         case proto::Op::msgctl: kind = proto::Kind::msg; break;
+        case proto::Op::shmat:
+        case proto::Op::shmctl:
+        case proto::Op::shm_attach: kind = proto::Kind::shm; break;
         default: return false;
     }
     d(id);  // every call struct starts with the id
@@ -137,6 +140,24 @@ void OwnerService::run(const proto::Caller& caller, proto::Op op, const std::uin
             proto::MsgctlReq r;
             if (!decode(body, n, r)) break;
             respond(engine_.msgctl(caller, r));
+            return;
+        }
+        case proto::Op::shmat: {
+            proto::ShmatReq r;
+            if (!decode(body, n, r)) break;
+            respond(engine_.shm_attach(caller, r));
+            return;
+        }
+        case proto::Op::shm_attach: {
+            proto::ShmAttachNote r;
+            if (!decode(body, n, r)) break;
+            respond(engine_.shm_note(caller, r));
+            return;
+        }
+        case proto::Op::shmctl: {
+            proto::ShmctlReq r;
+            if (!decode(body, n, r)) break;
+            respond(engine_.shmctl(caller, r));
             return;
         }
         default: break;

@@ -19,6 +19,7 @@ void Daemon::peer_frame(ConnId c, const proto::Header& h, const std::uint8_t* p,
         case Op::host_hello:
         case Op::key_resolve:
         case Op::removed:
+        case Op::key_release:
         case Op::sync:
             if (!referee_) break;
             return serve_referee_request(c, h, p, n);
@@ -53,7 +54,9 @@ void Daemon::peer_frame(ConnId c, const proto::Header& h, const std::uint8_t* p,
         case Op::forward:
         case Op::cancel:
         case Op::process_gone:
-        case Op::usage: {
+        case Op::usage:
+        case Op::page_req:
+        case Op::page_revoke: {
             auto host = peers_->host_of(c);
             if (!host) {
                 // A daemon newer than our last host_up: sync, then look again.
@@ -74,6 +77,10 @@ void Daemon::peer_frame(ConnId c, const proto::Header& h, const std::uint8_t* p,
                         }
                     });
                 }
+            }
+            if (h.op == Op::page_req || h.op == Op::page_revoke) {
+                if (dsm_peer_frame(c, *host, h, p, n)) return;
+                break;
             }
             if (h.op == Op::cancel) {
                 proto::CancelReq r;
@@ -202,6 +209,15 @@ proto::Reply Daemon::referee_answer(std::uint32_t host, proto::Op op, const std:
         }
         return res.reply;
     }
+    if (op == Op::key_release) {
+        proto::TableRef t;
+        if (!proto::decode_payload(p, n, t)) return error_reply(EPROTO);
+        if (auto e = referee_->key_released(host, t)) {
+            dir_.add(*e);
+            pending_broadcasts_.push_back({Op::table_add, proto::encode_payload(*e)});
+        }
+        return proto::Reply{};
+    }
     if (op == Op::removed) {
         proto::TableRef t;
         if (!proto::decode_payload(p, n, t)) return error_reply(EPROTO);
@@ -252,7 +268,10 @@ void Daemon::sync_with_referee(std::function<void()> then) {
 
 void Daemon::apply_table_add(const proto::TableEntry& e) { dir_.add(e); }
 
-void Daemon::apply_table_remove(const proto::TableRef& r) { dir_.remove(r.kind, r.id); }
+void Daemon::apply_table_remove(const proto::TableRef& r) {
+    dir_.remove(r.kind, r.id);
+    if (r.kind == proto::Kind::shm) dsm_->segment_gone(r.id, false);
+}
 
 void Daemon::host_gone(std::uint32_t host, const std::string& why) {
     auto h = dir_.host(host);
@@ -267,6 +286,7 @@ void Daemon::host_gone(std::uint32_t host, const std::string& why) {
     dir_.host_lost(host);
     peers_->close_host(host, "host lost");
     engine_->host_lost(host);
+    dsm_->host_lost(host);
 }
 
 void Daemon::fenced(const std::string& why) {

@@ -129,6 +129,19 @@ std::optional<proto::TableRef> Referee::removed(std::uint32_t owner, const proto
     return ref;
 }
 
+std::optional<proto::TableEntry> Referee::key_released(std::uint32_t owner, const proto::TableRef& ref) {
+    if (static_cast<int>(ref.kind) >= proto::kKinds || !proto::is_dipc_id(ref.id)) return std::nullopt;
+    PerKind& pk = kinds_[static_cast<int>(ref.kind)];
+    auto it = pk.by_slot.find(proto::slot_of(ref.id));
+    if (it == pk.by_slot.end() || it->second.id != ref.id || it->second.owner != owner) return std::nullopt;
+    if (it->second.key != IPC_PRIVATE) {
+        auto k = pk.slot_of_key.find(it->second.key);
+        if (k != pk.slot_of_key.end() && k->second == it->first) pk.slot_of_key.erase(k);
+        it->second.key = IPC_PRIVATE;
+    }
+    return it->second;
+}
+
 std::vector<proto::TableRef> Referee::host_lost(std::uint32_t host) {
     std::vector<proto::TableRef> gone;
     for (auto& pk : kinds_) {

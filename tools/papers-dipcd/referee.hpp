@@ -40,6 +40,10 @@ public:
     // broadcast, or nothing if it was not the owner's.
     std::optional<proto::TableRef> removed(std::uint32_t owner, const proto::TableRef& ref);
 
+    // The owner removed a segment that is still attached (IPC_RMID): its key
+    // is free at once (the entry now has key IPC_PRIVATE), its id stays.
+    std::optional<proto::TableEntry> key_released(std::uint32_t owner, const proto::TableRef& ref);
+
     // A host is gone: its structures are removed. Returns what was removed.
     std::vector<proto::TableRef> host_lost(std::uint32_t host);
 

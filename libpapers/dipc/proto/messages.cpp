@@ -22,6 +22,7 @@ const char* op_name(Op op) {
         case Op::page_req: return "page_req";
         case Op::page_revoke: return "page_revoke";
         case Op::shm_attach: return "shm_attach";
+        case Op::key_release: return "key_release";
         case Op::reply: return "reply";
         case Op::forward: return "forward";
         case Op::process_gone: return "process_gone";

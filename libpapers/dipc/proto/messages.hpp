@@ -69,6 +69,8 @@ enum class Op : std::uint16_t {
     page_req = 60,     // PageReq, host -> home -> Reply(payload PageGrant)
     page_revoke = 61,  // PageRevoke, home -> host -> Reply(payload PageBytes when want_data)
     shm_attach = 62,   // ShmAttachNote, host -> home: attach counts -> Reply
+    key_release = 63,  // TableRef, owner -> referee: IPC_RMID of a segment still attached:
+                       // its key is free (IPC_PRIVATE now), its id lives until the last detach
     sync = 56,          // Empty -> Reply: every broadcast the referee sent before is now here
                         // (it answers in order on the same link): asked when an id or a host
                         // name is unknown, before concluding it does not exist
