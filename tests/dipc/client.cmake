@@ -1,1 +1,24 @@
-# tests of the DIPC client (included by CMakeLists.txt)
+# tests of the DIPC client (included by CMakeLists.txt): the interposer
+# libpapers_dipc against a fake daemon served by the test itself, and the
+# pass-through probe run with and without LD_PRELOAD. ctest -L dipc.
+add_executable(dipc_client_probe client_passthrough_probe.cpp)
+target_link_libraries(dipc_client_probe PRIVATE ${CMAKE_DL_LIBS})
+
+add_executable(dipc_client_test
+  client_fake_daemon.cpp
+  client_test_support.cpp
+  client_key_policy_test.cpp
+  client_routing_test.cpp
+  client_wire_test.cpp
+  client_memory_test.cpp
+  client_signal_test.cpp
+  client_link_test.cpp
+  client_passthrough_test.cpp)
+# The static form: its semget etc. replace the C library's in the test program.
+target_link_libraries(dipc_client_test PRIVATE papers_dipc_static GTest::gtest)
+target_include_directories(dipc_client_test PRIVATE ${PROJECT_SOURCE_DIR}/libpapers/dipc)
+target_compile_definitions(dipc_client_test PRIVATE
+  DIPC_PROBE_PATH="$<TARGET_FILE:dipc_client_probe>"
+  DIPC_PRELOAD_PATH="$<TARGET_FILE:papers_dipc>")
+add_dependencies(dipc_client_test dipc_client_probe papers_dipc)
+gtest_discover_tests(dipc_client_test PROPERTIES LABELS "dipc" TIMEOUT 60)

@@ -1,0 +1,56 @@
+// daemon_link.hpp — one connection to the local daemon: hello -> welcome,
+// then one request at a time and its reply (decision 6 for blocking calls:
+// poll(2) on the socket; after a signal handler ran, cancel(target) and
+// take the target's reply, within kVerdictTimeoutMs, as the verdict).
+//
+// A Link is plain data with a constexpr constructor and no destructor, so a
+// thread_local array of them needs no lazy initialisation (usable from a
+// signal handler); the owner closes it (client_state.cpp).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "proto/messages.hpp"
+
+namespace papers::dipc::client {
+
+class Link {
+public:
+    bool is_open() const { return fd_ >= 0; }
+    int fd() const { return fd_; }
+    // Connects and exchanges hello/welcome; false with a reason. The link
+    // stays closed on failure.
+    bool open(const std::string& path, std::string& why);
+    const proto::Welcome& welcome() const { return welcome_; }
+
+    // Sends one request and waits for its reply. `cancellable`: the call may
+    // block at the owner, so a signal makes it send cancel and take the
+    // verdict (a reply err of EINTR, or the call's real result). False with
+    // a reason when the link broke (it is then closed: its state is unknown).
+    template <class Req>
+    bool call(proto::Op op, const Req& req, bool cancellable, proto::Reply& reply, std::string& why) {
+        std::vector<std::uint8_t> frame;
+        std::uint64_t id = next_id_++;
+        proto::encode_frame(op, id, req, frame);
+        return exchange(id, frame, cancellable, reply, why);
+    }
+
+    // Closes this process's descriptor (thread exit, broken link, and in a
+    // fork child the inherited copy: the parent's connection is untouched,
+    // as close(2) only drops the child's reference).
+    void close();
+
+private:
+    bool exchange(std::uint64_t id, const std::vector<std::uint8_t>& frame, bool cancellable,
+                  proto::Reply& reply, std::string& why);
+    bool read_frame(std::int64_t deadline_ms, proto::Header& h, std::vector<std::uint8_t>& body,
+                    std::string& why);
+    bool fail(std::string& why, const std::string& reason);
+
+    int fd_ = -1;
+    std::uint64_t next_id_ = 1;  // request ids increase per connection
+    proto::Welcome welcome_{};
+};
+
+}  // namespace papers::dipc::client

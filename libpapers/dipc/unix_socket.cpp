@@ -1,0 +1,124 @@
+#include "unix_socket.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace papers::dipc::client::sock {
+
+std::int64_t now_ms() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+namespace {
+
+std::string errno_text(const char* what, int err) { return std::string(what) + ": " + std::strerror(err); }
+
+int remaining(std::int64_t deadline_ms) {
+    if (deadline_ms < 0) return -1;
+    std::int64_t left = deadline_ms - now_ms();
+    return left <= 0 ? 0 : static_cast<int>(left);
+}
+
+}  // namespace
+
+int connect_unix(const std::string& path, int timeout_ms, std::string& why) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof(addr.sun_path)) {
+        why = "socket path longer than " + std::to_string(sizeof(addr.sun_path) - 1) + " bytes";
+        return -1;
+    }
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        why = errno_text("socket", errno);
+        return -1;
+    }
+    // A Unix connect waits for backlog room up to the send timeout.
+    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    int rc;
+    do rc = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    while (rc < 0 && errno == EINTR);
+    if (rc < 0) {
+        why = errno_text("connect", errno);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool send_all(int fd, const std::uint8_t* p, std::size_t n, std::string& why) {
+    while (n > 0) {
+        ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            why = errno == EAGAIN ? std::string("send: the daemon reads nothing") : errno_text("send", errno);
+            return false;
+        }
+        p += k;
+        n -= static_cast<std::size_t>(k);
+    }
+    return true;
+}
+
+Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why) {
+    pollfd pfd{fd, POLLIN, 0};
+    int rc = poll(&pfd, 1, remaining(deadline_ms));
+    if (rc > 0) {
+        if (pfd.revents & POLLNVAL) {
+            why = "connection descriptor closed";
+            return Wait::failed;
+        }
+        return Wait::ready;  // POLLIN, POLLHUP, POLLERR: the receive tells which
+    }
+    if (rc == 0) return Wait::timed_out;
+    if (errno == EINTR) return Wait::interrupted;
+    why = errno_text("poll", errno);
+    return Wait::failed;
+}
+
+bool idle_peer_gone(int fd) {
+    pollfd pfd{fd, POLLIN | POLLRDHUP, 0};
+    return poll(&pfd, 1, 0) != 0;  // ready, or an error polling it: either way not a usable idle link
+}
+
+bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why) {
+    while (n > 0) {
+        ssize_t k = recv(fd, p, n, MSG_DONTWAIT);
+        if (k > 0) {
+            p += k;
+            n -= static_cast<std::size_t>(k);
+            continue;
+        }
+        if (k == 0) {
+            why = "connection closed by the daemon";
+            return false;
+        }
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            why = errno_text("recv", errno);
+            return false;
+        }
+        Wait w;
+        do w = wait_readable(fd, deadline_ms, why);
+        while (w == Wait::interrupted);
+        if (w == Wait::timed_out) {
+            why = "the daemon stopped in the middle of a message";
+            return false;
+        }
+        if (w == Wait::failed) return false;
+    }
+    return true;
+}
+
+}  // namespace papers::dipc::client::sock

@@ -1,0 +1,36 @@
+// unix_socket.hpp — the raw socket calls of the daemon link, apart from the
+// protocol: connect with a bound, whole sends, waits that report signals,
+// whole receives with a deadline. Failures come back as a short reason for
+// the one stderr line (decision 11).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace papers::dipc::client::sock {
+
+// CLOCK_MONOTONIC in milliseconds.
+std::int64_t now_ms();
+
+// A connected SOCK_STREAM|SOCK_CLOEXEC Unix socket, or -1 (why says why).
+// Connecting waits at most timeout_ms for room in the daemon's backlog.
+int connect_unix(const std::string& path, int timeout_ms, std::string& why);
+
+// Sends all n bytes (MSG_NOSIGNAL: a dead daemon is an error, not SIGPIPE).
+bool send_all(int fd, const std::uint8_t* p, std::size_t n, std::string& why);
+
+enum class Wait { ready, interrupted, timed_out, failed };
+// Waits until fd has something to read (or the peer hung up, which the
+// following receive reports). deadline_ms < 0 waits forever. A signal
+// handler that ran makes it return `interrupted` (poll(2) is never
+// restarted, whatever SA_RESTART says).
+Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why);
+
+// True when a connection with no request outstanding has something to read
+// or was hung up: between requests that can only mean the peer closed it.
+bool idle_peer_gone(int fd);
+
+// Receives exactly n bytes by deadline_ms (signals do not cut it short).
+bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why);
+
+}  // namespace papers::dipc::client::sock
