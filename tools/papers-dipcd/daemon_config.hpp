@@ -10,6 +10,8 @@
 
 namespace papers::dipcd {
 
+namespace proto = papers::dipc::proto;
+
 struct Endpoint {
     std::string address;  // IPv4 or IPv6 literal, or a name resolved at start
     std::uint16_t port = 0;

@@ -6,6 +6,8 @@
 //             environment.
 // A new backend is one more row in the table (backends.cpp).
 #pragma once
+#include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +22,7 @@ namespace papersrun {
 class ProcessTable;
 class SignalChannel;
 struct SpawnSpec;
+struct DipcJob;
 
 struct JobContext {
     JobContext(const RunOptions& o, ProcessTable& p, SignalChannel& s)
@@ -39,10 +42,14 @@ struct JobContext {
     int hub_ports = 0;        // ports of the simulated hub
     std::string sim_name;     // shm object of the simulator, "/papers-<job>"
     std::vector<pid_t> helpers;          // stopped (SIGTERM) after the ranks
+    std::map<pid_t, std::string> helper_names;  // for messages; default "papers-hubsim"
     std::vector<std::string> verbose_notes;  // printed with -v
     // Optional: rewrites rank r's spawn just before it starts (udp --hosts:
     // a remote rank becomes an ssh).
     void (*wrap_rank)(const JobContext& job, int rank, SpawnSpec& spec) = nullptr;
+    // Variables a remote rank gets besides PAPERS_* (--dipc: LD_PRELOAD).
+    std::vector<std::string> remote_env_names;
+    std::shared_ptr<DipcJob> dipc;  // --dipc (dipc_launch.hpp)
 };
 
 // "auto" is a row too (so --backend lists it), but choose_backend resolves

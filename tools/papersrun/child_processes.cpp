@@ -32,15 +32,25 @@ struct ExecArrays {
     }
 };
 
-[[noreturn]] void child_fail(int err_pipe, int err) {
-    ssize_t ignored = write(err_pipe, &err, sizeof err);
+// What a child that could not exec reports on the error pipe.
+struct ChildFailure {
+    int step = 0;  // NamespaceStep, or 0 for the exec itself
+    int err = 0;
+};
+
+[[noreturn]] void child_fail(int err_pipe, int err, NamespaceStep step = NamespaceStep::none) {
+    const ChildFailure f{static_cast<int>(step), err};
+    ssize_t ignored = write(err_pipe, &f, sizeof f);
     (void)ignored;
     _exit(127);
 }
 
 [[noreturn]] void run_child(const SpawnSpec& spec, ExecArrays& arrays, pid_t parent, int err_pipe,
-                            int devnull) {
+                            int devnull, const PreparedNamespaces& namespaces) {
     setpgid(0, 0);
+    // Before PR_SET_PDEATHSIG: a credential change may clear that setting.
+    NamespaceStep step = NamespaceStep::none;
+    if (int err = namespaces.enter(step); err != 0) child_fail(err_pipe, err, step);
     // Die with papersrun, even if it is SIGKILLed; the check closes the race
     // where papersrun died before prctl ran.
     if (prctl(PR_SET_PDEATHSIG, spec.parent_death_signal) != 0 || getppid() != parent)
@@ -68,6 +78,7 @@ struct ExecArrays {
 
 pid_t spawn_process(const SpawnSpec& spec) {
     ExecArrays arrays(spec);
+    PreparedNamespaces namespaces(spec.namespaces);
     int err_pipe[2];
     if (pipe2(err_pipe, O_CLOEXEC) != 0)
         throw LaunchError(kExitLaunchFailure, "pipe: " + errno_text(errno));
@@ -82,7 +93,7 @@ pid_t spawn_process(const SpawnSpec& spec) {
     pid_t pid = fork();
     if (pid == 0) {
         close(err_pipe[0]);
-        run_child(spec, arrays, parent, err_pipe[1], devnull);
+        run_child(spec, arrays, parent, err_pipe[1], devnull, namespaces);
     }
     int fork_errno = errno;
     close(err_pipe[1]);
@@ -93,18 +104,23 @@ pid_t spawn_process(const SpawnSpec& spec) {
     }
     setpgid(pid, pid);  // also here, so the group exists before we signal it
 
-    // The error pipe closes on a successful exec (O_CLOEXEC) or carries errno.
-    int child_errno = 0;
+    // The error pipe closes on a successful exec (O_CLOEXEC) or carries a ChildFailure.
+    ChildFailure failure;
     pollfd p{err_pipe[0], POLLIN, 0};
     int ready = poll(&p, 1, 10000);
-    ssize_t n = ready > 0 ? read(err_pipe[0], &child_errno, sizeof child_errno) : -1;
+    ssize_t n = ready > 0 ? read(err_pipe[0], &failure, sizeof failure) : -1;
     close(err_pipe[0]);
     if (n == 0) return pid;
-    if (ready == 0) child_errno = ETIMEDOUT;
+    if (ready == 0) failure = {0, ETIMEDOUT};
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
+    const auto step = static_cast<NamespaceStep>(failure.step);
+    if (step != NamespaceStep::none)
+        throw LaunchError(kExitLaunchFailure,
+                          spec.path + ": " + describe_namespace_failure(step, failure.err,
+                                                                        spec.namespaces.netns_path));
     throw LaunchError(kExitLaunchFailure,
-                      "cannot execute " + spec.path + ": " + errno_text(child_errno));
+                      "cannot execute " + spec.path + ": " + errno_text(failure.err));
 }
 
 std::string describe_status(int st) {

@@ -11,6 +11,8 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "namespaces.hpp"
+
 namespace papersrun {
 
 class SignalChannel;
@@ -24,6 +26,7 @@ struct SpawnSpec {
     int keep_fd = -1;               // one more fd passed through exec (--ready-fd)
     int stdin_fd = -1;              // -1: /dev/null (else e.g. a pipe holding the udp key for ssh)
     int parent_death_signal = SIGKILL;
+    NamespaceRequest namespaces;    // entered before exec (papersrun --dipc ranks)
     // stdin is always /dev/null: ranks run in their own process groups, where
     // a terminal read would stop them (SIGTTIN); papersrun forwards no input.
 };

@@ -41,6 +41,18 @@ void define_options(CLI::App& app, RunOptions& o) {
     app.add_option("--sim-ready-timeout", o.sim_ready_timeout_s,
                    "seconds to wait for the simulator to serve (default 10)")
         ->check(CLI::PositiveNumber);
+    app.add_flag("--dipc", o.dipc,
+                 "DIPC: a referee and one papers-dipcd per host for the job, libpapers_dipc.so "
+                 "preloaded, each rank in its own IPC namespace (docs/papersrun.md)");
+    app.add_option("--dipc-lib", o.dipc_lib,
+                   "--dipc: the interposer to preload (default: libpapers_dipc.so in papersrun's libdir)");
+    app.add_option("--dipc-keys", o.dipc_keys,
+                   "--dipc: PAPERS_DIPC_KEYS for the ranks: flag, all, or keys and ranges "
+                   "(0x1234,0x5000-0x50ff)");
+    app.add_option("--dipcd", o.dipcd, "--dipc: papers-dipcd to run (default: next to papersrun, else on PATH)");
+    app.add_option("--dipc-ready-timeout", o.dipc_ready_timeout_s,
+                   "--dipc: seconds to wait for the daemons to serve (default 20)")
+        ->check(CLI::PositiveNumber);
     app.add_flag("--tag-output", o.tag_output, "prefix every output line with [rank]");
     app.add_flag("-v,--verbose", o.verbose, "say which backend, job id and simulator are used");
 
@@ -118,6 +130,15 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
     if (*o.np <= 0)
         throw LaunchError(kExitUsage,
                           "-np " + std::to_string(*o.np) + ": the number of ranks must be at least 1");
+    if (!o.dipc) {
+        const std::pair<bool, const char*> dipc_only[] = {
+            {!o.dipc_lib.empty(), "--dipc-lib"},
+            {!o.dipc_keys.empty(), "--dipc-keys"},
+            {!o.dipcd.empty(), "--dipcd"},
+            {app.get_option("--dipc-ready-timeout")->count() > 0, "--dipc-ready-timeout"}};
+        for (const auto& [given, name] : dipc_only)
+            if (given) throw LaunchError(kExitUsage, std::string(name) + " belongs to a DIPC job; it needs --dipc");
+    }
     if (o.command.empty())
         throw LaunchError(kExitUsage,
                           "no PROGRAM given\nusage: papersrun -np N [options] [--] PROGRAM [ARGS...]");

@@ -23,6 +23,11 @@ struct RunOptions {
     std::string hubsim;                   // --hubsim PATH (default: next to papersrun)
     std::string hosts;                    // --hosts a,b,c (udp backend: host of each rank)
     std::string hostfile;                 // --hostfile F (udp backend: one host per line)
+    bool dipc = false;                    // --dipc: a DIPC cluster for the job (dipc_launch.hpp)
+    std::string dipc_lib;                 // --dipc-lib PATH (default: libpapers_dipc.so by our libdir)
+    std::string dipc_keys;                // --dipc-keys SPEC (sets PAPERS_DIPC_KEYS)
+    std::string dipcd;                    // --dipcd PATH (default: next to papersrun, else on PATH)
+    double dipc_ready_timeout_s = 20.0;   // --dipc-ready-timeout
     bool tag_output = false;
     bool verbose = false;
     std::vector<std::string> command;  // PROGRAM [ARGS...]

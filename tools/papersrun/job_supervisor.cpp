@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "child_processes.hpp"
+#include "dipc_launch.hpp"
 #include "hubsim_process.hpp"
 #include "launch_error.hpp"
 #include "line_forwarder.hpp"
@@ -237,7 +238,7 @@ private:
             if (std::find(job_.helpers.begin(), job_.helpers.end(), pid) != job_.helpers.end() &&
                 !terminating_)
                 fail(kExitLaunchFailure,
-                     "papers-hubsim " + describe_status(st) + " during the job; stopping the job");
+                     helper_name(job_, pid) + " " + describe_status(st) + " during the job; stopping the job");
         }
     }
 
@@ -314,6 +315,11 @@ private:
 
 }  // namespace
 
+std::string helper_name(const JobContext& job, pid_t pid) {
+    auto it = job.helper_names.find(pid);
+    return it == job.helper_names.end() ? "papers-hubsim" : it->second;
+}
+
 void say(const std::string& msg) {
     std::string line = "papersrun: " + msg + "\n";
     fd_sink(2)(line);
@@ -342,13 +348,14 @@ std::vector<std::string> sweep_job_shm(const std::string& job_id) {
     return removed;
 }
 
-std::vector<std::string> cleanup_job(JobContext& job) {
+std::vector<std::string> cleanup_job(JobContext& job, bool job_failed) {
+    finish_dipc(job, job_failed);
     for (auto it = job.helpers.rbegin(); it != job.helpers.rend(); ++it) {
         if (job.processes.exited(*it)) continue;
         if (!stop_process(*it, kHelperGraceS, job.processes, job.signals))
             say("helper process " + std::to_string(*it) + " would not die");
         else if (exit_code_of(job.processes.status(*it)) != 0)
-            say("papers-hubsim " + describe_status(job.processes.status(*it)) + " while stopping");
+            say(helper_name(job, *it) + " " + describe_status(job.processes.status(*it)) + " while stopping");
     }
     // Last resort, for paths that never reached the supervisor (a simulator
     // that failed to start may have left children of its own).

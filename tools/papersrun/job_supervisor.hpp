@@ -18,13 +18,18 @@ namespace papersrun {
 // gives argv) and returns papersrun's exit code.
 int run_job(JobContext& job, const std::string& program);
 
-// Stops helpers and removes shm objects of the job (also used when the job
-// never got to start its ranks). Returns the names removed by the sweep.
-std::vector<std::string> cleanup_job(JobContext& job);
+// Stops the DIPC daemons (printing their logs if `job_failed`) and other
+// helpers, and removes the job's shm objects and DIPC directory (also used
+// when the job never got to start its ranks). Returns the shm names removed
+// by the sweep.
+std::vector<std::string> cleanup_job(JobContext& job, bool job_failed = false);
 
 // Unlinks every /dev/shm object named "papers-<job_id>" or
 // "papers-<job_id>[-._]..." (the job id is unique, so these are this job's).
 std::vector<std::string> sweep_job_shm(const std::string& job_id);
+
+// "papers-hubsim", or the name a backend gave the helper (papers-dipcd rank-2).
+std::string helper_name(const JobContext& job, pid_t pid);
 
 // Writes "papersrun: <msg>\n" to stderr in one write().
 void say(const std::string& msg);

@@ -8,6 +8,7 @@
 
 #include "backends.hpp"
 #include "child_processes.hpp"
+#include "dipc_launch.hpp"
 #include "command_line.hpp"
 #include "job_supervisor.hpp"
 #include "launch_error.hpp"
@@ -26,11 +27,12 @@ void ensure_std_fds_open() {
         if (fcntl(fd, F_GETFD) < 0) open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 }
 
-// Two pipes per rank must fit under the open-file limit.
+// Two pipes per rank must fit under the open-file limit (with --dipc, a
+// ready pipe per daemon too while they start).
 void raise_fd_limit(int np) {
     rlimit lim;
     if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
-    rlim_t need = static_cast<rlim_t>(2 * np + 64);
+    rlim_t need = static_cast<rlim_t>(3 * np + 64);
     if (lim.rlim_cur >= need) return;
     lim.rlim_cur = std::min(need, lim.rlim_max);
     setrlimit(RLIMIT_NOFILE, &lim);
@@ -75,6 +77,7 @@ int launch(const RunOptions& opts) {
     job.job_id = make_job_id();
     job.env = std::move(env);
     backend->check(job);
+    if (opts.dipc) check_dipc(job);
     set_common_env(job);
 
     if (opts.verbose)
@@ -83,6 +86,7 @@ int launch(const RunOptions& opts) {
     int code = 0;
     try {
         backend->prepare(job);
+        if (opts.dipc) prepare_dipc(job);
         if (opts.verbose)
             for (const auto& note : job.verbose_notes) say(note);
         code = run_job(job, program);
@@ -93,7 +97,7 @@ int launch(const RunOptions& opts) {
         say(e.what());
         code = e.exit_code();
     }
-    auto swept = cleanup_job(job);
+    auto swept = cleanup_job(job, code != 0);
     if (opts.verbose) {
         for (const auto& name : swept) say("removed stale shared memory " + name);
         say("job " + job.job_id + " ended with exit code " + std::to_string(code));

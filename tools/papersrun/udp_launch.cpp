@@ -91,8 +91,10 @@ bool is_hex_key(const std::string& k) {
            std::all_of(k.begin(), k.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
+}  // namespace
+
 // This machine's names and addresses: a host among them runs its rank here.
-bool is_local_host(const std::string& host) {
+bool is_local_rank_host(const std::string& host) {
     if (host == "localhost" || host == "127.0.0.1" || host == "::1") return true;
     char name[256] = {};
     if (gethostname(name, sizeof name - 1) == 0 && host == name) return true;
@@ -111,8 +113,6 @@ bool is_local_host(const std::string& host) {
     freeifaddrs(ifs);
     return local;
 }
-
-}  // namespace
 
 std::vector<std::string> split_hosts(const std::string& list) {
     std::vector<std::string> out;
@@ -193,7 +193,7 @@ void prepare_udp(JobContext& job) {
     } else {
         for (const auto& h : hosts) {
             list += (list.empty() ? "" : ",") + h;
-            remote = remote || !is_local_host(host_part(h));
+            remote = remote || !is_local_rank_host(host_part(h));
         }
     }
     job.env.set("PAPERS_HOSTS", list);
@@ -213,7 +213,7 @@ void wrap_udp_rank(const JobContext& job, int rank, SpawnSpec& spec) {
     const auto hosts = hosts_of(job);
     if (rank >= int(hosts.size())) return;
     const std::string host = host_part(hosts[std::size_t(rank)]);
-    if (is_local_host(host)) return;
+    if (is_local_rank_host(host)) return;
     std::string key;
     std::vector<std::string> papers_env, ssh_env;
     for (const auto& e : spec.env) {
@@ -222,7 +222,10 @@ void wrap_udp_rank(const JobContext& job, int rank, SpawnSpec& spec) {
             continue;  // neither on the remote command line nor in ssh's environment
         }
         ssh_env.push_back(e);
-        if (e.rfind("PAPERS_", 0) == 0) papers_env.push_back(e);
+        const std::string name = e.substr(0, e.find('='));
+        if (e.rfind("PAPERS_", 0) == 0 ||
+            std::find(job.remote_env_names.begin(), job.remote_env_names.end(), name) != job.remote_env_names.end())
+            papers_env.push_back(e);
     }
     const char* ssh_var = getenv("PAPERS_SSH");
     const std::string ssh = ssh_var && *ssh_var ? ssh_var : "ssh";

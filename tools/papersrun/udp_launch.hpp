@@ -35,6 +35,9 @@ std::vector<std::string> read_hostfile(const std::string& path);
 std::vector<std::string> split_hosts(const std::string& list);
 // The host part of "host", "host:port" or "[v6]:port".
 std::string host_part(const std::string& entry);
+// True for this machine's names and addresses ("localhost", 127.0.0.1, ::1,
+// its host name, an address of one of its interfaces): a rank there runs here.
+bool is_local_rank_host(const std::string& host);
 // Quotes a word for a POSIX shell ('...' with ' escaped).
 std::string shell_quote(const std::string& word);
 // The remote command line run by ssh for one rank (without the key).
