@@ -117,17 +117,26 @@ TEST(LaunchConfig, DefaultsWhenNothingIsGiven) {
 TEST(LaunchConfig, EveryLimitHasItsOwnFlag) {
     const std::vector<std::string> keys{"semmsl", "semmns", "semopm", "semvmx", "semaem",
                                         "semmni", "semume", "semmnu", "msgmax", "msgmnb",
-                                        "msgmni", "shmmax", "shmmin", "shmmni", "shmall"};
+                                        "msgmni", "shmmax", "shmmin", "shmmni", "shmall",
+                                        "dsm-whole-segment", "dsm-min-residency-us"};
     const auto defaults = limit_values(DaemonConfig{});
     ASSERT_EQ(keys.size(), defaults.size()) << "proto::Limits changed: add its flag to config_table.cpp";
     for (std::size_t i = 0; i < keys.size(); ++i) {
+        // The DSM switches take 0 (their default is 0): set them to 1 instead.
+        const bool dsm = keys[i].rfind("dsm-", 0) == 0;
+        const std::uint64_t v = dsm ? 1 : 7;
         auto want = defaults;
-        want[i] = 7;
-        const auto got = limit_values(parse_invocation({"--serve-referee", "--" + keys[i], "7"}).config);
+        want[i] = v;
+        const auto got =
+            limit_values(parse_invocation({"--serve-referee", "--" + keys[i], std::to_string(v)}).config);
         EXPECT_EQ(got, want) << "--" << keys[i];
-        EXPECT_NE(parse_error({"--" + keys[i], "0"}).find("--" + keys[i] + ": 0 is out of range"), std::string::npos)
-            << keys[i];
+        if (!dsm) {
+            EXPECT_NE(parse_error({"--" + keys[i], "0"}).find("--" + keys[i] + ": 0 is out of range"),
+                      std::string::npos)
+                << keys[i];
+        }
     }
+    EXPECT_NE(parse_error({"--dsm-whole-segment", "2"}).find("out of range (0..1)"), std::string::npos);
     EXPECT_NE(parse_error({"--semmni", "769"}).find("out of range (1..768)"), std::string::npos);
     EXPECT_NE(parse_error({"--semvmx", "32768"}).find("out of range (1..32767)"), std::string::npos);
     EXPECT_EQ(parse_error({"--semvmx", "32767"}), "");

@@ -292,6 +292,21 @@ const std::vector<Section>& table() {
                                      +[](Cfg& c) -> U64& { return c.limits.shmmni; }, slots));
         lim.push_back(limit_row<U64>("shmall", "SHMALL: most shared memory in the cluster, in pages",
                                      +[](Cfg& c) -> U64& { return c.limits.shmall; }, kI64Max));
+        // Shared-memory coherence, also the cluster's (docs/dipc.md, "Shared memory").
+        Row whole = number_row<U32>("dsm-whole-segment", "0|1",
+                                    "Coherence unit of distributed shared memory: 0 = 4 KiB pages "
+                                    "fetched on demand, 1 = the whole segment (units of at most 8 MiB)",
+                                    +[](Cfg& c) -> U32& { return c.limits.dsm_whole_segment; }, 0, 1);
+        whole.limit = true;
+        lim.push_back(std::move(whole));
+        Row residency = number_row<U32>("dsm-min-residency-us", "US",
+                                        "How long a host keeps a shared page (or segment) it got "
+                                        "before another host may take it away, in microseconds: "
+                                        "stops two writers from ping-ponging a page",
+                                        +[](Cfg& c) -> U32& { return c.limits.dsm_min_residency_us; }, 0,
+                                        10000000);
+        residency.limit = true;
+        lim.push_back(std::move(residency));
 
         s.push_back({"Command line only", {}});
         Row ready = number_row<int>("ready-fd", "FD",

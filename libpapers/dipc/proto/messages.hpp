@@ -109,7 +109,7 @@ struct Limits {
                   shmall = 0x7fffffffffffffffULL - (1ULL << 24);
     // Shared memory coherence (issue 12): 4 KiB pages or the whole segment,
     // and how long a host keeps a unit before the home may take it away.
-    bool dsm_whole_segment = false;
+    std::uint32_t dsm_whole_segment = 0;  // 0 = 4 KiB pages, 1 = whole segments
     std::uint32_t dsm_min_residency_us = 0;
     template <class F>
     void fields(F& f) {
