@@ -419,6 +419,8 @@ TEST(ChannelLink, BadConfigurationIsRefused) {
     fx.cfg_d.peer_timeout = fx.cfg_d.heartbeat;
     EXPECT_THROW(Link::connect(fx.io, fx.cfg_d, loopback(1), [](std::error_code, std::shared_ptr<Link>) {}),
                  std::invalid_argument);
+    fx.cfg_l.allow = nullptr;
+    EXPECT_THROW(Listener(fx.io, fx.cfg_l, loopback(0), [](std::shared_ptr<Link>) {}), std::invalid_argument);
     fx.cfg_d.peer_timeout = 2000ms;
     fx.cfg_d.self_name = "two words";
     EXPECT_THROW(Link::connect(fx.io, fx.cfg_d, loopback(1), [](std::error_code, std::shared_ptr<Link>) {}),

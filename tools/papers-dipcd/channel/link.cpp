@@ -29,6 +29,8 @@ std::string endpoint_text(const tcp::endpoint& e) {
     return host + ":" + std::to_string(e.port());
 }
 
+}  // namespace
+
 void check_config(const LinkConfig& cfg) {
     if (!cfg.key) throw std::invalid_argument("channel LinkConfig: no cluster key");
     if (!cfg.allow) throw std::invalid_argument("channel LinkConfig: no allow list");
@@ -43,8 +45,6 @@ void check_config(const LinkConfig& cfg) {
         throw std::invalid_argument("channel LinkConfig: self_name '" + cfg.self_name +
                                     "' must be 1 to 255 printable ASCII characters without spaces");
 }
-
-}  // namespace
 
 Link::Link(Private, asio::io_context& io, const LinkConfig& cfg, Role role, ConnectHandler done)
     : io_(io),

@@ -39,6 +39,11 @@ struct LinkConfig {
     std::function<void(const std::string&)> log;   // one line per event; empty: stderr
 };
 
+// Throws std::invalid_argument naming what is wrong: no key or allow list,
+// heartbeat not shorter than peer_timeout, a name that is not 1-255
+// printable ASCII characters. Link::connect and Listener call it.
+void check_config(const LinkConfig& cfg);
+
 class Link : public std::enable_shared_from_this<Link> {
     struct Private {};
 

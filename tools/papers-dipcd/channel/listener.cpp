@@ -34,8 +34,7 @@ struct Listener::State {
 
 Listener::Listener(asio::io_context& io, const LinkConfig& cfg, const tcp::endpoint& bind, LinkHandler on_link)
     : state_(std::make_shared<State>(io, cfg, std::move(on_link))) {
-    // Link::connect checks the same things; a listener checks them up front.
-    if (!cfg.key || !cfg.allow) throw std::invalid_argument("channel Listener: LinkConfig needs a key and an allow list");
+    check_config(cfg);
     tcp::acceptor& a = state_->acceptor;
     boost::system::error_code ec;
     a.open(bind.protocol(), ec);
