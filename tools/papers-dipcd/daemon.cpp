@@ -45,13 +45,13 @@ tcp::endpoint resolve_endpoint(asio::io_context& io, const Endpoint& e) {
 Daemon::Daemon(asio::io_context& io, const DaemonConfig& cfg)
     : io_(io), cfg_(cfg), signals_(io, SIGTERM, SIGINT), deadline_timer_(io) {
     log_.open(cfg.log_file, cfg.name, cfg.verbose);
-    key_ = dipc::channel::load_key_file(cfg.key_file);
-    allow_ = dipc::channel::AllowList::parse(cfg.allow);
-    link_cfg_.key = &key_;
+    key_.emplace(dipc::channel::load_key_file(cfg.key_file));
+    allow_.emplace(dipc::channel::AllowList::parse(cfg.allow));
+    link_cfg_.key = &*key_;
     link_cfg_.self_name = cfg.name;
     link_cfg_.heartbeat = std::chrono::milliseconds(cfg.heartbeat_ms);
     link_cfg_.peer_timeout = std::chrono::milliseconds(cfg.peer_timeout_ms);
-    link_cfg_.allow = &allow_;
+    link_cfg_.allow = &*allow_;
     link_cfg_.log = [this](const std::string& line) { log_.info(line); };
     clock_ = std::make_unique<SteadyClock>();
     procs_ = std::make_unique<ProcessTable>(

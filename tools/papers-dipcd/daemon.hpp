@@ -23,6 +23,7 @@
 
 #include "channel/key.hpp"
 #include "channel/link.hpp"
+#include "channel/listener.hpp"
 #include "daemon_config.hpp"
 #include "directory.hpp"
 #include "dsm/dsm_service.hpp"
@@ -89,8 +90,8 @@ private:
     boost::asio::io_context& io_;
     DaemonConfig cfg_;
     Log log_;
-    dipc::channel::Key key_;
-    dipc::channel::AllowList allow_;
+    std::optional<dipc::channel::Key> key_;  // loaded before "ready" (papersrun removes the file then)
+    std::optional<dipc::channel::AllowList> allow_;
     dipc::channel::LinkConfig link_cfg_;
     std::unique_ptr<SteadyClock> clock_;
     Directory dir_;
