@@ -1,0 +1,231 @@
+#include "engine_actor.hpp"
+
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+namespace papers::dipc::enginetest {
+
+namespace {
+
+union SemArg {
+    int val;
+    struct semid_ds* buf;
+    unsigned short* array;
+    struct seminfo* info;
+};
+
+struct MsgBuf {
+    long mtype;
+    unsigned char mtext[kMaxTextT];
+};
+
+void on_signal(int) {}
+
+void run(const KRequest& q, KResult& r) {
+    errno = 0;
+    switch (q.call) {
+        case KCall::semget: r.ret = semget(q.key, q.nsems, q.flags); break;
+        case KCall::msgget: r.ret = msgget(q.key, q.flags); break;
+        case KCall::semop: {
+            struct sembuf sops[kMaxSopsT];
+            std::memcpy(sops, q.sops, sizeof sops);
+            if (q.timeout_ns == -1) {
+                r.ret = semop(q.id, sops, static_cast<size_t>(q.nsops));
+            } else {
+                struct timespec ts = {0, -1};  // -2: invalid on purpose
+                if (q.timeout_ns >= 0) {
+                    ts.tv_sec = static_cast<time_t>(q.timeout_ns / 1000000000);
+                    ts.tv_nsec = static_cast<long>(q.timeout_ns % 1000000000);
+                }
+                r.ret = semtimedop(q.id, sops, static_cast<size_t>(q.nsops), &ts);
+            }
+            break;
+        }
+        case KCall::semctl: {
+            SemArg arg;
+            unsigned short values[kMaxSemsT];
+            std::memcpy(values, q.values, sizeof values);
+            switch (q.cmd) {
+                case SETVAL: arg.val = q.val; break;
+                case SETALL: arg.array = values; break;
+                case GETALL: arg.array = r.values; break;
+                case IPC_INFO:
+                case SEM_INFO: arg.info = &r.sem_info; break;
+                case IPC_SET:
+                    r.sem_ds.sem_perm.uid = q.uid;
+                    r.sem_ds.sem_perm.gid = q.gid;
+                    r.sem_ds.sem_perm.mode = static_cast<unsigned short>(q.mode);
+                    arg.buf = &r.sem_ds;
+                    break;
+                default: arg.buf = &r.sem_ds; break;
+            }
+            r.ret = semctl(q.id, q.semnum, q.cmd, arg);
+            break;
+        }
+        case KCall::msgsnd: {
+            MsgBuf m;
+            m.mtype = q.mtype;
+            std::memcpy(m.mtext, q.text, sizeof m.mtext);
+            r.ret = msgsnd(q.id, &m, static_cast<size_t>(q.ntext), q.flags);
+            break;
+        }
+        case KCall::msgrcv: {
+            MsgBuf m = {};
+            r.ret = msgrcv(q.id, &m, q.bufsz, q.msgtyp, q.flags);
+            r.mtype = m.mtype;
+            std::memcpy(r.text, m.mtext, sizeof r.text);
+            break;
+        }
+        case KCall::msgctl: {
+            void* buf = &r.msg_ds;
+            if (q.cmd == IPC_INFO || q.cmd == MSG_INFO) buf = &r.msg_info;
+            if (q.cmd == IPC_SET) {
+                r.msg_ds.msg_perm.uid = q.uid;
+                r.msg_ds.msg_perm.gid = q.gid;
+                r.msg_ds.msg_perm.mode = static_cast<unsigned short>(q.mode);
+                r.msg_ds.msg_qbytes = q.qbytes;
+            }
+            r.ret = msgctl(q.id, q.cmd, static_cast<struct msqid_ds*>(buf));
+            break;
+        }
+    }
+    r.err = r.ret < 0 ? errno : 0;
+}
+
+[[noreturn]] void actor_main(int fd, const Cred& cred, pid_t parent) {
+    struct sigaction sa = {};
+    sa.sa_handler = on_signal;  // no SA_RESTART (SysV calls never restart anyway)
+    sigaction(SIGUSR1, &sa, nullptr);
+    std::vector<gid_t> groups(cred.groups.begin(), cred.groups.end());
+    if (setgroups(groups.size(), groups.data()) != 0 || setresgid(cred.egid, cred.egid, cred.egid) != 0 ||
+        setresuid(cred.euid, cred.euid, cred.euid) != 0)
+        _exit(120);
+    // After the credential change, which clears it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(121);
+    for (;;) {
+        KRequest q;
+        ssize_t n = recv(fd, &q, sizeof q, 0);
+        if (n != static_cast<ssize_t>(sizeof q)) _exit(0);
+        auto* r = new KResult();  // large: not on the stack of every loop
+        run(q, *r);
+        ssize_t w = send(fd, r, sizeof *r, MSG_NOSIGNAL);
+        delete r;
+        if (w != static_cast<ssize_t>(sizeof(KResult))) _exit(0);
+    }
+}
+
+}  // namespace
+
+Actor::Actor(const Cred& cred, std::uint32_t host, std::uint64_t start_time)
+    : cred_(cred), host_(host), start_time_(start_time) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        throw std::runtime_error(std::string("socketpair: ") + strerror(errno));
+    int sz = 4 * static_cast<int>(sizeof(KResult));
+    setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &sz, sizeof sz);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error(std::string("fork: ") + strerror(errno));
+    if (pid == 0) {
+        close(sv[0]);
+        actor_main(sv[1], cred, parent);
+    }
+    close(sv[1]);
+    pid_ = pid;
+    fd_ = sv[0];
+}
+
+Actor::~Actor() {
+    if (pid_ > 0) kill_now();
+    if (fd_ >= 0) close(fd_);
+}
+
+proto::Caller Actor::caller() const {
+    proto::Caller c;
+    c.host = host_;
+    c.pid = pid_;
+    c.start_time = start_time_;
+    c.euid = cred_.euid;
+    c.egid = cred_.egid;
+    c.groups = cred_.groups;
+    return c;
+}
+
+void Actor::send(const KRequest& req) {
+    if (::send(fd_, &req, sizeof req, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof req))
+        throw std::runtime_error("actor " + std::to_string(pid_) + ": send failed: " + strerror(errno));
+}
+
+bool Actor::result_ready() const {
+    struct pollfd p = {fd_, POLLIN, 0};
+    return poll(&p, 1, 0) == 1;
+}
+
+bool Actor::receive(KResult& res, int timeout_ms) {
+    struct pollfd p = {fd_, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) != 1) return false;
+    ssize_t n = recv(fd_, &res, sizeof res, 0);
+    if (n != static_cast<ssize_t>(sizeof res))
+        throw std::runtime_error("actor " + std::to_string(pid_) + " died (exit status in waitpid)");
+    return true;
+}
+
+namespace {
+
+// Asleep inside a SysV call, in the wait of semtimedop, msgrcv or msgsnd
+// (not, say, in an allocation on the way there): /proc/PID/syscall shows
+// the call while the task sleeps ("running" otherwise), /proc/PID/wchan
+// the function it sleeps in.
+bool asleep_in_sysv_wait(pid_t pid) {
+    std::string proc = "/proc/" + std::to_string(pid);
+    std::ifstream sc(proc + "/syscall");
+    long nr = -1;
+    if (!(sc >> nr) || !(nr == SYS_semop || nr == SYS_semtimedop || nr == SYS_msgsnd || nr == SYS_msgrcv))
+        return false;
+    std::ifstream wc(proc + "/wchan");
+    std::string fn;
+    if (!(wc >> fn)) return true;  // no wchan here: the syscall has to do
+    return fn == "__do_semtimedop" || fn == "do_semtimedop" || fn == "do_msgrcv" || fn == "do_msgsnd";
+}
+
+}  // namespace
+
+bool Actor::wait_blocked(int timeout_ms) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    auto delay = std::chrono::microseconds(50);
+    while (std::chrono::steady_clock::now() < until) {
+        if (result_ready() || asleep_in_sysv_wait(pid_)) return true;
+        std::this_thread::sleep_for(delay);
+        delay = std::min(delay * 2, std::chrono::microseconds(5000));
+    }
+    return false;
+}
+
+void Actor::interrupt() { ::kill(pid_, SIGUSR1); }
+
+void Actor::kill_now() {
+    ::kill(pid_, SIGKILL);
+    int status;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+}
+
+}  // namespace papers::dipc::enginetest

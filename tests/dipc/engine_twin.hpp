@@ -1,0 +1,158 @@
+// engine_twin.hpp — runs the same System V calls on the kernel (actor
+// processes in a private IPC namespace) and on the owner engine, and
+// compares them call by call: return values (ids by the structure they
+// name), errno, what the call wrote (semaphore values, ds records, message
+// text), and which blocked calls completed after each step.
+//
+// A call the engine blocks must block on the kernel too (the actor is seen
+// asleep in the syscall); it stays in flight until a later step completes
+// it (its Done on the engine side, its result on the kernel side), or the
+// test interrupts it (signal vs cancel: EINTR), lets it time out
+// (semtimedop vs expire: EAGAIN) or kills its process (exit vs
+// process_gone). After every step every party is either idle with matching
+// results or asleep in its call on the kernel and pending in the engine.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine_actor.hpp"
+#include "owner/engine.hpp"
+
+namespace papers::dipc::enginetest {
+
+// Wall-clock seconds (compared with the kernel's times), and a monotonic
+// clock the test moves (semtimedop deadlines).
+class TestClock : public owner::Clock {
+public:
+    std::int64_t realtime_s() override;
+    std::int64_t monotonic_ns() override { return mono_ns_; }
+    void advance_ns(std::int64_t ns) { mono_ns_ += ns; }
+
+private:
+    std::int64_t mono_ns_ = 1'000'000'000;
+};
+
+// The referee's part of semget/msgget (key table, id allocation per kind,
+// the next sequence number for a reused slot), as the tests need it.
+class TestReferee {
+public:
+    TestReferee(owner::Engine& engine, const proto::Limits& limits) : engine_(engine), limits_(limits) {}
+    proto::Reply get(proto::GetReq req, const proto::Caller& caller);
+    void removed(proto::Kind kind, std::int32_t id);
+
+private:
+    owner::Engine& engine_;
+    proto::Limits limits_;
+    std::map<std::pair<proto::Kind, std::int32_t>, std::int32_t> keys_;   // (kind, key) -> id
+    std::map<std::pair<proto::Kind, std::int32_t>, std::int32_t> seqs_;   // (kind, slot) -> last seq
+    std::set<std::pair<proto::Kind, std::int32_t>> used_;                 // (kind, slot)
+};
+
+// A structure both sides created by the same call.
+struct Handle {
+    proto::Kind kind = proto::Kind::sem;
+    int kid = -1;           // the kernel's id
+    std::int32_t eid = -1;  // the engine's id
+    int nsems = 0;
+    bool live = true;
+};
+
+// Where a call goes: a handle, or ids chosen by the test (invalid ones).
+struct Target {
+    int handle = -1;
+    int kid = 0;
+    std::int32_t eid = 0;
+    bool by_index = false;  // *_STAT: the kernel takes an index
+};
+
+enum class Resolve { keep, interrupt, expire };
+
+class Twin {
+public:
+    explicit Twin(const proto::Limits& limits);
+    ~Twin();
+
+    // Empty if the kernel reference is available (root, IPC namespaces).
+    const std::string& unavailable() const { return unavailable_; }
+
+    int add_party(const Cred& cred, std::uint32_t host);
+    int parties() const { return static_cast<int>(parties_.size()); }
+    bool pending(int p) const { return parties_[p].pending; }
+    std::uint32_t host_of(int p) const { return parties_[p].host; }
+
+    const std::vector<Handle>& handles() const { return handles_; }
+    std::vector<int> live_handles(proto::Kind kind) const;
+    Target target(int handle, bool by_index = false) const;
+
+    // One call by party p (idle). If the engine blocks it: keep it in
+    // flight, interrupt it now, or let its timeout expire now.
+    void call(int p, const Target& t, KRequest req, Resolve resolve = Resolve::keep);
+    // semget/msgget; the handle it names (new or existing), -1 on an error.
+    int get(int p, proto::Kind kind, int key, int nsems, int flags);
+    void interrupt(int p);               // a pending call: signal vs cancel
+    void kill_party(int p);              // process exit vs process_gone; a new process replaces it
+    void lose_host(std::uint32_t host);  // every process of host: kill vs host_lost
+
+    // Compares a live structure in full (as party 0, which must be root and
+    // idle): IPC_STAT, GETALL, GETPID/GETNCNT/GETZCNT of every semaphore.
+    void check_handle(int handle);
+    // check_handle for all, *_INFO records against seminfo()/msginfo().
+    void check_all();
+    // The end: every structure removed; every pending call must fail EIDRM.
+    void remove_everything();
+
+    bool ok() const { return failure_.empty(); }
+    // The first mismatch, with the recent calls that led to it.
+    std::string report() const;
+    std::uint64_t calls_made() const { return calls_; }
+    // How often each (call, outcome) pair occurred, e.g. "semop EFBIG",
+    // "msgrcv blocked, then EINTR": what the sequence reached.
+    const std::map<std::string, int>& outcomes() const { return outcomes_; }
+    std::string outcome_summary() const;
+    owner::Engine& engine() { return *engine_; }
+    TestClock& clock() { return clock_; }
+
+private:
+    struct Party {
+        Cred cred;
+        std::uint32_t host = 0;
+        std::unique_ptr<Actor> actor;
+        bool pending = false;
+        owner::CallId call = 0;
+        KRequest req;
+        Target target;
+        std::optional<proto::Reply> done;  // the engine's late reply
+    };
+
+    std::optional<proto::Reply> engine_call(int p, const Target& t, const KRequest& req);
+    void settle(int except);
+    void finish_pending(int p, const KResult& k);
+    void compare(int p, const Target& t, const KRequest& req, const KResult& k, const proto::Reply& e);
+    void fail(const std::string& what);
+    void log(const std::string& line);
+    void spawn(int p);
+    std::string describe(int p, const KRequest& req) const;
+
+    std::string unavailable_;
+    proto::Limits limits_;
+    TestClock clock_;
+    std::unique_ptr<owner::Engine> engine_;
+    std::unique_ptr<TestReferee> referee_;
+    std::vector<Party> parties_;
+    std::vector<Handle> handles_;
+    owner::CallId next_call_ = 1;
+    std::uint64_t next_start_ = 1;
+    std::uint64_t calls_ = 0;
+    std::deque<std::string> recent_;
+    std::map<std::string, int> outcomes_;
+    int last_handle_ = -1;  // named by the last get
+    std::string failure_;
+};
+
+}  // namespace papers::dipc::enginetest

@@ -1,0 +1,161 @@
+// engine.hpp — the owner engine: System V semaphore sets and message queues
+// executed in memory at their owner, with Linux 6.x semantics (same checks
+// in the same order, same errno, same queue discipline; ipc/sem.c, msg.c,
+// util.c). No I/O, no threads, no clock of its own: the daemon's event loop
+// drives it and it is unit-testable (tests/dipc/engine_*).
+//
+// Calls that block return nullopt and complete later through their Done,
+// which runs exactly once, from inside whichever engine call completes it
+// (another process's operation, cancel, expire, process_gone, removal).
+// Done callbacks run after the engine's state is consistent, so they may
+// call the engine again. Contract violations by the daemon (a CallId that is
+// already pending) throw std::logic_error before anything changes.
+//
+// Not handled here: key lookup, id allocation, SEMMNI/SEMMNS/MSGMNI
+// accounting (the referee's), *_INFO (the daemon answers them with
+// seminfo()/msginfo() below; the engine refuses them with EINVAL), user
+// memory (the interposer copies; EFAULT is its business, except SETALL with
+// fewer than nsems values, which the engine answers EFAULT as the kernel
+// would when reading past the caller's array).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "calls.hpp"
+#include "proto/messages.hpp"
+
+namespace papers::dipc::owner {
+
+struct Clock {
+    virtual ~Clock() = default;
+    virtual std::int64_t realtime_s() = 0;    // for otime, ctime, stime, rtime
+    virtual std::int64_t monotonic_ns() = 0;  // for semtimedop deadlines
+};
+
+class SemSet;
+class MsgQueue;
+
+class Engine {
+public:
+    Engine(const proto::Limits& limits, Clock& clock);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // The checks semget/msgget make before the key lookup (semget: nsems
+    // < 0 or > SEMMSL -> EINVAL): 0 or errno.
+    static int validate_get(const proto::GetReq& req, const proto::Limits& limits);
+    // The checks the kernel makes when it creates, before allocating an id
+    // (newary: nsems == 0 -> EINVAL): 0 or errno. The referee or the daemon
+    // should make them before it allocates an id; create() makes them too.
+    static int validate_create(const proto::GetReq& req, const proto::Limits& limits);
+
+    // newary/newque for req.id (allocated by the referee): ret = id. EEXIST
+    // if that index is already in use here (a referee/daemon bug).
+    proto::Reply create(const proto::GetReq& req, const proto::Caller& caller);
+    // ipcget_public on an existing structure: IPC_CREAT|IPC_EXCL -> EEXIST,
+    // more_checks (nsems), permissions; ret = id. EIDRM if req.id is not
+    // (or no longer) here: resolve the key again.
+    proto::Reply get_existing(const proto::GetReq& req, const proto::Caller& caller);
+
+    // semop/semtimedop: nullopt = blocked, Done later. timeout_ns >= 0 is
+    // relative to this call (monotonic clock); -1 = none; < -1 = the
+    // caller's timespec was invalid (EINVAL in the kernel's order).
+    std::optional<proto::Reply> semop(CallId call, const proto::Caller& caller,
+                                      const proto::SemopReq& req, Done done);
+    // Every command but IPC_INFO/SEM_INFO. For SEM_STAT/SEM_STAT_ANY req.id
+    // is the full id (the daemon mapped the index); only its index is used.
+    proto::Reply semctl(const proto::Caller& caller, const proto::SemctlReq& req);
+
+    std::optional<proto::Reply> msgsnd(CallId call, const proto::Caller& caller,
+                                       const proto::MsgsndReq& req, Done done);
+    // ret = bytes received, payload MsgText.
+    std::optional<proto::Reply> msgrcv(CallId call, const proto::Caller& caller,
+                                       const proto::MsgrcvReq& req, Done done);
+    // Every command but IPC_INFO/MSG_INFO; MSG_STAT(_ANY) as SEM_STAT.
+    proto::Reply msgctl(const proto::Caller& caller, const proto::MsgctlReq& req);
+
+    // Still pending: removed, Done(EINTR). Otherwise nothing.
+    void cancel(CallId call);
+    // exit_sem for that process: its pending calls leave (Done EINTR), then
+    // its SEM_UNDO adjustments apply (clamped to 0..SEMVMX, sempid = pid).
+    void process_gone(std::uint32_t host, std::int32_t pid, std::uint64_t start_time);
+    // Every process of that host the engine knows is gone: all their pending
+    // calls leave (Done EINTR), then their undo lists apply, in pid order.
+    void host_lost(std::uint32_t host);
+    // Every structure gone (owner fenced): pending calls Done(err). No
+    // on_removed: the referee removes a fenced owner's structures itself.
+    void remove_all(int err);
+
+    // semtimedop deadlines (monotonic ns): the earliest pending one, and
+    // expiry of all up to now (Done(EAGAIN)).
+    std::optional<std::int64_t> next_deadline_ns();
+    void expire(std::int64_t now_ns);
+
+    proto::Usage usage(proto::Kind kind) const;
+
+    // After IPC_RMID (the daemon tells the referee); runs after the Done
+    // callbacks of the waiters the removal failed.
+    std::function<void(proto::Kind, std::int32_t id)> on_removed;
+
+private:
+    struct CallRef {
+        proto::Kind kind;
+        std::int32_t index;
+        ProcKey proc;
+        std::uint64_t serial;  // tells a reused CallId from the old call
+    };
+
+    Ctx begin();
+    void finish(Ctx& ctx);
+    void check_new_call(CallId call) const;
+    void track(CallId call, proto::Kind kind, std::int32_t index, const ProcKey& proc,
+               std::optional<std::int64_t> deadline);
+    bool end_call(CallId call, int err, Ctx& ctx);
+    void drop_calls(const std::set<ProcKey>& gone, Ctx& ctx);
+    void exit_sem(const ProcKey& p, Ctx& ctx);
+
+    // ipc_obtain_object_check (index and sequence) or, for *_STAT,
+    // ipc_obtain_object_idr (index only).
+    SemSet* find_sem(std::int32_t id, bool check_seq) const;
+    MsgQueue* find_msg(std::int32_t id, bool check_seq) const;
+
+    std::optional<proto::Reply> semop_in(CallId call, const proto::Caller& c,
+                                         const proto::SemopReq& req, Done&& done, Ctx& ctx);
+    proto::Reply semctl_in(const proto::Caller& c, const proto::SemctlReq& req, Ctx& ctx);
+    proto::Reply sem_stat(const proto::Caller& c, const proto::SemctlReq& req);
+    proto::Reply sem_main(const proto::Caller& c, const proto::SemctlReq& req, Ctx& ctx);
+    proto::Reply sem_setval(const proto::Caller& c, const proto::SemctlReq& req, Ctx& ctx);
+    proto::Reply sem_down(const proto::Caller& c, const proto::SemctlReq& req, Ctx& ctx);
+    std::optional<proto::Reply> msgsnd_in(CallId call, const proto::Caller& c,
+                                          const proto::MsgsndReq& req, Done&& done, Ctx& ctx);
+    std::optional<proto::Reply> msgrcv_in(CallId call, const proto::Caller& c,
+                                          const proto::MsgrcvReq& req, Done&& done, Ctx& ctx);
+    proto::Reply msgctl_in(const proto::Caller& c, const proto::MsgctlReq& req, Ctx& ctx);
+    proto::Reply msg_stat(const proto::Caller& c, const proto::MsgctlReq& req);
+    proto::Reply msg_down(const proto::Caller& c, const proto::MsgctlReq& req, Ctx& ctx);
+
+    proto::Limits limits_;
+    Clock& clock_;
+    std::map<std::int32_t, std::unique_ptr<SemSet>> sems_;    // by index
+    std::map<std::int32_t, std::unique_ptr<MsgQueue>> msgs_;  // by index
+    std::unordered_map<CallId, CallRef> calls_;
+    std::set<std::tuple<std::int64_t, std::uint64_t, CallId>> deadlines_;  // (at, serial, call)
+    std::uint64_t next_serial_ = 1;
+    std::vector<std::pair<proto::Kind, std::int32_t>> removed_;  // for on_removed
+};
+
+// struct seminfo / msginfo for IPC_INFO and SEM_INFO / MSG_INFO: the
+// layer's limits, the kernel's constants where no sysctl exists, and for
+// SEM_INFO/MSG_INFO the cluster's usage (the sum of every owner's usage()).
+proto::SemInfoRec seminfo(const proto::Limits& limits, int cmd, const proto::Usage& cluster);
+proto::MsgInfoRec msginfo(const proto::Limits& limits, int cmd, const proto::Usage& cluster);
+
+}  // namespace papers::dipc::owner
