@@ -62,6 +62,12 @@ bool Engine::end_call(CallId call, int err, Ctx& ctx) {
     return q != msgs_.end() && q->second->cancel(call, err, ctx);
 }
 
+bool Engine::exists(proto::Kind kind, std::int32_t id) const {
+    if (kind == proto::Kind::sem) return find_sem(id, true) != nullptr;
+    if (kind == proto::Kind::msg) return find_msg(id, true) != nullptr;
+    return shm_exists(id);
+}
+
 SemSet* Engine::find_sem(std::int32_t id, bool check_seq) const {
     auto it = sems_.find(proto::index_of(id));
     if (it == sems_.end()) return nullptr;

@@ -100,6 +100,22 @@ public:
     void expire(std::int64_t now_ns);
 
     proto::Usage usage(proto::Kind kind) const;
+    // Is `id` (index and sequence) a live structure here?
+    bool exists(proto::Kind kind, std::int32_t id) const;
+
+    // ---- shared memory (issue 12): the segment's metadata at its home;
+    // the pages themselves are the daemon's (dsm/). engine_shm.cpp.
+    // shmat's permission check and accounting: ret 0, payload ShmAttach
+    // {attach 0, size, unit_bytes 0}; nattch counts caller.host's attachment.
+    proto::Reply shm_attach(const proto::Caller& caller, const proto::ShmatReq& req);
+    // An attachment ended (delta -1: shmdt, exit, exec) or was inherited by
+    // fork (+1) on caller.host: nattch, times, lpid; a segment marked for
+    // destruction goes when no attachment is left anywhere (on_removed).
+    proto::Reply shm_note(const proto::Caller& caller, const proto::ShmAttachNote& note);
+    // Every shmctl command but IPC_INFO/SHM_INFO (the daemon answers those).
+    proto::Reply shmctl(const proto::Caller& caller, const proto::ShmctlReq& req);
+    // IPC_RMID of a segment still attached: its key is free now.
+    std::function<void(proto::Kind, std::int32_t id)> on_key_released;
 
     // After IPC_RMID (the daemon tells the referee); runs after the Done
     // callbacks of the waiters the removal failed.
@@ -126,6 +142,7 @@ private:
     // ipc_obtain_object_idr (index only).
     SemSet* find_sem(std::int32_t id, bool check_seq) const;
     MsgQueue* find_msg(std::int32_t id, bool check_seq) const;
+    bool shm_exists(std::int32_t id) const;
 
     std::optional<proto::Reply> semop_in(CallId call, const proto::Caller& c,
                                          const proto::SemopReq& req, Done&& done, Ctx& ctx);
@@ -157,5 +174,9 @@ private:
 // SEM_INFO/MSG_INFO the cluster's usage (the sum of every owner's usage()).
 proto::SemInfoRec seminfo(const proto::Limits& limits, int cmd, const proto::Usage& cluster);
 proto::MsgInfoRec msginfo(const proto::Limits& limits, int cmd, const proto::Usage& cluster);
+// struct shminfo (IPC_INFO) and struct shm_info (SHM_INFO, from the
+// cluster's usage: structures = segments, bytes = their sizes).
+proto::ShmInfoRec shminfo(const proto::Limits& limits);
+proto::ShmUsageRec shm_usage(const proto::Usage& cluster);
 
 }  // namespace papers::dipc::owner
