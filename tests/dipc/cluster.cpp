@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -235,6 +236,9 @@ std::unique_ptr<DipcCluster> DipcCluster::start(const ClusterOptions& options) {
     const char* tmp = getenv("TMPDIR");
     std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/pdipc-test-XXXXXX";
     if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp " + templ + ": " + strerror(errno));
+    // Searchable by everyone (not listable): processes of other users reach
+    // the hosts' sockets, as under /run/papers-dipc; the key stays 0600.
+    chmod(templ.c_str(), 0711);
     c->dir_ = templ;
     try {
         if (options.network_namespaces) c->make_network();
