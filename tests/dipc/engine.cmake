@@ -1,5 +1,6 @@
 # tests of the DIPC owner engine (included by CMakeLists.txt)
-add_library(dipc_engine_testkit STATIC engine_actor.cpp engine_kernel_ns.cpp engine_twin.cpp)
+add_library(dipc_engine_testkit STATIC
+  engine_actor.cpp engine_compare.cpp engine_kernel_ns.cpp engine_referee.cpp engine_twin.cpp)
 target_link_libraries(dipc_engine_testkit PUBLIC papers_dipc_owner GTest::gtest)
 
 add_executable(dipc_engine_diff_test engine_diff_test.cpp)

@@ -315,6 +315,28 @@ TEST_F(EngineScenario, SenderBlockedOnAFullQueueIsWokenAsSpaceFrees) {
     EXPECT_EQ(seen("msgsnd EAGAIN"), 1);
 }
 
+// ss_wakeup wakes only the senders whose message fits now, rotating the
+// others to the tail. (Steps that wake one sender only: two woken senders
+// race for the space in the kernel.)
+TEST_F(EngineScenario, OnlySendersWhoseMessageFitsAreWoken) {
+    int q = queue();
+    run(0, q, ipc_set_req(KCall::msgctl, 0, 0, 0666, 100));
+    for (int i = 0; i < 10; ++i) run(0, q, msgsnd_req(1 + i % 2, 10, IPC_NOWAIT));
+    wait(1, q, msgsnd_req(5, 60));
+    wait(2, q, msgsnd_req(6, 10));
+    run(0, q, msgrcv_req(1, 64, IPC_NOWAIT));  // 10 free: P2 only
+    EXPECT_TRUE(t_->pending(1));
+    EXPECT_FALSE(t_->pending(2));
+    wait(3, q, msgsnd_req(7, 10));
+    run(0, q, msgrcv_req(2, 64, IPC_NOWAIT));  // 10 free: P3, behind P1
+    EXPECT_TRUE(t_->pending(1));
+    EXPECT_FALSE(t_->pending(3));
+    for (int i = 0; i < 6; ++i) run(0, q, msgrcv_req(-2, 64, IPC_NOWAIT));
+    EXPECT_FALSE(t_->pending(1));
+    t_->check_handle(q);
+    EXPECT_EQ(seen("msgsnd blocked, then 0"), 3);
+}
+
 TEST_F(EngineScenario, QbytesAlsoBoundsTheNumberOfMessages) {
     int q = queue();
     run(0, q, ipc_set_req(KCall::msgctl, 0, 0, 0666, 3));

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "engine_actor.hpp"
+#include "engine_referee.hpp"
 #include "owner/engine.hpp"
 
 namespace papers::dipc::enginetest {
@@ -36,22 +37,6 @@ public:
 
 private:
     std::int64_t mono_ns_ = 1'000'000'000;
-};
-
-// The referee's part of semget/msgget (key table, id allocation per kind,
-// the next sequence number for a reused slot), as the tests need it.
-class TestReferee {
-public:
-    TestReferee(owner::Engine& engine, const proto::Limits& limits) : engine_(engine), limits_(limits) {}
-    proto::Reply get(proto::GetReq req, const proto::Caller& caller);
-    void removed(proto::Kind kind, std::int32_t id);
-
-private:
-    owner::Engine& engine_;
-    proto::Limits limits_;
-    std::map<std::pair<proto::Kind, std::int32_t>, std::int32_t> keys_;   // (kind, key) -> id
-    std::map<std::pair<proto::Kind, std::int32_t>, std::int32_t> seqs_;   // (kind, slot) -> last seq
-    std::set<std::pair<proto::Kind, std::int32_t>> used_;                 // (kind, slot)
 };
 
 // A structure both sides created by the same call.
