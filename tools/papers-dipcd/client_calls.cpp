@@ -33,6 +33,22 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
     auto reply = [this, s, req = h.request_id](proto::Reply r) { local_->reply(s, req, r); };
     if (dsm_client_call(s, who, h, p, n)) return;
     switch (h.op) {
+        case proto::Op::link_open: {
+            proto::LinkOpen o;
+            if (!proto::decode_payload(p, n, o)) return reply(error_reply(EINVAL));
+            return client_link_open(s, who, h.request_id, o.host);
+        }
+        case proto::Op::whereis: {
+            proto::TableRef t;
+            if (!proto::decode_payload(p, n, t) || static_cast<int>(t.kind) >= proto::kKinds)
+                return reply(error_reply(EINVAL));
+            auto answer = [this, t, reply] {
+                auto e = dir_.find(t.kind, t.id);
+                reply(e ? proto::Reply{e->owner, 0, {}} : error_reply(EINVAL));
+            };
+            if (dir_.find(t.kind, t.id)) return answer();
+            return sync_with_referee(answer);  // it may be younger than our last broadcast
+        }
         case proto::Op::cancel: {
             proto::CancelReq c;
             if (proto::decode_payload(p, n, c)) client_cancel(s, c.target);

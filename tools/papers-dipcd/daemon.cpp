@@ -124,7 +124,10 @@ void Daemon::start(std::function<void(bool, const std::string&)> ready) {
                         arm_deadline_timer();
                     },
                     [this](SessionId s, const proto::Caller& who) { session_closed(s, who); },
-                    [this] { return proto::Welcome{proto::kProtocolVersion, dir_.self(), dir_.limits()}; },
+                    [this] {
+                        return proto::Welcome{proto::kProtocolVersion, dir_.self(), dir_.limits(), cfg_.heartbeat_ms,
+                                              cfg_.peer_timeout_ms};
+                    },
                     [this](SessionId s, const proto::Caller& who, std::uint8_t role) {
                         if (role != 1) return;
                         proto::Caller c = who;

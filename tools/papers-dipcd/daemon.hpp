@@ -69,6 +69,9 @@ private:
     void dsm_note(std::int32_t seg, std::int32_t delta, const proto::Caller& who, std::function<void()> then);
     void dsm_segment_created(const proto::GetReq& g);
     void dsm_session_closed(SessionId s, const proto::Caller& who);
+    // --- direct_links.cpp: a process's own link to an owner (decision 13)
+    void client_link_open(SessionId s, const proto::Caller& who, std::uint64_t req, std::uint32_t host);
+    bool client_link_frame(ConnId c, const proto::Header& h, const std::uint8_t* p, std::size_t n);
     // --- referee access, local or remote
     void referee_request(proto::Op op, std::vector<std::uint8_t> msg, Respond respond);
     void sync_with_referee(std::function<void()> then);
@@ -118,6 +121,8 @@ private:
         std::uint64_t request;
     };
     std::map<std::pair<SessionId, std::uint64_t>, Forwarded> forwarded_;
+    // Direct links of other hosts' processes, at this owner: who calls on each.
+    std::map<ConnId, proto::Caller> client_links_;
     // Links accepted at the referee: which host registered on each.
     std::map<ConnId, std::uint32_t> referee_links_;
 };

@@ -141,6 +141,8 @@ void LocalServer::dispatch(std::shared_ptr<Session> s) {
         case proto::Op::shmctl:
         case proto::Op::fault:
         case proto::Op::shm_inherit:
+        case proto::Op::link_open:
+        case proto::Op::whereis:
         case proto::Op::reply:  // a DSM service thread's ack
             ev_.call(s->id, s->who, h, p, n);
             return;

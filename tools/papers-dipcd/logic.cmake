@@ -19,6 +19,7 @@ add_library(papers_dipcd_core STATIC
   ${CMAKE_CURRENT_LIST_DIR}/client_calls.cpp
   ${CMAKE_CURRENT_LIST_DIR}/peer_frames.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dsm_calls.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/direct_links.cpp
   ${CMAKE_CURRENT_LIST_DIR}/owner_service.cpp
   ${CMAKE_CURRENT_LIST_DIR}/local_server.cpp
   ${CMAKE_CURRENT_LIST_DIR}/peer_set.cpp
