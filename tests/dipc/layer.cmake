@@ -7,3 +7,9 @@ target_compile_definitions(dipc_layer_test PRIVATE LAYER_AGENT="$<TARGET_FILE:di
 add_dependencies(dipc_layer_test dipc_layer_agent papers-dipcd papers_dipc)
 # Daemons, namespaces and timeouts: one test at a time.
 gtest_discover_tests(dipc_layer_test PROPERTIES LABELS "dipc" TIMEOUT 180 RUN_SERIAL TRUE)
+add_executable(dipc_direct_link_test direct_link_test.cpp)
+target_link_libraries(dipc_direct_link_test PRIVATE dipc_cluster papers_dipc_static GTest::gtest_main)
+target_include_directories(dipc_direct_link_test PRIVATE ${PROJECT_SOURCE_DIR}/libpapers/dipc)
+target_compile_definitions(dipc_direct_link_test PRIVATE LAYER_AGENT="$<TARGET_FILE:dipc_layer_agent>")
+add_dependencies(dipc_direct_link_test dipc_layer_agent papers-dipcd)
+gtest_discover_tests(dipc_direct_link_test PROPERTIES LABELS "dipc" TIMEOUT 120 RUN_SERIAL TRUE)
