@@ -62,10 +62,6 @@ int get_sem(int key, int n, bool create) {
     return -1;
 }
 
-int sem_add(int s, int num, int op) {
-    sembuf b{static_cast<unsigned short>(num), static_cast<short>(op), 0};
-    return semop(s, &b, 1);
-}
 
 // A barrier of n processes from the set's semaphores 0 and 1 taking turns
 // (arrive, wait for zero; the first to pass refills the other).
