@@ -13,7 +13,16 @@ add_executable(dipc_client_test
   client_memory_test.cpp
   client_signal_test.cpp
   client_link_test.cpp
-  client_passthrough_test.cpp)
+  client_passthrough_test.cpp
+  client_dsm_fake_daemon.cpp
+  client_dsm_test_support.cpp
+  client_shm_attach_test.cpp
+  client_dsm_coherence_test.cpp
+  client_dsm_signal_test.cpp
+  client_dsm_syscall_test.cpp
+  client_dsm_failure_test.cpp
+  client_dsm_mappings_test.cpp
+  client_dsm_fork_test.cpp)
 # The static form: its semget etc. replace the C library's in the test program.
 target_link_libraries(dipc_client_test PRIVATE papers_dipc_static GTest::gtest)
 target_include_directories(dipc_client_test PRIVATE ${PROJECT_SOURCE_DIR}/libpapers/dipc)
