@@ -17,6 +17,8 @@ add_executable(dipc_client_test
   client_dsm_fake_daemon.cpp
   client_dsm_test_support.cpp
   client_shm_attach_test.cpp
+  client_shm_wire_test.cpp
+  client_shm_passthrough_test.cpp
   client_dsm_coherence_test.cpp
   client_dsm_signal_test.cpp
   client_dsm_syscall_test.cpp
