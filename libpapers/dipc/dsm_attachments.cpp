@@ -13,13 +13,19 @@ namespace papers::dipc::client::dsm {
 namespace {
 
 pthread_mutex_t g_mutex = PTHREAD_MUTEX_INITIALIZER;
-std::vector<std::unique_ptr<Attachment>> g_table;  // few entries: searched linearly
 std::atomic<int> g_fail_mprotect{0};
+
+// Few entries: searched linearly. Never destroyed: at exit, threads that
+// fault or revoke may still run while static destructors do.
+std::vector<std::unique_ptr<Attachment>>& table() {
+    static auto* t = new std::vector<std::unique_ptr<Attachment>>();
+    return *t;
+}
 
 // The span of all attachments, for may_touch(); empty (0, 0) without any.
 void update_span() {
     std::uintptr_t lo = 0, hi = 0;
-    for (const auto& a : g_table) {
+    for (const auto& a : table()) {
         if (hi == 0 || a->base < lo) lo = a->base;
         hi = std::max(hi, a->end());
     }
@@ -103,48 +109,49 @@ void unlock_raw() { pthread_mutex_unlock(&g_mutex); }
 void reinit_lock_in_child() { g_mutex = PTHREAD_MUTEX_INITIALIZER; }
 
 Attachment* find_containing(std::uintptr_t addr) {
-    for (const auto& a : g_table)
+    for (const auto& a : table())
         if (a->contains(addr)) return a.get();
     return nullptr;
 }
 
 Attachment* find_by_handle(std::uint64_t handle) {
-    for (const auto& a : g_table)
+    for (const auto& a : table())
         if (a->handle == handle) return a.get();
     return nullptr;
 }
 
 Attachment* find_starting_at(std::uintptr_t addr) {
-    for (const auto& a : g_table)
+    for (const auto& a : table())
         if (a->base == addr) return a.get();
     return nullptr;
 }
 
 Attachment* next_ending_after(std::uintptr_t addr) {
     Attachment* best = nullptr;
-    for (const auto& a : g_table)
+    for (const auto& a : table())
         if (a->end() > addr && (!best || a->base < best->base)) best = a.get();
     return best;
 }
 
 Attachment* add(std::unique_ptr<Attachment> a) {
-    g_table.push_back(std::move(a));
+    table().push_back(std::move(a));
     update_span();
-    return g_table.back().get();
+    return table().back().get();
 }
 
 std::unique_ptr<Attachment> remove(Attachment* a) {
-    auto it = std::find_if(g_table.begin(), g_table.end(), [a](const auto& p) { return p.get() == a; });
-    if (it == g_table.end()) return nullptr;
+    auto& t = table();
+    auto it = std::find_if(t.begin(), t.end(), [a](const auto& p) { return p.get() == a; });
+    if (it == t.end()) return nullptr;
     std::unique_ptr<Attachment> out = std::move(*it);
-    g_table.erase(it);
+    t.erase(it);
     update_span();
     return out;
 }
 
 std::vector<Attachment*> all() {
     std::vector<Attachment*> out;
-    for (const auto& a : g_table) out.push_back(a.get());
+    for (const auto& a : table()) out.push_back(a.get());
     return out;
 }
 

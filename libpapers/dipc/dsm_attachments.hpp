@@ -76,8 +76,8 @@ void async_signals(sigset_t& set);
 inline std::atomic<std::uintptr_t> g_span_lo{0}, g_span_hi{0};
 inline bool may_touch(const void* p, std::size_t n) {
     auto a = reinterpret_cast<std::uintptr_t>(p);
-    return n != 0 && a < g_span_hi.load(std::memory_order_acquire) &&
-           a + n > g_span_lo.load(std::memory_order_relaxed);
+    std::uintptr_t end = a + n < a ? UINTPTR_MAX : a + n;
+    return n != 0 && a < g_span_hi.load(std::memory_order_acquire) && end > g_span_lo.load(std::memory_order_relaxed);
 }
 inline bool any() { return g_span_hi.load(std::memory_order_acquire) != 0; }
 

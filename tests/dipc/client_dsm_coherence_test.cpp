@@ -4,6 +4,9 @@
 // and is acked; a grant older than an applied revoke is ignored (the access
 // faults again); threads faulting on one unit each get through. Real
 // protections are read from /proc/self/maps.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
@@ -192,5 +195,43 @@ TEST(ClientDsmCoherence, CountersStayExactWhileTheDaemonKeepsTakingUnitsAway) {
             }
         // The orders really took units away under the threads' feet.
         EXPECT_GT(faults(env.fake).size(), std::size_t(kUnits));
+    }));
+}
+
+namespace {
+std::uint8_t* volatile g_page = nullptr;
+void touching_handler(int) { load(g_page + 7); }
+}  // namespace
+
+TEST(ClientDsmCoherence, FaultInAHandlerThatInterruptedABlockedCallUsesASecondLink) {
+    expect_child_ok(run_in_child([] {
+        DsmEnv env;
+        env.fake.on_request([](const Request& r) {
+            if (r.op == proto::Op::semop || r.op == proto::Op::cancel) return Action::hold();
+            return Action::standard();
+        });
+        g_page = env.attach(4096);
+        struct sigaction sa {};
+        sa.sa_handler = touching_handler;
+        sigaction(SIGUSR1, &sa, nullptr);
+        long result = 0;
+        int err = 0;
+        std::thread t([&] {
+            struct sembuf op{0, -1, 0};
+            result = semop(proto::make_id(1, 1), &op, 1);
+            err = errno;
+        });
+        ASSERT_TRUE(env.fake.wait_for_op(proto::Op::semop));
+        for (int i = 0; i < 100 && !env.fake.wait_for_op(proto::Op::fault, 1, 100); ++i)
+            pthread_kill(t.native_handle(), SIGUSR1);
+        ASSERT_TRUE(env.fake.wait_for_op(proto::Op::cancel, 1));
+        Request sem = env.fake.requests(proto::Op::semop).at(0);
+        Request fault = env.fake.requests(proto::Op::fault).at(0);
+        EXPECT_NE(fault.conn, sem.conn);  // the thread's link was busy with semop
+        EXPECT_EQ(fault.pid, sem.pid);
+        env.fake.reply(sem, err_reply(EINTR));
+        t.join();
+        EXPECT_EQ(result, -1);
+        EXPECT_EQ(err, EINTR);
     }));
 }

@@ -75,6 +75,11 @@ std::uint8_t* DsmEnv::attach(std::uint64_t size, int flags, std::uint64_t unit_b
 }
 
 std::string real_prot(const void* p) {
+    std::string perms = real_perms(p);
+    return perms == "unmapped" ? perms : perms.substr(0, 2);
+}
+
+std::string real_perms(const void* p) {
     auto a = reinterpret_cast<std::uintptr_t>(p);
     std::ifstream maps("/proc/self/maps");
     std::string line;
@@ -85,7 +90,7 @@ std::string real_prot(const void* p) {
         auto dash = range.find('-');
         std::uintptr_t lo = std::stoull(range.substr(0, dash), nullptr, 16);
         std::uintptr_t hi = std::stoull(range.substr(dash + 1), nullptr, 16);
-        if (a >= lo && a < hi) return perms.substr(0, 2);
+        if (a >= lo && a < hi) return perms.substr(0, 3);
     }
     return "unmapped";
 }

@@ -47,6 +47,8 @@ public:
 // The real protection of the page holding p, as /proc/self/maps says:
 // "rw", "r-", "--" (and "unmapped").
 std::string real_prot(const void* p);
+// The same with the execute bit: "rwx", "r-x", ...
+std::string real_perms(const void* p);
 
 // Faults the fake saw: (unit, write) in order.
 std::vector<std::pair<std::uint64_t, bool>> faults(const FakeShmDaemon& fake);

@@ -173,3 +173,16 @@ TEST(ClientShmAttach, WholeSegmentUnitsCoverEveryPage) {
         for (int page = 0; page < 3; ++page) EXPECT_EQ(real_prot(p + page * 4096), "rw") << page;
     }));
 }
+
+TEST(ClientShmAttach, ShmExecMakesGrantedPagesExecutable) {
+    expect_child_ok(run_in_child([] {
+        DsmEnv env;
+        std::uint8_t* p = env.attach(4096, SHM_EXEC);
+        EXPECT_EQ(env.fake.requests(proto::Op::shmat).at(0).as<proto::ShmatReq>().flags, SHM_EXEC);
+        EXPECT_EQ(real_perms(p), "---");
+        load(p);
+        EXPECT_EQ(real_perms(p), "r-x");
+        store(p, 0xc3);  // ret
+        EXPECT_EQ(real_perms(p), "rwx");
+    }));
+}

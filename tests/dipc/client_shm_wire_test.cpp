@@ -2,7 +2,9 @@
 // process: neither attaches anything): what each sends, how replies become
 // return values, errno and the C library's structures, the checks made
 // before asking (and EFAULT), and the IPC_DIPC / SHM_NORESERVE bit.
+#include <signal.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -198,4 +200,17 @@ TEST_F(ClientShmWire, ShmatChecksBeforeAskingStartNothing) {
     EXPECT_EQ(errno, EINVAL);
     EXPECT_TRUE(fake->requests().empty());
     EXPECT_TRUE(fake->connections().empty());  // not even the service connection
+}
+
+TEST_F(ClientShmWire, WithoutAnAttachmentTheProcessPaysNothing) {
+    answer(ok_reply(id));
+    EXPECT_EQ(shmget(0x99, 4096, IPC_CREAT | proto::kIpcDipc), id);
+    answer(ok_reply(0, ds_rec()));
+    struct shmid_ds ds;
+    EXPECT_EQ(shmctl(id, IPC_STAT, &ds), 0);
+    // No SIGSEGV handler of the layer's, no service connection.
+    struct sigaction now;
+    syscall(SYS_rt_sigaction, SIGSEGV, nullptr, &now, _NSIG / 8);
+    EXPECT_EQ(now.sa_handler, SIG_DFL);
+    for (auto& c : fake->connections()) EXPECT_EQ(c.role, 0);
 }
