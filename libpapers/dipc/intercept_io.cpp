@@ -4,6 +4,8 @@
 // pwritev(64)(v2), send, sendto, sendmsg, and the fortified __*_chk forms.
 // A buffer outside every attachment costs one range check; a process with
 // no attachment never gets further (vectored calls check that first).
+// Datagram receives into a segment go through private buffers
+// (dsm_datagram.hpp): a kernel EFAULT would drop the message.
 #include <limits.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -12,6 +14,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "dsm_datagram.hpp"
 #include "dsm_touch.hpp"
 #include "real_system.hpp"
 #include "user_memory.hpp"
@@ -30,9 +33,10 @@ bool any_may_touch(const std::vector<UserRange>& ranges) {
 // The array (the kernel reads it) and its buffers. False when the array
 // cannot be read or its count is out of range: the call then gets the
 // kernel's own answer for that.
-bool add_iov(std::vector<UserRange>& out, const struct iovec* iov, long cnt, bool kernel_writes) {
+bool add_iov(std::vector<UserRange>& out, const struct iovec* iov, long cnt, bool kernel_writes,
+             std::vector<struct iovec>& v) {
     if (cnt < 0 || cnt > IOV_MAX) return false;
-    std::vector<struct iovec> v(static_cast<std::size_t>(cnt));
+    v.resize(static_cast<std::size_t>(cnt));
     if (!read_user(v.data(), iov, v.size() * sizeof(struct iovec))) return false;
     out.push_back({iov, v.size() * sizeof(struct iovec), false});
     for (const struct iovec& e : v) out.push_back({e.iov_base, e.iov_len, kernel_writes});
@@ -41,13 +45,19 @@ bool add_iov(std::vector<UserRange>& out, const struct iovec* iov, long cnt, boo
 
 // A message header and everything it points to; recvmsg writes the lengths
 // and flags back into the header, and the name and control data.
-bool add_msghdr(std::vector<UserRange>& out, const struct msghdr* msg, bool receiving) {
-    struct msghdr m;
+bool add_msghdr(std::vector<UserRange>& out, const struct msghdr* msg, bool receiving, struct msghdr& m,
+                std::vector<struct iovec>& v) {
     if (!read_user(&m, msg, sizeof m)) return false;
     out.push_back({msg, sizeof m, receiving});
     if (m.msg_name) out.push_back({m.msg_name, m.msg_namelen, receiving});
     if (m.msg_control) out.push_back({m.msg_control, m.msg_controllen, receiving});
-    return add_iov(out, m.msg_iov, static_cast<long>(m.msg_iovlen), receiving);
+    return add_iov(out, m.msg_iov, static_cast<long>(m.msg_iovlen), receiving, v);
+}
+
+// A datagram into a segment (dsm_datagram.hpp).
+ssize_t datagram_into(int fd, void* buf, std::size_t n, int flags) {
+    dsm::Received got;
+    return dsm::receive_bounced(fd, {{buf, n}}, nullptr, 0, nullptr, 0, flags, got);
 }
 
 template <class Call>
@@ -62,15 +72,22 @@ ssize_t with_buffer(const void* p, std::size_t n, bool kernel_writes, Call call)
     return dsm::call_with_ranges(&r, 1, call);
 }
 
+// `datagram_fd`: receiving from it (readv) bounces the data (dsm_datagram.hpp).
 template <class Call>
-ssize_t vectored(const struct iovec* iov, int cnt, bool kernel_writes, Call call) {
+ssize_t vectored(const struct iovec* iov, int cnt, bool kernel_writes, Call call, int datagram_fd = -1) {
     if (!dsm::any()) return call();
     std::vector<UserRange> ranges;
-    if (!add_iov(ranges, iov, cnt, kernel_writes) || !any_may_touch(ranges)) return call();
+    std::vector<struct iovec> v;
+    if (!add_iov(ranges, iov, cnt, kernel_writes, v) || !any_may_touch(ranges)) return call();
+    if (datagram_fd >= 0 && dsm::is_datagram_socket(datagram_fd)) {
+        dsm::Received got;
+        return dsm::receive_bounced(datagram_fd, v, nullptr, 0, nullptr, 0, 0, got);
+    }
     return with_buffers(ranges, call);
 }
 
 ssize_t read_impl(int fd, void* buf, size_t n) {
+    if (dsm::may_touch(buf, n) && dsm::is_datagram_socket(fd)) return datagram_into(fd, buf, n, 0);
     return with_buffer(buf, n, true, [&] { return real::read(fd, buf, n); });
 }
 
@@ -79,6 +96,7 @@ ssize_t pread_impl(int fd, void* buf, size_t n, off_t off) {
 }
 
 ssize_t recv_impl(int fd, void* buf, size_t n, int flags) {
+    if (dsm::may_touch(buf, n) && dsm::is_datagram_socket(fd)) return datagram_into(fd, buf, n, flags);
     return with_buffer(buf, n, true, [&] { return real::recv(fd, buf, n, flags); });
 }
 
@@ -87,11 +105,21 @@ ssize_t recvfrom_impl(int fd, void* buf, size_t n, int flags, struct sockaddr* f
     if (!dsm::any()) return call();
     std::vector<UserRange> ranges{{buf, n, true}};
     socklen_t len = 0;
-    if (from && fromlen && read_user(&len, fromlen, sizeof len)) {
+    bool named = from && fromlen && read_user(&len, fromlen, sizeof len);
+    if (named) {
         ranges.push_back({fromlen, sizeof len, true});
         ranges.push_back({from, len, true});
     }
     if (!any_may_touch(ranges)) return call();
+    if ((named || !from) && dsm::is_datagram_socket(fd)) {
+        dsm::Received got;
+        ssize_t r = dsm::receive_bounced(fd, {{buf, n}}, named ? from : nullptr, len, nullptr, 0, flags, got);
+        if (r >= 0 && named && !write_user(fromlen, &got.namelen, sizeof got.namelen)) {
+            errno = EFAULT;
+            return -1;
+        }
+        return r;
+    }
     return with_buffers(ranges, call);
 }
 
@@ -116,7 +144,7 @@ PAPERS_DIPC_EXPORT ssize_t pwrite(int fd, const void* buf, size_t n, off_t off) 
 PAPERS_DIPC_EXPORT ssize_t pwrite64(int fd, const void* buf, size_t n, off_t off) { return pwrite(fd, buf, n, off); }
 
 PAPERS_DIPC_EXPORT ssize_t readv(int fd, const struct iovec* iov, int cnt) {
-    return vectored(iov, cnt, true, [&] { return real::readv(fd, iov, cnt); });
+    return vectored(iov, cnt, true, [&] { return real::readv(fd, iov, cnt); }, fd);
 }
 
 PAPERS_DIPC_EXPORT ssize_t writev(int fd, const struct iovec* iov, int cnt) {
@@ -162,7 +190,22 @@ PAPERS_DIPC_EXPORT ssize_t recvmsg(int fd, struct msghdr* msg, int flags) {
     auto call = [&] { return real::recvmsg(fd, msg, flags); };
     if (!dsm::any()) return call();
     std::vector<UserRange> ranges;
-    if (!add_msghdr(ranges, msg, true) || !any_may_touch(ranges)) return call();
+    struct msghdr m;
+    std::vector<struct iovec> v;
+    if (!add_msghdr(ranges, msg, true, m, v) || !any_may_touch(ranges)) return call();
+    if (dsm::is_datagram_socket(fd)) {
+        dsm::Received got;
+        ssize_t r = dsm::receive_bounced(fd, v, m.msg_name, m.msg_namelen, m.msg_control, m.msg_controllen, flags, got);
+        if (r < 0) return r;
+        m.msg_namelen = got.namelen;
+        m.msg_controllen = got.controllen;
+        m.msg_flags = got.flags;
+        if (!write_user(msg, &m, sizeof m)) {
+            errno = EFAULT;
+            return -1;
+        }
+        return r;
+    }
     return with_buffers(ranges, call);
 }
 
@@ -184,7 +227,9 @@ PAPERS_DIPC_EXPORT ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) 
     auto call = [&] { return real::sendmsg(fd, msg, flags); };
     if (!dsm::any()) return call();
     std::vector<UserRange> ranges;
-    if (!add_msghdr(ranges, msg, false) || !any_may_touch(ranges)) return call();
+    struct msghdr m;
+    std::vector<struct iovec> v;
+    if (!add_msghdr(ranges, msg, false, m, v) || !any_may_touch(ranges)) return call();
     return with_buffers(ranges, call);
 }
 

@@ -133,6 +133,50 @@ TEST(ClientDsmSyscall, RevokeRacingABlockedReadIsRetried) {
     }));
 }
 
+TEST(ClientDsmSyscall, DatagramReceivedWhileItsPageIsRevokedIsNotLost) {
+    expect_child_ok(run_in_child([] {
+        DsmEnv env;
+        std::uint8_t* p = env.attach(4096);
+        int sv[2];
+        ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+        // The kernel alone: EFAULT drops the datagram ("a" is lost, "b" comes next).
+        ASSERT_EQ(send(sv[0], "a", 1, 0), 1);
+        ASSERT_EQ(send(sv[0], "b", 1, 0), 1);
+        EXPECT_EQ(syscall(SYS_recvfrom, sv[1], p, 1, 0, nullptr, nullptr), -1);
+        EXPECT_EQ(errno, EFAULT);
+        char c = 0;
+        EXPECT_EQ(recv(sv[1], &c, 1, 0), 1);
+        EXPECT_EQ(c, 'b');
+        // Through the layer: a receive waiting while its page is taken away.
+        ssize_t got = 0;
+        std::thread receiver([&] { got = recv(sv[1], p + 100, 16, 0); });
+        usleep(50000);
+        store(p, 1);  // the page is present now ...
+        ASSERT_NE(env.fake.revoke(getpid(), env.fake.handles().begin()->first, DsmEnv::kShmid, 0, 0), 0u);
+        ASSERT_EQ(real_prot(p), "--");  // ... and gone again
+        ASSERT_EQ(send(sv[0], "first", 5, 0), 5);
+        ASSERT_EQ(send(sv[0], "second", 6, 0), 6);
+        receiver.join();
+        EXPECT_EQ(got, 5);
+        EXPECT_EQ(std::memcmp(env.host + 100, "first", 5), 0);
+        // recvfrom and recvmsg the same way, with the sender's name.
+        struct sockaddr_storage from;
+        socklen_t fromlen = sizeof from;
+        EXPECT_EQ(recvfrom(sv[1], p + 200, 16, 0, reinterpret_cast<struct sockaddr*>(&from), &fromlen), 6);
+        EXPECT_EQ(std::memcmp(env.host + 200, "second", 6), 0);
+        ASSERT_EQ(send(sv[0], "third", 5, 0), 5);
+        struct iovec iov {p + 300, 2};
+        struct msghdr m {};
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        EXPECT_EQ(recvmsg(sv[1], &m, 0), 2);
+        EXPECT_TRUE(m.msg_flags & MSG_TRUNC);  // the datagram's rest is gone, as with the kernel
+        EXPECT_EQ(std::memcmp(env.host + 300, "th", 2), 0);
+        close(sv[0]);
+        close(sv[1]);
+    }));
+}
+
 TEST(ClientDsmSyscall, WhatTheProgramForbidsIsTheKernelsEfault) {
     expect_child_ok(run_in_child([] {
         DsmEnv env;
