@@ -63,8 +63,9 @@ int ask_daemon(const proto::FaultReq& req, proto::Reply& reply, proto::Grant& gr
     return err == ENOMEM ? ENOBUFS : err;
 }
 
-Outcome fail(Failure& f, int err, const Target& t, std::uintptr_t addr) {
+Outcome fail(Failure& f, int err, const Target& t, std::uintptr_t addr, bool link = false) {
     f.err = err;
+    f.link = link;
     f.shmid = t.shmid;
     f.unit = t.req.unit;
     f.unit_bytes = t.unit_bytes;
@@ -72,12 +73,13 @@ Outcome fail(Failure& f, int err, const Target& t, std::uintptr_t addr) {
     return Outcome::failed;
 }
 
-const char* reason(int err) {
+const char* reason(int err, bool link) {
+    if (link && err == ENOLINK) return "could not be fetched: the DIPC daemon cannot be reached";
     switch (err) {
         case EIO: return "was lost with the host that held its only valid copy";
         case EIDRM: return "is gone: the segment was lost with its home host";
         case ETIMEDOUT: return "could not be fetched: a process holding it did not release it in time (stopped?)";
-        case ENOLINK: return "could not be fetched: the DIPC daemon cannot be reached";
+        case ENOLINK: return "could not be fetched: the DIPC daemon cannot reach the segment's home";
         case ENOMEM:
             return "could not be mapped: the process reached the kernel's limit on mappings (vm.max_map_count); "
                    "raise it, e.g. sysctl vm.max_map_count=262144";
@@ -103,7 +105,7 @@ Outcome resolve_access(std::uintptr_t addr, bool write, bool exec, Failure& fail
     }
     proto::Reply reply;
     proto::Grant grant;
-    if (int err = ask_daemon(t.req, reply, grant)) return fail(failure, err, t, addr);
+    if (int err = ask_daemon(t.req, reply, grant)) return fail(failure, err, t, addr, true);
     // The daemon knows the attachment is read-only: the program's own fault.
     if (reply.err == EACCES) return Outcome::not_ours;
     if (reply.err) return fail(failure, reply.err, t, addr);
@@ -142,7 +144,7 @@ void report_failure(const Failure& f) {
         std::snprintf(what, sizeof what, "unit %llu (bytes %llu..%llu)", static_cast<unsigned long long>(f.unit),
                       static_cast<unsigned long long>(f.unit * f.unit_bytes),
                       static_cast<unsigned long long>((f.unit + 1) * f.unit_bytes - 1));
-    const char* why = reason(f.err);
+    const char* why = reason(f.err, f.link);
     char line[512];
     int n;
     if (why)

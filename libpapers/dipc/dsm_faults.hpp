@@ -24,6 +24,7 @@ enum class Outcome {
 
 struct Failure {
     int err = 0;
+    bool link = false;  // err is about this process's link to its daemon, not the daemon's answer
     std::int32_t shmid = 0;
     std::uint64_t unit = 0;
     std::uint64_t unit_bytes = kPageBytes;

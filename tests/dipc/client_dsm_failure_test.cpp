@@ -87,6 +87,7 @@ TEST(ClientDsmFailure, EveryReasonHasItsLine) {
               std::string::npos);
     EXPECT_NE(death_line(ETIMEDOUT).find("did not release it in time"), std::string::npos);
     EXPECT_NE(death_line(EPERM).find("could not be fetched: EPERM"), std::string::npos);
+    EXPECT_NE(death_line(ENOLINK).find("the DIPC daemon cannot reach the segment's home"), std::string::npos);
 }
 
 TEST(ClientDsmFailure, ProgramsSigbusHandlerGetsTheAddressAndOtherPagesWork) {
