@@ -1,6 +1,8 @@
 #include "dsm_runtime.hpp"
 
 #include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "dsm_attachments.hpp"
 #include "dsm_fork.hpp"
@@ -25,6 +27,9 @@ bool ensure_runtime(std::string& why) {
     real::pthread_sigmask(SIG_BLOCK, &block, &saved);
     pthread_mutex_lock(&g_runtime_mutex);
     register_fork_handlers();
+    // What the SIGSEGV handler calls is found now, not in a handler.
+    real::mprotect(nullptr, 0, PROT_NONE);
+    real::write(STDERR_FILENO, "", 0);
     bool ok = service_running() || start_service(why);
     if (ok) install_segv_handler();
     pthread_mutex_unlock(&g_runtime_mutex);

@@ -1,6 +1,9 @@
 # tests of the DIPC client (included by CMakeLists.txt): the interposer
 # libpapers_dipc against a fake daemon served by the test itself, and the
-# pass-through probe run with and without LD_PRELOAD. ctest -L dipc.
+# pass-through probe run with and without LD_PRELOAD. Shared memory
+# (client_shm_*, client_dsm_*): a fake daemon that hands out real memfds and
+# plays the home; every test that attaches runs in a child process.
+# ctest -L dipc.
 add_executable(dipc_client_probe client_passthrough_probe.cpp)
 target_link_libraries(dipc_client_probe PRIVATE ${CMAKE_DL_LIBS})
 
