@@ -31,7 +31,10 @@ bool ensure_runtime(std::string& why) {
     real::mprotect(nullptr, 0, PROT_NONE);
     real::write(STDERR_FILENO, "", 0);
     bool ok = service_running() || start_service(why);
-    if (ok) install_segv_handler();
+    if (ok) {
+        install_segv_handler();
+        sigdelset(&saved, SIGSEGV);  // never blocked for real from now on (install kept the view)
+    }
     pthread_mutex_unlock(&g_runtime_mutex);
     real::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
     return ok;

@@ -243,6 +243,16 @@ void install_segv_handler() {
     real::sigaction(SIGSEGV, nullptr, &mine);
     g_restorer = mine.sa_restorer;
     g_installed.store(true, std::memory_order_release);
+    // A mask inherited through exec may block SIGSEGV for real: this thread
+    // keeps that as its view only.
+    sigset_t now, segv;
+    real::pthread_sigmask(SIG_SETMASK, nullptr, &now);
+    if (sigismember(&now, SIGSEGV) == 1) {
+        sigemptyset(&segv);
+        sigaddset(&segv, SIGSEGV);
+        real::pthread_sigmask(SIG_UNBLOCK, &segv, nullptr);
+        tl_blocks_segv = true;
+    }
 }
 
 bool segv_handler_installed() { return g_installed.load(std::memory_order_acquire); }

@@ -360,3 +360,21 @@ TEST(ClientDsmSignal, SigactionAnswersAreTheKernels) {
         env.host[0] = 0;
     }));
 }
+
+TEST(ClientDsmSignal, SigsegvBlockedBeforeTheLayerWasThereIsOnlyTheProgramsView) {
+    expect_child_ok(run_in_child([] {
+        // As if inherited through exec: blocked for real, behind the layer's back.
+        sigset_t segv;
+        sigemptyset(&segv);
+        sigaddset(&segv, SIGSEGV);
+        syscall(SYS_rt_sigprocmask, SIG_BLOCK, &segv, nullptr, _NSIG / 8);
+        DsmEnv env;
+        std::uint8_t* p = env.attach(4096);
+        EXPECT_FALSE(really_blocked(SIGSEGV));
+        sigset_t now;
+        sigprocmask(SIG_SETMASK, nullptr, &now);
+        EXPECT_TRUE(sigismember(&now, SIGSEGV));
+        store(p, 1);  // served, not a forced kill
+        EXPECT_EQ(env.host[0], 1);
+    }));
+}
