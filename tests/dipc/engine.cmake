@@ -1,6 +1,7 @@
 # tests of the DIPC owner engine (included by CMakeLists.txt)
 add_library(dipc_engine_testkit STATIC
-  engine_actor.cpp engine_compare.cpp engine_kernel_ns.cpp engine_referee.cpp engine_twin.cpp)
+  engine_actor.cpp engine_compare.cpp engine_kernel_ns.cpp engine_referee.cpp engine_twin.cpp
+  engine_twin_shm.cpp)
 target_link_libraries(dipc_engine_testkit PUBLIC papers_dipc_owner GTest::gtest)
 
 add_executable(dipc_engine_diff_test engine_diff_test.cpp)
@@ -18,3 +19,7 @@ gtest_discover_tests(dipc_engine_scenario_test PROPERTIES LABELS "dipc" TIMEOUT 
 add_executable(dipc_engine_api_test engine_api_test.cpp)
 target_link_libraries(dipc_engine_api_test PRIVATE papers_dipc_owner GTest::gtest_main)
 gtest_discover_tests(dipc_engine_api_test PROPERTIES LABELS "dipc" TIMEOUT 60)
+
+add_executable(dipc_engine_shm_diff_test engine_shm_diff_test.cpp)
+target_link_libraries(dipc_engine_shm_diff_test PRIVATE dipc_engine_testkit GTest::gtest_main)
+gtest_discover_tests(dipc_engine_shm_diff_test PROPERTIES LABELS "dipc" TIMEOUT 120)

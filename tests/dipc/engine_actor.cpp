@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -37,9 +38,57 @@ struct MsgBuf {
 
 void on_signal(int) {}
 
+// The actor's shmat addresses; results name them by slot.
+std::vector<void*> attached;
+int command_fd = -1;
+
+// A child that holds copies of the actor's attachments until it is killed.
+[[noreturn]] void child_main(pid_t actor) {
+    close(command_fd);  // the actor's end: its death must stay visible to the test
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != actor) _exit(0);
+    for (;;) pause();
+}
+
 void run(const KRequest& q, KResult& r) {
     errno = 0;
     switch (q.call) {
+        case KCall::shmget: r.ret = shmget(q.key, q.size, q.flags); break;
+        case KCall::shmat: {
+            void* a = shmat(q.id, nullptr, q.flags);
+            if (a == reinterpret_cast<void*>(-1)) {
+                r.ret = -1;
+            } else {
+                attached.push_back(a);
+                r.ret = static_cast<long>(attached.size() - 1);
+            }
+            break;
+        }
+        case KCall::shmdt: {
+            void* a = q.slot >= 0 && q.slot < static_cast<int>(attached.size()) ? attached[q.slot] : nullptr;
+            r.ret = shmdt(a);
+            if (r.ret == 0) attached[q.slot] = nullptr;
+            break;
+        }
+        case KCall::shmctl: {
+            void* buf = &r.shm_ds;
+            if (q.cmd == IPC_INFO) buf = &r.shm_limits;
+            if (q.cmd == SHM_INFO) buf = &r.shm_usage;
+            if (q.cmd == IPC_SET) {
+                r.shm_ds.shm_perm.uid = q.uid;
+                r.shm_ds.shm_perm.gid = q.gid;
+                r.shm_ds.shm_perm.mode = static_cast<unsigned short>(q.mode);
+            }
+            r.ret = shmctl(q.id, q.cmd, static_cast<struct shmid_ds*>(buf));
+            break;
+        }
+        case KCall::fork: {
+            pid_t self = getpid();
+            pid_t c = ::fork();
+            if (c == 0) child_main(self);
+            r.ret = c;
+            break;
+        }
         case KCall::semget: r.ret = semget(q.key, q.nsems, q.flags); break;
         case KCall::msgget: r.ret = msgget(q.key, q.flags); break;
         case KCall::semop: {
@@ -109,9 +158,11 @@ void run(const KRequest& q, KResult& r) {
 }
 
 [[noreturn]] void actor_main(int fd, const Cred& cred, pid_t parent) {
+    command_fd = fd;
     struct sigaction sa = {};
     sa.sa_handler = on_signal;  // no SA_RESTART (SysV calls never restart anyway)
     sigaction(SIGUSR1, &sa, nullptr);
+    signal(SIGCHLD, SIG_IGN);  // forked children are reaped by the kernel
     std::vector<gid_t> groups(cred.groups.begin(), cred.groups.end());
     if (setgroups(groups.size(), groups.data()) != 0 || setresgid(cred.egid, cred.egid, cred.egid) != 0 ||
         setresuid(cred.euid, cred.euid, cred.euid) != 0)
@@ -219,6 +270,20 @@ bool Actor::wait_blocked(int timeout_ms) {
 }
 
 void Actor::interrupt() { ::kill(pid_, SIGUSR1); }
+
+// A pidfd becomes readable when the process has exited: its mm, and with it
+// every shm attachment, is gone by then (exit_mm precedes exit_notify).
+bool Actor::end_child(pid_t child) {
+    int fd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
+    if (fd < 0) return errno == ESRCH;  // already gone
+    syscall(SYS_pidfd_send_signal, fd, SIGKILL, nullptr, 0);
+    struct pollfd p = {fd, POLLIN, 0};
+    int n;
+    while ((n = poll(&p, 1, 10000)) < 0 && errno == EINTR) {
+    }
+    close(fd);
+    return n == 1;
+}
 
 void Actor::kill_now() {
     ::kill(pid_, SIGKILL);

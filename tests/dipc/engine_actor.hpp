@@ -1,13 +1,15 @@
 // engine_actor.hpp — a process that makes System V calls on the kernel for
-// the owner engine's tests: its own pid, credentials and SEM_UNDO list, as
-// the engine's Caller of the same numbers has. Commands and results travel
-// as fixed-size records over a SOCK_SEQPACKET pair; a call may block, and
-// the test observes that in /proc/PID/syscall and interrupts it with a
-// signal (EINTR) or kills the process (exit_sem).
+// the owner engine's tests: its own pid, credentials, SEM_UNDO list and
+// shared memory attachments, as the engine's Caller of the same numbers
+// has. Commands and results travel as fixed-size records over a
+// SOCK_SEQPACKET pair; a call may block, and the test observes that in
+// /proc/PID/syscall and interrupts it with a signal (EINTR) or kills the
+// process (exit_sem, and the kernel's detach of every attachment).
 #pragma once
 #include <sys/types.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 
 #include <cstdint>
 #include <memory>
@@ -27,7 +29,15 @@ struct Cred {
     std::vector<std::uint32_t> groups;
 };
 
-enum class KCall : int { semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl };
+// fork: the actor forks a child that holds copies of its attachments and
+// sleeps until end_child() (ret = the child's pid).
+enum class KCall : int { semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl, shmget, shmat, shmdt, shmctl, fork };
+
+// What shmctl(IPC_INFO) writes on x86_64 (the kernel's struct shminfo64;
+// glibc declares no struct shminfo).
+struct ShmLimits {
+    unsigned long shmmax, shmmin, shmmni, shmseg, shmall, unused[4];
+};
 
 // One System V call, as a program would make it.
 struct KRequest {
@@ -45,6 +55,8 @@ struct KRequest {
     unsigned char text[kMaxTextT] = {};
     unsigned long bufsz = 0;       // msgrcv
     long msgtyp = 0;
+    unsigned long size = 0;        // shmget
+    int slot = 0;                  // shmdt: which of the actor's attachments
 };
 
 // Its result: return value, errno, and what the call wrote.
@@ -58,6 +70,9 @@ struct KResult {
     unsigned short values[kMaxSemsT] = {};
     long mtype = 0;
     unsigned char text[kMaxTextT] = {};
+    struct shmid_ds shm_ds = {};
+    ShmLimits shm_limits = {};       // IPC_INFO
+    struct shm_info shm_usage = {};  // SHM_INFO
 };
 
 class Actor {
@@ -80,7 +95,11 @@ public:
     // msgsnd, msgrcv) or a result is ready; false after timeout_ms.
     bool wait_blocked(int timeout_ms);
     void interrupt();  // SIGUSR1: the blocked call fails with EINTR
-    void kill_now();   // SIGKILL and reap: exit_sem has run when it returns
+    // SIGKILL and reap: exit_sem and the detaches have run when it returns.
+    void kill_now();
+    // SIGKILL to the child a KCall::fork made, and wait (bounded) until it
+    // has exited, its attachments detached: false if it did not go in time.
+    static bool end_child(pid_t child);
 
 private:
     Cred cred_;

@@ -2,6 +2,7 @@
 
 #include <linux/capability.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,9 +47,26 @@ std::string enter_private_ipc_namespace(const proto::Limits& l) {
     for (auto [path, value] : {std::pair<const char*, std::string>{"/proc/sys/kernel/sem", sem},
                                {"/proc/sys/kernel/msgmax", std::to_string(l.msgmax)},
                                {"/proc/sys/kernel/msgmnb", std::to_string(l.msgmnb)},
-                               {"/proc/sys/kernel/msgmni", std::to_string(l.msgmni)}}) {
+                               {"/proc/sys/kernel/msgmni", std::to_string(l.msgmni)},
+                               {"/proc/sys/kernel/shmmax", std::to_string(l.shmmax)},
+                               {"/proc/sys/kernel/shmall", std::to_string(l.shmall)},
+                               {"/proc/sys/kernel/shmmni", std::to_string(l.shmmni)},
+                               {"/proc/sys/kernel/shm_rmid_forced", "0"}}) {
         if (std::string e = write_sysctl(path, value); !e.empty()) return e;
     }
+    // SHM_LOCK by a non-root owner is refused (EPERM, ENOMEM) by an
+    // RLIMIT_MEMLOCK that cannot hold every segment SHMALL allows, which
+    // the engine does not model (it locks nothing). Raising the hard limit
+    // needs CAP_SYS_RESOURCE, so only the soft one is raised.
+    struct rlimit lim;
+    getrlimit(RLIMIT_MEMLOCK, &lim);
+    const rlim_t need = static_cast<rlim_t>(l.shmall) * 4096;
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < need) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_MEMLOCK, &lim);
+    }
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < need)
+        return "RLIMIT_MEMLOCK is below SHMALL's " + std::to_string(need) + " bytes: SHM_LOCK would fail where the engine succeeds";
     return {};
 }
 
@@ -60,6 +78,9 @@ proto::Limits test_limits() {
     l.msgmax = 64;
     l.msgmnb = 256;
     l.msgmni = 768;
+    l.shmmax = 256 * 1024;  // shmget sizes above it: EINVAL
+    l.shmall = 100;         // pages (400 KiB): a few large segments reach ENOSPC
+    l.shmmni = 768;
     return l;
 }
 
