@@ -2,7 +2,9 @@
 // faults, the DSM service connections, and page traffic between daemons.
 // The coherence logic itself is dsm/dsm_service.cpp; the segment's
 // metadata (permissions, nattch, times) is the owner engine's.
+#include <fcntl.h>
 #include <sys/ipc.h>
+#include <unistd.h>
 #include <sys/shm.h>
 
 #include <cerrno>
@@ -75,7 +77,14 @@ bool Daemon::dsm_client_call(SessionId s, const proto::Caller& who, const proto:
                       info.attach = att->handle;
                       info.unit_bytes = ub;
                       r.payload = proto::encode_payload(info);
-                      local_->reply(s, req, r, att->fd);
+                      if (!(a.flags & SHM_RDONLY)) return local_->reply(s, req, r, att->fd);
+                      // A read-only attachment gets a read-only descriptor: the kernel
+                      // then refuses the process any write to the host's copy.
+                      std::string self_fd = "/proc/self/fd/" + std::to_string(att->fd);
+                      int ro = ::open(self_fd.c_str(), O_RDONLY | O_CLOEXEC);
+                      if (ro < 0) return local_->reply(s, req, error_reply(ENOMEM));
+                      local_->reply(s, req, r, ro);
+                      ::close(ro);
                   });
             return true;
         }
