@@ -23,3 +23,11 @@ gtest_discover_tests(dipc_engine_api_test PROPERTIES LABELS "dipc" TIMEOUT 60)
 add_executable(dipc_engine_shm_diff_test engine_shm_diff_test.cpp)
 target_link_libraries(dipc_engine_shm_diff_test PRIVATE dipc_engine_testkit GTest::gtest_main)
 gtest_discover_tests(dipc_engine_shm_diff_test PROPERTIES LABELS "dipc" TIMEOUT 120)
+
+add_executable(dipc_engine_shm_scenario_test engine_shm_scenario_test.cpp)
+target_link_libraries(dipc_engine_shm_scenario_test PRIVATE dipc_engine_testkit GTest::gtest_main)
+gtest_discover_tests(dipc_engine_shm_scenario_test PROPERTIES LABELS "dipc" TIMEOUT 120)
+
+add_executable(dipc_engine_shm_api_test engine_shm_api_test.cpp)
+target_link_libraries(dipc_engine_shm_api_test PRIVATE papers_dipc_owner GTest::gtest_main)
+gtest_discover_tests(dipc_engine_shm_api_test PROPERTIES LABELS "dipc" TIMEOUT 60)

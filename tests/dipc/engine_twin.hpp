@@ -108,6 +108,8 @@ public:
     // attachments: fork vs shm_note(+1, the parent's pid) for each.
     void fork_party(int p);
     bool has_child(int p) const { return parties_[p].child > 0; }
+    pid_t child_of(int p) const { return parties_[p].child; }
+    pid_t pid_of(int p) const { return parties_[p].actor->pid(); }
     // Its child exits: kill vs shm_note(-1, the child's pid) for each.
     void end_child(int p);
     void interrupt(int p);               // a pending call: signal vs cancel
