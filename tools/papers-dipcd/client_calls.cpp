@@ -93,7 +93,7 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
     route(s, who, h.request_id, h.op, std::move(body), kind, id, reply);
 }
 
-void Daemon::client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g) {
+void Daemon::client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g, int attempt) {
     auto reply = [this, s, req](proto::Reply r) { local_->reply(s, req, r); };
     if (int err = dipc::owner::Engine::validate_get(g, dir_.limits())) return reply(error_reply(err));
     bool may_create = g.key == IPC_PRIVATE || (g.flags & IPC_CREAT);
@@ -127,7 +127,18 @@ void Daemon::client_get(SessionId s, const proto::Caller& who, std::uint64_t req
             return;
         }
         if (may_create) owner_->creation_finished();
-        route(s, who, req, proto::Op::get, proto::encode_payload(g), g.kind, g.id, reply);
+        // EIDRM from the owner: the structure went between the referee's answer
+        // and ours (its key names nothing now): ask again, a few times.
+        auto retry = [this, s, who, req, g, reply, attempt](proto::Reply r) mutable {
+            if (r.err == EIDRM && attempt < 3) {
+                proto::GetReq again = g;
+                again.id = -1;
+                again.create = false;
+                return client_get(s, who, req, again, attempt + 1);
+            }
+            reply(std::move(r));
+        };
+        route(s, who, req, proto::Op::get, proto::encode_payload(g), g.kind, g.id, retry);
     });
 }
 

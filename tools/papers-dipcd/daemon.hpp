@@ -55,7 +55,7 @@ private:
     void client_call(SessionId s, const proto::Caller& who, const proto::Header& h, const std::uint8_t* p,
                      std::size_t n);
     void session_closed(SessionId s, const proto::Caller& who);
-    void client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g);
+    void client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g, int attempt = 0);
     void route(SessionId s, const proto::Caller& who, std::uint64_t req, proto::Op op,
                std::vector<std::uint8_t> body, proto::Kind kind, std::int32_t id, Respond respond,
                bool synced = false);
@@ -88,7 +88,7 @@ private:
     void fenced(const std::string& why);
     // --- daemon.cpp
     void arm_deadline_timer();
-    void structure_removed(proto::Kind kind, std::int32_t id, std::function<void()> then);
+    void structure_removed(proto::Kind kind, std::int32_t id, bool key_only, std::function<void()> then);
 
     boost::asio::io_context& io_;
     DaemonConfig cfg_;

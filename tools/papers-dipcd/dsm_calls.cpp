@@ -8,6 +8,8 @@
 #include <sys/shm.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 
 #include "daemon.hpp"
 #include "proto/ids.hpp"
@@ -17,6 +19,19 @@ namespace papers::dipcd {
 namespace {
 
 proto::Reply error_reply(int err) { return proto::Reply{-1, err, {}}; }
+
+pid_t parent_pid(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line)) return pid;
+    auto close = line.rfind(')');
+    if (close == std::string::npos) return pid;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    pid_t ppid = pid;
+    rest >> state >> ppid;
+    return ppid;
+}
 
 }  // namespace
 
@@ -114,7 +129,10 @@ bool Daemon::dsm_client_call(SessionId s, const proto::Caller& who, const proto:
                 payload->attaches.push_back(handle);
                 if (!handle) continue;
                 ++*left;
-                dsm_note(seg, +1, who, [left, payload, reply] {
+                // The kernel records the forking parent as the last to attach.
+                proto::Caller parent = who;
+                parent.pid = parent_pid(who.pid);
+                dsm_note(seg, +1, parent, [left, payload, reply] {
                     if (--*left == 0) reply(proto::Reply{0, 0, proto::encode_payload(*payload)});
                 });
             }
