@@ -32,78 +32,20 @@
 #include <vector>
 
 #include "../stats.hpp"
+#include "bench_net.hpp"
+#include "dsm_bench.hpp"
 
 #ifndef IPC_DIPC
 #define IPC_DIPC 010000
 #endif
+
+using namespace papers::bench::dipc;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 double us_since(Clock::time_point t0) {
     return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-}
-
-[[noreturn]] void die(const char* what) {
-    std::fprintf(stderr, "papers-bench-dipc: %s: %s\n", what, std::strerror(errno));
-    std::exit(1);
-}
-
-// ---- the control and reference TCP connection ------------------------------
-
-void write_all(int fd, const void* p, std::size_t n) {
-    const char* c = static_cast<const char*>(p);
-    while (n) {
-        ssize_t w = ::write(fd, c, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) die("tcp write");
-        c += w;
-        n -= static_cast<std::size_t>(w);
-    }
-}
-void read_all(int fd, void* p, std::size_t n) {
-    char* c = static_cast<char*>(p);
-    while (n) {
-        ssize_t r = ::read(fd, c, n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) die("tcp read");
-        c += r;
-        n -= static_cast<std::size_t>(r);
-    }
-}
-
-int tcp_listen_accept(int port) {
-    int l = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a) || listen(l, 1)) die("tcp listen");
-    int c = accept(l, nullptr, nullptr);
-    if (c < 0) die("accept");
-    close(l);
-    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return c;
-}
-
-int tcp_connect(int port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    for (int tries = 0; tries < 500; ++tries) {
-        int c = socket(AF_INET, SOCK_STREAM, 0);
-        if (connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-            int one = 1;
-            setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            return c;
-        }
-        close(c);
-        usleep(10000);
-    }
-    die("connect to rank 0");
 }
 
 // Commands rank 1 sends rank 0 before each block.
@@ -293,16 +235,24 @@ static int rank1(int port, int iters, int blocks) {
 
 int main(int argc, char** argv) {
     int iters = 2000, blocks = 20, port = 0;
+    bool dsm = false, pingpong_only = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
+        if (a == "--dsm") dsm = true;
+        if (a == "--pingpong-only") pingpong_only = true;
         if (a == "--iters" && i + 1 < argc) iters = std::atoi(argv[++i]);
         else if (a == "--blocks" && i + 1 < argc) blocks = std::atoi(argv[++i]);
         else if (a == "--port" && i + 1 < argc) port = std::atoi(argv[++i]);
     }
     const char* r = std::getenv("PAPERS_RANK");
     if (!r || !port) {
-        std::fprintf(stderr, "usage: papersrun --dipc -np 2 papers-bench-dipc --port P [--iters K] [--blocks B]\n");
+        std::fprintf(stderr,
+                     "usage: papersrun --dipc -np 2 papers-bench-dipc --port P [--iters K] [--blocks B]\n"
+                     "       papersrun --dipc -np 4 papers-bench-dipc --dsm --port P [--iters K] [--blocks B] "
+                     "[--pingpong-only]\n");
         return 2;
     }
+    const char* n = std::getenv("PAPERS_SIZE");
+    if (dsm) return run_dsm(std::atoi(r), n ? std::atoi(n) : 1, port, iters, blocks, pingpong_only);
     return std::atoi(r) == 0 ? rank0(port) : rank1(port, iters, blocks);
 }
