@@ -26,6 +26,10 @@ constexpr int kFrameTimeoutMs = 5000;    // the rest of a frame once its first b
 // attachments (two connections and the inherit's round trip to the homes).
 constexpr int kForkInheritTimeoutMs = 3 * kConnectTimeoutMs;
 
+// A daemon link's receive buffer: a reply carrying a message of the default
+// MSGMAX (8192) fits whole; larger frames are read into their own vector.
+constexpr unsigned kLinkBufferBytes = 16 * 1024;
+
 // How many calls one thread can have in flight at once: a call, a signal
 // handler's call interrupting it, a handler interrupting that one, ...
 constexpr int kLinksPerThread = 4;

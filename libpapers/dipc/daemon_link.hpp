@@ -6,6 +6,10 @@
 // A Link is plain data with a constexpr constructor and no destructor, so a
 // thread_local array of them needs no lazy initialisation (usable from a
 // signal handler); the owner closes it (client_state.cpp).
+//
+// Frames are received into a buffer of the link's own (allocated while it
+// is open): one recvmsg(2) usually brings a whole reply, where reading the
+// length and then the body took two.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -19,6 +23,13 @@ class Link {
 public:
     bool is_open() const { return fd_ >= 0; }
     int fd() const { return fd_; }
+    // True when the link, open with no request outstanding, cannot serve
+    // one: the daemon closed it (it restarted), or sent something unasked.
+    bool idle_broken() const;
+    // The daemon knows the process by the credentials it connected with
+    // (SO_PEERCRED): a link opened before they changed must not be used
+    // (credentials.hpp).
+    std::uint64_t credential_generation() const { return generation_; }
     // Connects and exchanges hello/welcome; false with a reason. The link
     // stays closed on failure. `role`: ClientHello's (0 calls, 1 the
     // process's DSM service connection).
@@ -63,12 +74,19 @@ private:
                   proto::Reply& reply, std::string& why, int* passed_fd);
     bool read_frame(std::int64_t deadline_ms, proto::Header& h, std::vector<std::uint8_t>& body,
                     std::string& why, int* passed_fd = nullptr);
+    bool fill(std::size_t need, std::int64_t deadline_ms, std::string& why, int* passed_fd);
+    bool buffered() const { return rend_ > rbegin_; }
     bool send_frame(const std::vector<std::uint8_t>& frame, std::string& why);
     bool fail(std::string& why, const std::string& reason);
 
     int fd_ = -1;
     std::uint64_t next_id_ = 1;  // request ids increase per connection
     proto::Welcome welcome_{};
+    std::uint64_t generation_ = 0;
+    // Received bytes not yet consumed: [rbegin_, rend_) of rbuf_ (malloc'd
+    // by open, freed by close: the Link itself stays trivially destructible).
+    std::uint8_t* rbuf_ = nullptr;
+    std::uint32_t rbegin_ = 0, rend_ = 0;
 };
 
 }  // namespace papers::dipc::client

@@ -38,5 +38,11 @@ bool idle_peer_gone(int fd);
 constexpr int kDescriptorLost = -2;
 bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why,
                 int* passed_fd = nullptr);
+// Receives at least `min` and at most `max` bytes by deadline_ms: one
+// recvmsg(2) when they are there already (a whole frame and the next ones'
+// beginnings in one system call). The count received, or -1 (why says why).
+// Descriptors as recv_exact.
+std::int64_t recv_at_least(int fd, std::uint8_t* p, std::size_t min, std::size_t max, std::int64_t deadline_ms,
+                           std::string& why, int* passed_fd = nullptr);
 
 }  // namespace papers::dipc::client::sock
