@@ -14,14 +14,21 @@ bool DaemonCall::open() {
         errno = ENOMEM;  // signal handlers nested kLinksPerThread deep, each in a DIPC call
         return false;
     }
-    // A daemon that restarted since the last call closed this link, and one
-    // opened under other credentials speaks for another identity (the
-    // daemon took it from SO_PEERCRED): open a new one rather than fail.
-    if (link->is_open() && link->credential_generation() == credential_generation() && !link->idle_broken()) {
+    // A link opened under other credentials speaks for another identity
+    // (the daemon took it from SO_PEERCRED): open a new one. (One the daemon
+    // closed meanwhile refuses the first request: call_daemon.)
+    if (link->is_open() && link->credential_generation() == credential_generation() &&
+        !link->has_unasked_bytes()) {
         daemon_open_ = true;
         return true;
     }
+    return reopen();
+}
+
+bool DaemonCall::reopen() {
+    Link* link = lease_.link();
     link->close();
+    daemon_open_ = false;
     track_thread_links();
     std::string why;
     if (!link->open(config().socket_path, why)) return link_failed(why);
@@ -91,14 +98,11 @@ bool DaemonCall::route() {
 // process and hands over the connected socket (SCM_RIGHTS) and the session.
 DaemonCall::Opened DaemonCall::open_direct(DirectLink& link, std::uint32_t host) {
     if (!daemon_open_ && !open()) return Opened::failed;
-    Link* daemon = lease_.link();
     proto::Reply r;
     int fd = -1;
     std::string why;
-    if (!daemon->call(proto::Op::link_open, proto::LinkOpen{host}, false, r, why, &fd)) {
-        link_failed(why);
-        return Opened::failed;
-    }
+    if (!call_daemon(proto::Op::link_open, proto::LinkOpen{host}, false, r, &fd)) return Opened::failed;
+    Link* daemon = lease_.link();
     if (r.err != 0) {
         if (fd >= 0) ::close(fd);
         if (r.err == EINVAL) return Opened::through_daemon;  // the host is the daemon's own after all

@@ -47,9 +47,8 @@ public:
         std::string why;
         if (direct_) {
             if (!direct_->call(op, req, cancellable, reply, why)) return owner_lost();
-        } else {
-            if (!daemon_open_ && !open()) return false;
-            if (!lease_.link()->call(op, req, cancellable, reply, why, passed_fd)) return link_failed(why);
+        } else if (!call_daemon(op, req, cancellable, reply, passed_fd)) {
+            return false;
         }
         note_result(reply);
         return true;
@@ -57,10 +56,7 @@ public:
     // A request for the local daemon even after open_for() (*_STAT by index).
     template <class Req>
     bool ask_daemon(proto::Op op, const Req& req, proto::Reply& reply) {
-        if (!daemon_open_ && !open()) return false;
-        std::string why;
-        if (lease_.link()->call(op, req, false, reply, why)) return true;
-        return link_failed(why);
+        return call_daemon(op, req, false, reply, nullptr);
     }
 
     // Decodes a successful reply's payload; a malformed one is a protocol
@@ -78,6 +74,20 @@ public:
     }
 
 private:
+    // On the local daemon's link; one it closed while idle (it restarted)
+    // refuses the request before it goes out: then a new link, once.
+    template <class Req>
+    bool call_daemon(proto::Op op, const Req& req, bool cancellable, proto::Reply& reply, int* passed_fd) {
+        if (!daemon_open_ && !open()) return false;
+        std::string why;
+        for (bool retried = false;; retried = true) {
+            Link* link = lease_.link();
+            if (link->call(op, req, cancellable, reply, why, passed_fd)) return true;
+            if (retried || !link->refused_request()) return link_failed(why);
+            if (!reopen()) return false;
+        }
+    }
+    bool reopen();
     enum class Opened { direct, through_daemon, refused, failed };
     bool route();
     Opened open_direct(DirectLink& link, std::uint32_t host);
@@ -86,7 +96,7 @@ private:
     bool link_failed(const std::string& why);
 
     LinkLease lease_;
-    bool daemon_open_ = false;  // the lease's link was checked and opened by this call
+    bool daemon_open_ = false;  // the lease's link is open, under the current credentials
     DirectLease direct_lease_;
     DirectLink* direct_ = nullptr;
     bool routing_ = false;      // open_for() was called and no ask() has routed yet

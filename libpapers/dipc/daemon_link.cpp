@@ -21,8 +21,6 @@ void Link::close() {
     rbegin_ = rend_ = 0;
 }
 
-bool Link::idle_broken() const { return buffered() || sock::idle_peer_gone(fd_); }
-
 bool Link::fail(std::string& why, const std::string& reason) {
     why = reason;
     close();
@@ -141,7 +139,14 @@ bool Link::receive(proto::Header& h, std::vector<std::uint8_t>& body, std::strin
 bool Link::exchange(std::uint64_t id, const std::vector<std::uint8_t>& frame, bool cancellable,
                     proto::Reply& reply, std::string& why, int* passed_fd) {
     if (passed_fd) *passed_fd = -1;
-    if (!sock::send_all(fd_, frame.data(), frame.size(), why)) return fail(why, why);
+    // A daemon that closed the link (it restarted, or ended the session)
+    // makes the send fail with EPIPE: a Unix socket tells at once, so no
+    // check is needed before each request.
+    refused_request_ = false;
+    if (!sock::send_all(fd_, frame.data(), frame.size(), why)) {
+        refused_request_ = errno == EPIPE || errno == ECONNRESET;
+        return fail(why, why);
+    }
     // Forever until the reply or a signal; after a cancel, bounded.
     std::int64_t deadline = -1;
     bool cancelled = false;

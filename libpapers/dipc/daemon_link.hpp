@@ -23,9 +23,8 @@ class Link {
 public:
     bool is_open() const { return fd_ >= 0; }
     int fd() const { return fd_; }
-    // True when the link, open with no request outstanding, cannot serve
-    // one: the daemon closed it (it restarted), or sent something unasked.
-    bool idle_broken() const;
+    // Bytes came that no request asked for: the link cannot serve one.
+    bool has_unasked_bytes() const { return buffered(); }
     // The daemon knows the process by the credentials it connected with
     // (SO_PEERCRED): a link opened before they changed must not be used
     // (credentials.hpp).
@@ -39,7 +38,9 @@ public:
     // Sends one request and waits for its reply. `cancellable`: the call may
     // block at the owner, so a signal makes it send cancel and take the
     // verdict (a reply err of EINTR, or the call's real result). False with
-    // a reason when the link broke (it is then closed: its state is unknown).
+    // a reason when the link broke (it is then closed: its state is unknown;
+    // refused_request() says whether the daemon had closed it before the
+    // request could go out, so that it never ran).
     // `passed_fd`: where a descriptor sent with the reply goes (shmat's
     // memfd; -1 if none came, sock::kDescriptorLost if it could not be
     // received); the caller owns it.
@@ -64,6 +65,8 @@ public:
         return send_frame(frame, why);
     }
 
+    bool refused_request() const { return refused_request_; }
+
     // Closes this process's descriptor (thread exit, broken link, and in a
     // fork child the inherited copy: the parent's connection is untouched,
     // as close(2) only drops the child's reference).
@@ -83,6 +86,7 @@ private:
     std::uint64_t next_id_ = 1;  // request ids increase per connection
     proto::Welcome welcome_{};
     std::uint64_t generation_ = 0;
+    bool refused_request_ = false;
     // Received bytes not yet consumed: [rbegin_, rend_) of rbuf_ (malloc'd
     // by open, freed by close: the Link itself stays trivially destructible).
     std::uint8_t* rbuf_ = nullptr;

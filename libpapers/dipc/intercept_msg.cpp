@@ -81,8 +81,8 @@ ssize_t dipc_msgrcv(int msqid, void* msgp, size_t msgsz, long msgtyp, int flags)
     if (!call.payload(reply, msg)) return -1;
     std::size_t n = std::min(msgsz, msg.text.size());
     long mtype = static_cast<long>(msg.mtype);
-    if (!write_user(msgp, &mtype, sizeof mtype)) return fail(EFAULT);
-    if (!write_user(static_cast<char*>(msgp) + sizeof(long), msg.text.data(), n)) return fail(EFAULT);
+    const Piece pieces[] = {{&mtype, sizeof mtype}, {msg.text.data(), n}};  // do_msg_fill: mtype, then text
+    if (!write_user(msgp, pieces, 2)) return fail(EFAULT);
     return static_cast<ssize_t>(n);
 }
 

@@ -89,11 +89,6 @@ Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why) {
     return Wait::failed;
 }
 
-bool idle_peer_gone(int fd) {
-    pollfd pfd{fd, POLLIN | POLLRDHUP, 0};
-    return poll(&pfd, 1, 0) != 0;  // ready, or an error polling it: either way not a usable idle link
-}
-
 namespace {
 
 // recv(2) that also takes the descriptors passed with the bytes: the first

@@ -27,10 +27,6 @@ enum class Wait { ready, interrupted, timed_out, failed };
 // restarted, whatever SA_RESTART says).
 Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why);
 
-// True when a connection with no request outstanding has something to read
-// or was hung up: between requests that can only mean the peer closed it.
-bool idle_peer_gone(int fd);
-
 // Receives exactly n bytes by deadline_ms (signals do not cut it short).
 // A descriptor the peer passed with these bytes (SCM_RIGHTS, close-on-exec)
 // goes to *passed_fd when asked for (kDescriptorLost if it could not be
