@@ -4,7 +4,6 @@
 
 #include "credentials.hpp"
 #include "owner_cache.hpp"
-#include "unix_socket.hpp"
 
 namespace papers::dipc::client {
 

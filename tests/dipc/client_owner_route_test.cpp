@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 #include "client_test_support.hpp"
 
@@ -201,4 +202,27 @@ TEST_F(ClientOwnerRoute, RepliesLargerThanTheLinksBufferArriveWhole) {
         struct sembuf op{0, 1, 0};
         EXPECT_EQ(semop(dipc_id(), &op, 1), 0);
     }
+}
+
+TEST_F(ClientOwnerRoute, ALinkOpenTheDaemonDiesOnIsEnolinkWithOneLine) {
+    int a = dipc_id(10, 1);
+    fake->set_owner(a, 9);
+    fake->on_request([](const Request& r) -> std::optional<proto::Reply> {
+        if (r.op == proto::Op::link_open) return std::nullopt;  // dies before it answers
+        return ok_reply(0);
+    });
+    StderrCapture err;
+    long ret = 0;
+    int e = 0;
+    std::thread t([&] {
+        ret = getval(a);
+        e = errno;
+    });
+    ASSERT_TRUE(fake->wait_for_op(proto::Op::link_open));
+    fake->kill_connections();
+    t.join();
+    EXPECT_EQ(ret, -1);
+    EXPECT_EQ(e, ENOLINK);
+    std::string text = err.text();
+    EXPECT_NE(text.find(fake->path()), std::string::npos) << text;
 }
