@@ -67,7 +67,7 @@ std::unique_ptr<Backend> make_capers_backend(const Config& cfg, int* code) {
     auto ex = std::make_unique<CapersExchanger>(*port, cfg.rank == 0, timeout,
                                                 static_cast<unsigned>(spins));
     auto backend = std::make_unique<hub::NybbleBackend>(std::move(port), std::move(ex), cfg.rank,
-                                                        2, cfg.debug_tags, "capers");
+                                                        2, "capers");
     if (int rc = backend->open(); rc) {
         *code = rc;
         return nullptr;

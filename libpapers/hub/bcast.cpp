@@ -4,7 +4,6 @@
 namespace papers::hub {
 
 int NybbleBackend::bcast(void* buf, std::size_t bytes, int root) {
-    if (int rc = check_same("bcast", 1, bytes); rc) return rc;
     if (size_ == 1) return PAPERS_OK;
     return bcast_bytes(static_cast<unsigned char*>(buf), bytes, root, "bcast");
 }

@@ -1,15 +1,10 @@
 #include "nybble_backend.hpp"
 
-#include <string>
-
-#include "../core/error.hpp"
-
 namespace papers::hub {
 
 NybbleBackend::NybbleBackend(std::unique_ptr<driver::Port> port, std::unique_ptr<Exchanger> ex,
-                             int rank, int size, bool debug_tags, const char* name)
-    : port_(std::move(port)),
-      ex_(std::move(ex)), rank_(rank), size_(size), debug_tags_(debug_tags), name_(name) {}
+                             int rank, int size, const char* name)
+    : port_(std::move(port)), ex_(std::move(ex)), rank_(rank), size_(size), name_(name) {}
 
 int NybbleBackend::open() {
     if (int rc = ex_->start(); rc != PAPERS_OK) return rc;
@@ -54,25 +49,6 @@ int NybbleBackend::bcast_bytes(unsigned char* buf, std::size_t bytes, int root, 
             rc)
             return rc;
         buf[i] = static_cast<unsigned char>(lo | (hi << 4));
-    }
-    return PAPERS_OK;
-}
-
-int NybbleBackend::check_same(const char* op, unsigned code, std::uint64_t size) {
-    if (!debug_tags_ || size_ == 1) return PAPERS_OK;
-    // AND == OR for every nybble exactly when all PEs sent the same value.
-    const std::uint64_t tag = (std::uint64_t(code & 0xFF) << 32) | (size & 0xFFFFFFFFu);
-    for (unsigned i = 0; i < 10; ++i) {
-        const std::uint8_t x = (tag >> (4 * i)) & 0xF;
-        std::uint8_t a = 0, o = 0;
-        if (int rc = and4(x, &a, {op, "debug tag (AND)", i}); rc) return rc;
-        if (int rc = or4(x, &o, {op, "debug tag (OR)", i}); rc) return rc;
-        if (a != o)
-            return set_error(PAPERS_EMISMATCH,
-                             std::string("PEs disagree at ") + op +
-                                 ": another PE called a different operation or a different "
-                                 "size (PAPERS_DEBUG tag check, nybble " +
-                                 std::to_string(i) + ")");
     }
     return PAPERS_OK;
 }

@@ -14,7 +14,7 @@ class NybbleBackend : public Backend {
 public:
     // Owns the port (if given) and the exchanger that drives it.
     NybbleBackend(std::unique_ptr<driver::Port> port, std::unique_ptr<Exchanger> ex, int rank,
-                  int size, bool debug_tags, const char* name);
+                  int size, const char* name);
 
     // Joins the hub: start() plus the start-up census (census.cpp).
     int open();
@@ -47,9 +47,6 @@ public:
     int bcast_bytes(unsigned char* buf, std::size_t bytes, int root, const char* op);
     // Global OR of an N-bit mask, one bit per rank or per lane (ceil(bits/4) exchanges).
     int or_mask(const std::vector<bool>& mine, std::vector<bool>& out, const char* op);
-    // In debug mode, checks that every PE is in the same operation with the
-    // same size (PAPERS_EMISMATCH otherwise); free otherwise.
-    int check_same(const char* op, unsigned code, std::uint64_t size);
 
 private:
     int census();
@@ -66,7 +63,6 @@ private:
     std::unique_ptr<Exchanger> ex_;
     int rank_;
     int size_;
-    bool debug_tags_;
     const char* name_;
     std::uint64_t ops_base_ = 0;
     driver::PortCounters port_base_{};

@@ -57,7 +57,7 @@ std::unique_ptr<Backend> make_hub_backend(const Config& cfg, int* code) {
 
     auto ex = std::make_unique<HubExchanger>(*port, timeout, spins);
     auto backend = std::make_unique<NybbleBackend>(std::move(port), std::move(ex), cfg.rank,
-                                                   cfg.size, cfg.debug_tags, "hub");
+                                                   cfg.size, "hub");
     if (int rc = backend->open(); rc) {
         // Say where to look: on hardware a silent census is usually the cable,
         // the hub's power or its port jumpers.

@@ -10,7 +10,6 @@
 namespace papers::hub {
 
 int NybbleBackend::putget(const void* in, void* out, std::size_t bytes, int src) {
-    if (int rc = check_same("putget", 3, bytes); rc) return rc;
     if (size_ == 1) {
         std::memmove(out, in, bytes);
         return PAPERS_OK;

@@ -11,9 +11,6 @@
 namespace papers::shm {
 
 int ShmBackend::reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op) {
-    if (debug_)
-        if (int rc = check_tag(Tag::reduce_loc, std::uint64_t(type), std::uint64_t(op)); rc)
-            return rc;
     const std::size_t es = type_size(type);
     unsigned char* p = nullptr;
     if (int rc = st_.begin_write(&p); rc) return step_failed(rc, "papers_reduce_loc");

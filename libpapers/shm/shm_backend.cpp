@@ -122,7 +122,6 @@ int ShmBackend::open(const Config& cfg) {
     }
     rounds_ = static_cast<int>(rounds_v_.size());
     scratch_.resize(std::size_t(n_));
-    debug_ = cfg.debug_tags;
     split_min_bytes_ = h->split_min_bytes;
     return PAPERS_OK;
 }
@@ -139,8 +138,6 @@ int ShmBackend::finalize() {
 
 int ShmBackend::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
                        papers_op_t op) {
-    if (debug_)
-        if (int rc = check_tag(Tag::reduce, count, std::uint64_t(type) << 8 | op); rc) return rc;
     if (n_ >= 3 && count * type_size(type) > split_min_bytes_)
         return reduce_split(in, out, count, type, op);
     return reduce_flat(in, out, count, type, op);

@@ -13,8 +13,7 @@ target_sources(papers_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/reduce_flat.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reduce_split.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reduce_kernels.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/reduce_loc.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/debug_tags.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/reduce_loc.cpp)
 # Element loops of the reductions: -O3 lets GCC vectorise them (no
 # -ffast-math: results stay bit-identical to papers::combine).
 set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/reduce_kernels.cpp

@@ -58,7 +58,7 @@ TEST(EngineFailure, DuplicateRankIsMembershipError) {
         ts.emplace_back([&, p] {
             auto port = std::make_unique<driver::SimPort>(hub.wire(), p);
             auto ex = std::make_unique<hub::HubExchanger>(*port, std::chrono::seconds(2), 64);
-            hub::NybbleBackend pe(std::move(port), std::move(ex), ranks[p], 3, false, "sim");
+            hub::NybbleBackend pe(std::move(port), std::move(ex), ranks[p], 3, "sim");
             rc[p] = pe.open();
             msg[p] = last_error();
         });

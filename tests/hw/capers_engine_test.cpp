@@ -28,20 +28,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::unique_ptr<hub::NybbleBackend> make_capers_pe(sim::Wire& wire, int rank, double timeout_s,
-                                                   bool debug = false) {
+std::unique_ptr<hub::NybbleBackend> make_capers_pe(sim::Wire& wire, int rank, double timeout_s) {
     auto port = std::make_unique<driver::SimPort>(wire, rank);
     auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(timeout_s));
     auto ex = std::make_unique<capers::CapersExchanger>(*port, rank == 0, timeout,
                                                         port->spin_polls());
-    return std::make_unique<hub::NybbleBackend>(std::move(port), std::move(ex), rank, 2, debug,
-                                                "capers");
+    return std::make_unique<hub::NybbleBackend>(std::move(port), std::move(ex), rank, 2, "capers");
 }
 
 // Both PEs on one virtual cable; body runs after a successful open.
 std::vector<int> run_pair(const std::function<void(int, hub::NybbleBackend&)>& body,
-                          double timeout_s = 10.0, bool debug = false,
+                          double timeout_s = 10.0,
                           const std::function<void(sim::Wire&)>& before = {},
                           std::chrono::milliseconds leader_delay = 0ms) {
     sim::InProcessHub cable(2, sim::WireMode::laplink);
@@ -51,7 +49,7 @@ std::vector<int> run_pair(const std::function<void(int, hub::NybbleBackend&)>& b
     for (int r : {1, 0})
         pes.emplace_back([&, r] {
             if (r == 0) std::this_thread::sleep_for(leader_delay);
-            auto pe = make_capers_pe(cable.wire(), r, timeout_s, debug);
+            auto pe = make_capers_pe(cable.wire(), r, timeout_s);
             rc[r] = pe->open();
             if (rc[r] == 0) body(r, *pe);
         });
@@ -65,7 +63,7 @@ void suite_over_cable(bool debug) {
     int checks = 0;
     auto rc = run_pair(
         [&](int r, hub::NybbleBackend& pe) {
-            BackendOps ops(pe, r, 2);
+            BackendOps ops(pe, r, 2, debug);
             auto res = run_op_suite(ops, 5);
             const int frc = pe.finalize();
             std::lock_guard lock(mu);
@@ -73,7 +71,7 @@ void suite_over_cable(bool debug) {
             failures.insert(failures.end(), res.failures.begin(), res.failures.end());
             if (frc) failures.push_back("finalize: " + last_error());
         },
-        10.0, debug);
+        10.0);
     EXPECT_EQ(rc[0], 0);
     EXPECT_EQ(rc[1], 0);
     EXPECT_GT(checks, 200);
@@ -151,7 +149,7 @@ TEST(CapersCable, StaleLeaderStrobeFromACrashedJobIsNotARequest) {
             if (buf[0] != 0xA5 || buf[1] != 0x3C || buf[2] != 0x81 || buf[3] != 0x7E) ++wrong;
             pe.finalize();
         },
-        10.0, false,
+        10.0,
         [](sim::Wire& w) {
             w.data[0].store(pins::data_byte(1, 0x7, true));
             w.data_seq.fetch_add(1);
@@ -172,7 +170,7 @@ TEST(CapersCable, StaleFollowerStateIsNotAnAnswer) {
             if (pe.all(v) != 0) ++wrong;
             pe.finalize();
         },
-        10.0, false,
+        10.0,
         [](sim::Wire& w) {
             w.data[1].store(pins::data_byte(1, capers::kHello, false));
             w.data_seq.fetch_add(1);
