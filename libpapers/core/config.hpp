@@ -1,5 +1,5 @@
 // config.hpp — a PE's view of the job, read from the environment that
-// papersrun sets (see papers.h for the variables).
+// papersrun sets (the variables: core_env.hpp, docs/environment.md).
 #pragma once
 #include <string>
 
@@ -8,6 +8,7 @@ namespace papers {
 struct Config {
     int rank = 0;
     int size = 1;
+    bool placed = false;      // PAPERS_RANK/PAPERS_SIZE were given (not the defaults)
     std::string backend = "sim";
     double timeout_s = 10.0;  // bound of every wait
     std::string sim;          // PAPERS_SIM: shared-memory name of the simulator wire

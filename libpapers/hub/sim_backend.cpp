@@ -2,12 +2,12 @@
 // STATUS registers live in papers-hubsim's shared-memory wire, and the
 // Verilated RTL inside papers-hubsim computes every G and R.
 #include <chrono>
-#include <cstdlib>
 #include <memory>
 #include <string>
 
 #include "../core/config.hpp"
 #include "../core/error.hpp"
+#include "hub_env.hpp"
 #include "hub_exchanger.hpp"
 #include "nybble_backend.hpp"
 #include "papers/driver/sim_port.hpp"
@@ -56,18 +56,19 @@ std::unique_ptr<Backend> make_sim_backend(const Config& cfg, int* code) {
     }
     // The simulated PC's port: normally port <rank>; PAPERS_SIM_PORT lets a
     // test plug a PE into another port than its rank (membership tests).
-    int port_index = cfg.rank;
-    if (const char* p = std::getenv("PAPERS_SIM_PORT"); p && *p) {
-        char* end = nullptr;
-        const long v = std::strtol(p, &end, 10);
-        if (*end || v < 0 || v >= static_cast<long>(mapping->get()->nports)) {
-            *code = set_error(PAPERS_EINVAL, std::string("PAPERS_SIM_PORT='") + p +
-                                                 "' is not a port of the simulated hub");
-            return nullptr;
-        }
-        port_index = static_cast<int>(v);
+    env::Reader in(hub_env::kTable);
+    const auto port_index = in.integer(hub_env::kSimPort, cfg.rank);
+    if (!in.ok()) {
+        *code = set_error(PAPERS_EINVAL, in.error());
+        return nullptr;
     }
-    auto port = std::make_unique<driver::SimPort>(mapping, port_index);
+    if (port_index >= static_cast<long>(mapping->get()->nports)) {
+        *code = set_error(PAPERS_EINVAL, "PAPERS_SIM_PORT=" + std::to_string(port_index) +
+                                             " is not a port of the simulated hub (it has " +
+                                             std::to_string(mapping->get()->nports) + ")");
+        return nullptr;
+    }
+    auto port = std::make_unique<driver::SimPort>(mapping, static_cast<int>(port_index));
     if (cfg.spin >= 0) port->set_spin_polls(static_cast<unsigned>(cfg.spin));
     auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(cfg.timeout_s));

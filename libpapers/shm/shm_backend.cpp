@@ -13,15 +13,12 @@
 #include "../core/config.hpp"
 #include "../core/error.hpp"
 #include "../core/typeops.hpp"
+#include "shm_binding.hpp"
+#include "shm_env.hpp"
 
 namespace papers::shm {
 
 namespace {
-
-const char* env(const char* name) {
-    const char* v = std::getenv(name);
-    return (v && *v) ? v : nullptr;
-}
 
 std::string rank_list(const std::vector<int>& v) {
     std::string s;
@@ -53,18 +50,20 @@ int ShmBackend::open(const Config& cfg) {
     cpus = std::min<long>(cpus, usable_cpus());
     const bool oversubscribed = n_ > cpus;
 
+    env::Reader in(shm_env::kTable);
+    const std::string_view barrier = in.choice(shm_env::kBarrier);
+    const std::string_view fence = in.choice(shm_env::kFence);
+    const std::string_view reduce = in.choice(shm_env::kReduce);
+    const std::string_view bind = in.choice(shm_env::kBind);
+    const long yield_us = in.integer(shm_env::kYieldUs, oversubscribed ? 200 : 50);
+    if (!in.ok()) return set_error(PAPERS_EINVAL, in.error());
+
     // The creator's choices hold for the whole job (all ranks must agree,
     // whatever their own environment says).
     Choices c;
     c.barrier_algo = oversubscribed ? BarrierAlgo::central : BarrierAlgo::dissemination;
-    if (const char* b = env("PAPERS_SHM_BARRIER")) {
-        if (!std::strcmp(b, "dissemination")) c.barrier_algo = BarrierAlgo::dissemination;
-        else if (!std::strcmp(b, "central")) c.barrier_algo = BarrierAlgo::central;
-        else
-            return set_error(PAPERS_EINVAL, std::string("PAPERS_SHM_BARRIER must be "
-                                                        "dissemination or central, got '") +
-                                                b + "'");
-    }
+    if (barrier == "dissemination") c.barrier_algo = BarrierAlgo::dissemination;
+    if (barrier == "central") c.barrier_algo = BarrierAlgo::central;
     // Fence (waiter.hpp): asymmetric when every rank has a CPU, so the fast
     // path is a plain store (measured with 2 ranks: a vote 0.067 us a call in
     // a loop instead of 0.081 us with xchg); strong when ranks share CPUs,
@@ -74,27 +73,15 @@ int ShmBackend::open(const Config& cfg) {
     // trusting the asymmetric fence.
     const bool membarrier_ok = register_membarrier();
     c.fence_mode = (!oversubscribed && membarrier_ok) ? FenceMode::asymmetric : FenceMode::strong;
-    if (const char* f = env("PAPERS_SHM_FENCE")) {
-        if (!std::strcmp(f, "strong")) c.fence_mode = FenceMode::strong;
-        else if (!std::strcmp(f, "asymmetric")) c.fence_mode = FenceMode::asymmetric;
-        else
-            return set_error(PAPERS_EINVAL,
-                             std::string("PAPERS_SHM_FENCE must be strong or asymmetric, got '") +
-                                 f + "'");
-    }
+    if (fence == "strong") c.fence_mode = FenceMode::strong;
+    if (fence == "asymmetric") c.fence_mode = FenceMode::asymmetric;
     // Sharing cores, every extra step costs context switches: split later.
     c.split_min_bytes = oversubscribed ? kSplitMinBytesShared : kSplitMinBytes;
-    if (const char* r = env("PAPERS_SHM_REDUCE")) {  // for measurements
-        if (!std::strcmp(r, "flat")) c.split_min_bytes = UINT64_MAX;
-        else if (!std::strcmp(r, "split")) c.split_min_bytes = 0;
-        else if (std::strcmp(r, "auto"))
-            return set_error(PAPERS_EINVAL,
-                             std::string("PAPERS_SHM_REDUCE must be auto, flat or split, got '") +
-                                 r + "'");
-    }
+    if (reduce == "flat") c.split_min_bytes = UINT64_MAX;  // for measurements
+    if (reduce == "split") c.split_min_bytes = 0;
     if (int rc = seg_.open(cfg, c); rc) return rc;
     Header* h = seg_.header();
-    binding_.bind_rank(me_, n_);
+    bind_rank(binding_, me_, n_, bind);
     if (h->fence_mode == FenceMode::asymmetric && !membarrier_ok)
         h->weak_fence.store(1, std::memory_order_relaxed);
 
@@ -104,8 +91,7 @@ int ShmBackend::open(const Config& cfg) {
     // ranks on 2 cores: 20 polls first cost +30%, 200 polls +300%).
     Waiter::Tuning t;
     t.spin = cfg.spin >= 0 ? cfg.spin : (oversubscribed ? 0 : 4000);
-    t.yield_us = oversubscribed ? 200 : 50;
-    if (const char* y = env("PAPERS_SHM_YIELD_US")) t.yield_us = std::atol(y);
+    t.yield_us = yield_us;
     w_.init(&seg_, n_, cfg.timeout_s, h->fence_mode, t);
     // Every rank attached a moment ago: one we cannot see is in another pid
     // namespace, not dead, and then pids tell nothing.

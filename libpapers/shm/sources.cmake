@@ -2,6 +2,7 @@
 # added to libpapers. One file per algorithm; see shm_backend.hpp.
 target_sources(papers_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/shm_backend.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shm_binding.cpp
   ${CMAKE_CURRENT_LIST_DIR}/segment.cpp
   ${CMAKE_CURRENT_LIST_DIR}/waiter.cpp
   ${CMAKE_CURRENT_LIST_DIR}/barrier_dissemination.cpp

@@ -24,6 +24,7 @@
  *   PAPERS_TIMEOUT               seconds before a wait fails (default 10)
  *   PAPERS_SIM                   shared-memory name of papers-hubsim's wire
  *   PAPERS_JOB                   job id chosen by papersrun
+ * and more for tuning and tests: docs/environment.md lists every one.
  */
 #ifndef PAPERS_PAPERS_H
 #define PAPERS_PAPERS_H

@@ -1,0 +1,22 @@
+// papers-docgen — prints a generated doc: `papers-docgen env` is
+// docs/environment.md. See CMakeLists.txt for how the docs are kept equal.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "env_doc.hpp"
+#include "tables.hpp"
+
+int main(int argc, char** argv) {
+    using namespace papers::docgen;
+    const char* what = argc == 2 ? argv[1] : "";
+    std::string out;
+    if (!std::strcmp(what, "env")) {
+        out = environment_doc(env_tables());
+    } else {
+        std::fprintf(stderr, "usage: papers-docgen env\n");
+        return 2;
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+}
