@@ -68,6 +68,10 @@ std::unique_ptr<Backend> make_capers_backend(const Config& cfg, int* code) {
                                                 static_cast<unsigned>(spins));
     auto backend = std::make_unique<hub::NybbleBackend>(std::move(port), std::move(ex), cfg.rank,
                                                         2, "capers");
+    if (int rc = backend->force_algorithms(cfg.forced); rc) {
+        *code = rc;
+        return nullptr;
+    }
     if (int rc = backend->open(); rc) {
         *code = rc;
         return nullptr;

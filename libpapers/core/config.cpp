@@ -59,8 +59,13 @@ int config_from_env(Config& cfg, std::string& err) {
     cfg.port_access = in.text(kPortAccess);
     cfg.spin = in.integer(kSpin, -1);
     cfg.debug_tags = in.flag(kDebug, false);
+    cfg.algorithms = in.text(kAlgorithms);
     if (!in.ok()) {
         err = in.error();
+        return PAPERS_EINVAL;
+    }
+    if (!algo::parse_overrides(cfg.algorithms, cfg.forced, err)) {
+        err = "PAPERS_ALGORITHMS: " + err;
         return PAPERS_EINVAL;
     }
     return PAPERS_OK;

@@ -3,6 +3,8 @@
 #pragma once
 #include <string>
 
+#include "algo_table.hpp"
+
 namespace papers {
 
 struct Config {
@@ -17,6 +19,8 @@ struct Config {
     std::string port_access;  // PAPERS_PORT_ACCESS: auto|ieee1284|direct
     long spin = -1;           // PAPERS_SPIN: polls before blocking (-1: backend default)
     bool debug_tags = false;  // PAPERS_DEBUG: tag operations to catch mismatches
+    std::string algorithms;   // PAPERS_ALGORITHMS as given (udp puts it in its digest)
+    algo::Overrides forced;   // ... parsed (algo_table.hpp)
 };
 
 // Parses the environment. Returns 0 or a negative code with `err` set

@@ -60,8 +60,17 @@ inline constexpr Var kDebug{
                    "(`libpapers/core/call_check.hpp`); a disagreement is PAPERS_EMISMATCH on "
                    "every PE instead of wrong data or a timeout."};
 
-inline constexpr const Var* kVars[] = {&kRank, &kSize,       &kBackend, &kTimeout, &kSim,
-                                       &kJob,  &kPort,       &kPortAccess, &kSpin, &kDebug};
+inline constexpr Var kAlgorithms{
+    .name = "PAPERS_ALGORITHMS", .kind = Kind::text, .fallback = "automatic",
+    .description = "Force algorithms, for measurements and tests: the backend's tables and what "
+                   "each row means are in docs/algorithms.md. A forced algorithm runs every call "
+                   "it can run; the others keep the automatic choice. Every rank must get the "
+                   "same value.",
+    .syntax = "`collective=algorithm[:N],...`, e.g. `barrier=central,reduce=split`"};
+
+inline constexpr const Var* kVars[] = {&kRank, &kSize, &kBackend,    &kTimeout,
+                                       &kSim,  &kJob,  &kPort,       &kPortAccess,
+                                       &kSpin, &kDebug, &kAlgorithms};
 inline constexpr env::Table kTable{"core", "Every backend", kVars};
 
 }  // namespace papers::core_env

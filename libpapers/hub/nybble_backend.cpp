@@ -1,10 +1,22 @@
 #include "nybble_backend.hpp"
 
+#include <string>
+
+#include "../core/error.hpp"
+
 namespace papers::hub {
 
 NybbleBackend::NybbleBackend(std::unique_ptr<driver::Port> port, std::unique_ptr<Exchanger> ex,
                              int rank, int size, const char* name)
     : port_(std::move(port)), ex_(std::move(ex)), rank_(rank), size_(size), name_(name) {}
+
+int NybbleBackend::force_algorithms(const algo::Overrides& forced) {
+    algo::Resolver r(forced, name_);
+    forced_reduce_ = r.forced<ReduceAlgo, ReduceShape>("reduce", kReduceAlgorithms);
+    forced_reduce_loc_ = r.forced<ReduceLocAlgo, ReduceShape>("reduce_loc", kReduceLocAlgorithms);
+    std::string err;
+    return r.ok(err) ? PAPERS_OK : set_error(PAPERS_EINVAL, err);
+}
 
 int NybbleBackend::open() {
     if (int rc = ex_->start(); rc != PAPERS_OK) return rc;

@@ -7,6 +7,7 @@
 
 #include "../core/backend.hpp"
 #include "exchanger.hpp"
+#include "hub_algorithms.hpp"
 
 namespace papers::hub {
 
@@ -16,6 +17,9 @@ public:
     NybbleBackend(std::unique_ptr<driver::Port> port, std::unique_ptr<Exchanger> ex, int rank,
                   int size, const char* name);
 
+    // The algorithms PAPERS_ALGORITHMS forces (hub_algorithms.hpp); 0 or
+    // PAPERS_EINVAL with the message set. Default: automatic.
+    int force_algorithms(const algo::Overrides& forced);
     // Joins the hub: start() plus the start-up census (census.cpp).
     int open();
 
@@ -64,6 +68,8 @@ private:
     int rank_;
     int size_;
     const char* name_;
+    const ReduceRow* forced_reduce_ = nullptr;
+    const ReduceLocRow* forced_reduce_loc_ = nullptr;
     std::uint64_t ops_base_ = 0;
     driver::PortCounters port_base_{};
 };

@@ -58,6 +58,10 @@ std::unique_ptr<Backend> make_hub_backend(const Config& cfg, int* code) {
     auto ex = std::make_unique<HubExchanger>(*port, timeout, spins);
     auto backend = std::make_unique<NybbleBackend>(std::move(port), std::move(ex), cfg.rank,
                                                    cfg.size, "hub");
+    if (int rc = backend->force_algorithms(cfg.forced); rc) {
+        *code = rc;
+        return nullptr;
+    }
     if (int rc = backend->open(); rc) {
         // Say where to look: on hardware a silent census is usually the cable,
         // the hub's power or its port jumpers.

@@ -77,6 +77,10 @@ std::unique_ptr<Backend> make_sim_backend(const Config& cfg, int* code) {
     auto ex = std::make_unique<HubExchanger>(*port, timeout, spins);
     auto backend = std::make_unique<NybbleBackend>(std::move(port), std::move(ex), cfg.rank,
                                                    cfg.size, "sim");
+    if (int rc = backend->force_algorithms(cfg.forced); rc) {
+        *code = rc;
+        return nullptr;
+    }
     if (int rc = backend->open(); rc) {
         *code = rc;
         return nullptr;

@@ -25,6 +25,10 @@ papers::Backend* create(const Config& cfg, const PluginHost& host, int* code) {
         *code = host.set_error(c, msg.c_str());
         return nullptr;
     };
+    // PAPERS_ALGORITHMS, checked before MPI is touched.
+    algo::Resolver forced(cfg.forced, "mpi");
+    const ReduceRow* forced_reduce = forced.forced<ReduceAlgo, ReduceShape>("reduce", kReduceAlgorithms);
+    if (std::string err; !forced.ok(err)) return fail(PAPERS_EINVAL, err);
     int initialised = 0, finalised = 0;
     PMPI_Initialized(&initialised);
     PMPI_Finalized(&finalised);
@@ -56,8 +60,10 @@ papers::Backend* create(const Config& cfg, const PluginHost& host, int* code) {
         PMPI_Comm_free(&comm);
         return fail(PAPERS_EMEMBERSHIP, "mpi: rank " + std::to_string(rank) + ": " + why);
     }
+    auto* backend = new MpiBackend(comm, rank, size, owns, cfg, host);
+    backend->force_reduce(forced_reduce);
     *code = PAPERS_OK;
-    return new MpiBackend(comm, rank, size, owns, cfg, host);
+    return backend;
 }
 
 }  // namespace

@@ -54,8 +54,11 @@ MPI_Op mpi_op(papers_op_t op) {
 
 int MpiBackend::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
                        papers_op_t op) {
-    if (type_is_float(type)) return reduce_by_gather(in, out, count, type, op);
-    return allreduce_int(in, out, count, type, op);
+    switch (algo::select<ReduceAlgo, ReduceShape>(kReduceAlgorithms, {type}, forced_reduce_).id) {
+        case ReduceAlgo::allreduce: return allreduce_int(in, out, count, type, op);
+        case ReduceAlgo::gather: break;
+    }
+    return reduce_by_gather(in, out, count, type, op);
 }
 
 int MpiBackend::allreduce_int(const void* in, void* out, std::size_t count, papers_type_t type,

@@ -1,5 +1,5 @@
 // shm_backend.cpp — the factory, start-up choices, finalize, the choice of
-// reduce algorithm, and the error messages of every wait.
+// reduce algorithm (shm_algorithms.hpp), and the error messages of every wait.
 #include "shm_backend.hpp"
 
 #include <unistd.h>
@@ -51,19 +51,21 @@ int ShmBackend::open(const Config& cfg) {
     const bool oversubscribed = n_ > cpus;
 
     env::Reader in(shm_env::kTable);
-    const std::string_view barrier = in.choice(shm_env::kBarrier);
     const std::string_view fence = in.choice(shm_env::kFence);
-    const std::string_view reduce = in.choice(shm_env::kReduce);
     const std::string_view bind = in.choice(shm_env::kBind);
     const long yield_us = in.integer(shm_env::kYieldUs, oversubscribed ? 200 : 50);
     if (!in.ok()) return set_error(PAPERS_EINVAL, in.error());
+    algo::Resolver forced(cfg.forced, "shm");
+    const BarrierRow* barrier = forced.forced<BarrierAlgo, BarrierShape>("barrier", kBarrierAlgorithms);
+    const ReduceRow* reduce = forced.forced<ReduceAlgo, ReduceShape>("reduce", kReduceAlgorithms);
+    if (std::string err; !forced.ok(err)) return set_error(PAPERS_EINVAL, err);
 
     // The creator's choices hold for the whole job (all ranks must agree,
     // whatever their own environment says).
     Choices c;
-    c.barrier_algo = oversubscribed ? BarrierAlgo::central : BarrierAlgo::dissemination;
-    if (barrier == "dissemination") c.barrier_algo = BarrierAlgo::dissemination;
-    if (barrier == "central") c.barrier_algo = BarrierAlgo::central;
+    c.barrier_algo = algo::select<BarrierAlgo, BarrierShape>(
+                         kBarrierAlgorithms, BarrierShape{n_, oversubscribed}, barrier)
+                         .id;
     // Fence (waiter.hpp): asymmetric when every rank has a CPU, so the fast
     // path is a plain store (measured with 2 ranks: a vote 0.067 us a call in
     // a loop instead of 0.081 us with xchg); strong when ranks share CPUs,
@@ -77,8 +79,7 @@ int ShmBackend::open(const Config& cfg) {
     if (fence == "asymmetric") c.fence_mode = FenceMode::asymmetric;
     // Sharing cores, every extra step costs context switches: split later.
     c.split_min_bytes = oversubscribed ? kSplitMinBytesShared : kSplitMinBytes;
-    if (reduce == "flat") c.split_min_bytes = UINT64_MAX;  // for measurements
-    if (reduce == "split") c.split_min_bytes = 0;
+    c.forced_reduce = reduce ? static_cast<std::uint32_t>(reduce->id) : kAutomatic;
     if (int rc = seg_.open(cfg, c); rc) return rc;
     Header* h = seg_.header();
     bind_rank(binding_, me_, n_, bind);
@@ -109,6 +110,8 @@ int ShmBackend::open(const Config& cfg) {
     rounds_ = static_cast<int>(rounds_v_.size());
     scratch_.resize(std::size_t(n_));
     split_min_bytes_ = h->split_min_bytes;
+    for (const ReduceRow& row : kReduceAlgorithms)
+        if (static_cast<std::uint32_t>(row.id) == h->forced_reduce) forced_reduce_ = &row;
     return PAPERS_OK;
 }
 
@@ -124,8 +127,11 @@ int ShmBackend::finalize() {
 
 int ShmBackend::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
                        papers_op_t op) {
-    if (n_ >= 3 && count * type_size(type) > split_min_bytes_)
-        return reduce_split(in, out, count, type, op);
+    const ReduceShape shape{n_, count * type_size(type), split_min_bytes_};
+    switch (algo::select<ReduceAlgo, ReduceShape>(kReduceAlgorithms, shape, forced_reduce_).id) {
+        case ReduceAlgo::split: return reduce_split(in, out, count, type, op);
+        case ReduceAlgo::flat: break;
+    }
     return reduce_flat(in, out, count, type, op);
 }
 

@@ -19,6 +19,7 @@
 #include "../core/backend.hpp"
 #include "../core/placement.hpp"
 #include "segment.hpp"
+#include "shm_algorithms.hpp"
 #include "steps.hpp"
 #include "waiter.hpp"
 
@@ -85,6 +86,7 @@ private:
     std::vector<Round> rounds_v_;
     std::vector<unsigned char> scratch_;  // per-rank flags of a vote
     std::uint64_t split_min_bytes_ = 0;   // longer reductions use reduce_split (N >= 3)
+    const ReduceRow* forced_reduce_ = nullptr;  // the creator's PAPERS_ALGORITHMS=reduce=
     CpuBinding binding_;                  // this rank's CPU, if bound
 };
 

@@ -28,14 +28,7 @@ inline constexpr Var kBind{
                    "evenly (ranks <= CPUs, or a multiple of them), `wrap` binds whatever the "
                    "spread, `0` never binds.",
     .choices = "auto|wrap|0"};
-inline constexpr Var kBarrier{
-    .name = "PAPERS_SHM_BARRIER", .kind = Kind::choice, .fallback = "auto",
-    .description = "Barrier algorithm.", .choices = "auto|dissemination|central"};
-inline constexpr Var kReduce{
-    .name = "PAPERS_SHM_REDUCE", .kind = Kind::choice, .fallback = "auto",
-    .description = "All-reduce algorithm.", .choices = "auto|flat|split"};
-
-inline constexpr const Var* kVars[] = {&kFence, &kYieldUs, &kBind, &kBarrier, &kReduce};
+inline constexpr const Var* kVars[] = {&kFence, &kYieldUs, &kBind};
 inline constexpr env::Table kTable{"shm", "Shared memory (shm)", kVars};
 
 }  // namespace papers::shm_env

@@ -9,6 +9,7 @@
 
 #include "papers/papers.h"
 #include "transport.hpp"
+#include "udp_algorithms.hpp"
 
 namespace papers::udp {
 
@@ -41,10 +42,10 @@ int bruck_allgather(Transport& t, const std::uint8_t* in, std::size_t bytes, std
 // binomial_bcast.cpp — binomial tree from `root`, ceil(log2 n) levels.
 int binomial_bcast(Transport& t, std::uint8_t* buf, std::size_t bytes, int root);
 
-// putget_exchange.cpp — small: all-gather the data; large: all-gather who
-// reads whom, then one direct round.
+// putget_exchange.cpp — allgather: all-gather the data; direct: all-gather
+// who reads whom, then one direct round.
 int putget_exchange(Transport& t, const std::uint8_t* in, std::uint8_t* out, std::size_t bytes,
-                    int src);
+                    int src, PutgetAlgo how);
 
 // The largest power of two <= n and how the other ranks fold into it
 // (MPICH's scheme for recursive doubling and Rabenseifner).

@@ -1,9 +1,9 @@
 // putget: every rank reads the bytes of rank `src` (any pattern). A rank
-// does not know who reads it, so:
-//   small (<= kPutgetGatherBytes): all-gather the data itself (Bruck), pick
-//     block src — the fewest rounds;
-//   large: all-gather only the 2-byte source indices, then one direct
-//     round in which each rank sends its bytes to its readers.
+// does not know who reads it, so (udp_algorithms.hpp chooses):
+//   allgather (small): all-gather the data itself (Bruck), pick block src —
+//     the fewest rounds;
+//   direct (large): all-gather only the 2-byte source indices, then one
+//     direct round in which each rank sends its bytes to its readers.
 // Both start with an all-gather, so completing a putget proves every rank
 // entered it (a "full" operation for the retention rule).
 #include <cstring>
@@ -15,14 +15,10 @@
 
 namespace papers::udp {
 
-namespace {
-constexpr std::size_t kPutgetGatherBytes = 256;
-}
-
 int putget_exchange(Transport& t, const std::uint8_t* in, std::uint8_t* out, std::size_t bytes,
-                    int src) {
+                    int src, PutgetAlgo how) {
     const int me = t.rank(), n = t.size();
-    if (bytes <= kPutgetGatherBytes) {
+    if (how == PutgetAlgo::allgather) {
         Bytes all(bytes * std::size_t(n));
         if (int rc = bruck_allgather(t, in, bytes, all.data())) return rc;
         std::memcpy(out, all.data() + std::size_t(src) * bytes, bytes);

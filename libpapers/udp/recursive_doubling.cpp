@@ -14,7 +14,7 @@
 namespace papers::udp {
 
 Fold::Fold(int me, int n) {
-    while (p2 * 2 <= n) p2 *= 2;
+    p2 = power_of_two_floor(n);
     rem = n - p2;
     if (me < 2 * rem)
         newrank = (me % 2) ? me / 2 : -1;

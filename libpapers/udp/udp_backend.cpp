@@ -4,16 +4,11 @@
 #include <cstdio>
 #include <cstring>
 
+#include "../core/error.hpp"
 #include "../core/typeops.hpp"
 #include "algorithms.hpp"
 
 namespace papers::udp {
-
-namespace {
-// Integer vectors at least this long use Rabenseifner instead of recursive
-// doubling (moves ~2x the vector instead of log2(n)x).
-constexpr std::size_t kRabenseifnerBytes = 32 * 1024;
-}  // namespace
 
 UdpBackend::UdpBackend(const Config& cfg, std::unique_ptr<Transport> transport, bool report)
     : cfg_(cfg), t_(std::move(transport)), report_(report) {}
@@ -43,7 +38,22 @@ int UdpBackend::begin(OpKind kind, const char* api) {
     return PAPERS_OK;
 }
 
-int UdpBackend::hello(std::uint64_t digest, int crowding, int forced_group) {
+int UdpBackend::force_algorithms(const algo::Overrides& forced) {
+    algo::Resolver r(forced, "udp");
+    forced_barrier_ = r.forced<BarrierAlgo, BarrierShape>("barrier", kBarrierAlgorithms, &forced_group_);
+    forced_reduce_ = r.forced<ReduceAlgo, ReduceShape>("reduce", kReduceAlgorithms);
+    forced_putget_ = r.forced<PutgetAlgo, PutgetShape>("putget", kPutgetAlgorithms);
+    std::string err;
+    if (!r.ok(err)) return set_error(PAPERS_EINVAL, err);
+    if (forced_group_ > cfg_.size)
+        return set_error(PAPERS_EINVAL, "PAPERS_ALGORITHMS: barrier=groups:" +
+                                            std::to_string(forced_group_) +
+                                            ": the group size must be from 1 to " +
+                                            std::to_string(cfg_.size));
+    return PAPERS_OK;
+}
+
+int UdpBackend::hello(std::uint64_t digest, int crowding) {
     if (!t_) return PAPERS_OK;
     t_->begin_op(OpKind::hello, "papers_init");
     auto most = static_cast<std::uint8_t>(std::clamp(crowding, 1, 255));
@@ -57,7 +67,13 @@ int UdpBackend::hello(std::uint64_t digest, int crowding, int forced_group) {
     t_->begin_op(OpKind::sync, "papers_init");
     if (int rc = dissemination_barrier(*t_)) return rc;
     t_->end_op(true);
-    group_ = std::min(forced_group > 0 ? forced_group : int(most), cfg_.size);
+    const BarrierShape shape{cfg_.size, int(most)};
+    switch (algo::select<BarrierAlgo, BarrierShape>(kBarrierAlgorithms, shape, forced_barrier_).id) {
+        case BarrierAlgo::groups: group_ = forced_group_ > 0 ? int(forced_group_) : int(most); break;
+        case BarrierAlgo::dissemination: group_ = 1; break;
+        case BarrierAlgo::star: group_ = cfg_.size; break;
+    }
+    group_ = std::min(group_, cfg_.size);
     return PAPERS_OK;
 }
 
@@ -126,7 +142,10 @@ int UdpBackend::putget(const void* in, void* out, std::size_t bytes, int src) {
     const auto call = t_->call();  // the progress thread keeps off
     if (int rc = begin(OpKind::putget, "papers_putget")) return rc;
     const Bytes mine(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
-    if (int rc = putget_exchange(*t_, mine.data(), static_cast<std::uint8_t*>(out), bytes, src))
+    const PutgetShape shape{cfg_.size, bytes};
+    const PutgetAlgo how =
+        algo::select<PutgetAlgo, PutgetShape>(kPutgetAlgorithms, shape, forced_putget_).id;
+    if (int rc = putget_exchange(*t_, mine.data(), static_cast<std::uint8_t*>(out), bytes, src, how))
         return rc;
     t_->end_op(true);
     return PAPERS_OK;
@@ -140,14 +159,19 @@ int UdpBackend::reduce(const void* in, void* out, std::size_t count, papers_type
     if (t_) {
         const auto call = t_->call();
         if (int rc = begin(OpKind::reduce, "papers_reduce")) return rc;
-        int rc;
-        const bool order_matters = type_is_float(type) && (op == PAPERS_SUM || op == PAPERS_PROD);
-        if (order_matters)
-            rc = rank_order_allreduce(*t_, acc.data(), count, type, op);
-        else if (bytes >= kRabenseifnerBytes && count >= std::size_t(Fold(0, cfg_.size).p2))
-            rc = rabenseifner_allreduce(*t_, acc.data(), count, type, op);
-        else
-            rc = recursive_doubling_allreduce(*t_, acc.data(), count, type, op);
+        int rc = PAPERS_OK;
+        const ReduceShape shape{cfg_.size, count, bytes, type, op};
+        switch (algo::select<ReduceAlgo, ReduceShape>(kReduceAlgorithms, shape, forced_reduce_).id) {
+            case ReduceAlgo::rank_order:
+                rc = rank_order_allreduce(*t_, acc.data(), count, type, op);
+                break;
+            case ReduceAlgo::rabenseifner:
+                rc = rabenseifner_allreduce(*t_, acc.data(), count, type, op);
+                break;
+            case ReduceAlgo::recursive_doubling:
+                rc = recursive_doubling_allreduce(*t_, acc.data(), count, type, op);
+                break;
+        }
         if (rc) return rc;
         t_->end_op(true);
     }

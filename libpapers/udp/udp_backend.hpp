@@ -13,6 +13,7 @@
 #include "../core/config.hpp"
 #include "../core/placement.hpp"
 #include "transport.hpp"
+#include "udp_algorithms.hpp"
 
 namespace papers::udp {
 
@@ -34,12 +35,14 @@ public:
     int finalize() override;
     const char* name() const override { return "udp"; }
 
+    // The algorithms PAPERS_ALGORITHMS forces (udp_algorithms.hpp); 0 or
+    // PAPERS_EINVAL with the message set.
+    int force_algorithms(const algo::Overrides& forced);
     // The start-up handshake (operation 0), run by the factory. `crowding`:
     // ranks per core on this host, rounded up (1 when every rank has a
-    // core). `forced_group`: the group size of the barrier and votes from
-    // PAPERS_UDP_BARRIER, or 0 for automatic (the largest crowding of any
-    // host, the same on every rank after the handshake).
-    int hello(std::uint64_t digest, int crowding, int forced_group);
+    // core). Then the barrier's group size is chosen from the largest
+    // crowding of any host, the same on every rank.
+    int hello(std::uint64_t digest, int crowding);
     // Binds this rank to a CPU (undone by finalize).
     CpuBinding& binding() { return binding_; }
     int group() const { return group_; }
@@ -62,6 +65,10 @@ private:
     // Group size of two_level_or for barriers and votes: chosen at
     // start-up, the same on every rank.
     int group_ = 1;
+    const BarrierRow* forced_barrier_ = nullptr;
+    long forced_group_ = -1;  // the K of barrier=groups:K
+    const ReduceRow* forced_reduce_ = nullptr;
+    const PutgetRow* forced_putget_ = nullptr;
     CpuBinding binding_;
     bool report_ = false, reported_ = false;
 };

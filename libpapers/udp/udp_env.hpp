@@ -39,17 +39,14 @@ inline constexpr Var kFaults{
 inline constexpr Var kReport{
     .name = "PAPERS_UDP_REPORT", .kind = Kind::flag, .fallback = "0",
     .description = "Each rank prints its datagram counters to stderr when it finishes."};
-inline constexpr Var kBarrier{
-    .name = "PAPERS_UDP_BARRIER", .kind = Kind::text, .fallback = "automatic",
-    .description = "Barrier algorithm.", .syntax = "`dissemination`, `star` or `groups:K`"};
 inline constexpr Var kBind{
     .name = "PAPERS_UDP_BIND", .kind = Kind::choice, .fallback = "auto",
     .description = "`auto`: a host with more ranks than CPUs, an even multiple of them, binds "
                    "its ranks in consecutive blocks, one block per CPU; `0`: never bind.",
     .choices = "auto|0"};
 
-inline constexpr const Var* kVars[] = {&kHosts, &kKey,    &kMtu,     &kRto,
-                                       &kFaults, &kReport, &kBarrier, &kBind};
+inline constexpr const Var* kVars[] = {&kHosts,  &kKey,    &kMtu, &kRto,
+                                       &kFaults, &kReport, &kBind};
 inline constexpr env::Table kTable{"udp", "UDP (udp)", kVars};
 
 }  // namespace papers::udp_env

@@ -12,21 +12,6 @@ namespace papers::udp {
 
 namespace {
 
-// PAPERS_UDP_BARRIER: "" (automatic: group 0), dissemination (1), star (n)
-// or groups:K (1 <= K <= n).
-bool parse_barrier_choice(const std::string& choice, int n, int& group) {
-    group = 0;
-    if (choice.empty()) return true;
-    if (choice == "dissemination") group = 1;
-    if (choice == "star") group = n;
-    if (choice.rfind("groups:", 0) == 0) {
-        char* end = nullptr;
-        const long k = std::strtol(choice.c_str() + 7, &end, 10);
-        if (*end == 0 && end != choice.c_str() + 7 && k >= 1 && k <= n) group = int(k);
-    }
-    return group > 0;
-}
-
 int fail(int* code, int rc, const std::string& msg) {
     *code = set_error(rc, "udp backend: " + msg);
     return rc;
@@ -47,7 +32,6 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
     const auto mtu = in.integer(kMtu, 0);
     const std::string rto = in.text(kRto);
     const std::string faults = in.text(kFaults);
-    const std::string choice = in.text(kBarrier);
     const std::string_view bind = in.choice(kBind);
     if (!in.ok()) {
         fail(code, PAPERS_EINVAL, in.error());
@@ -141,26 +125,22 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         s.faults = spec;
     }
 
-    // Forcing the barrier algorithm (tests): part of the digest, so ranks
-    // that disagree fail at start-up instead of deadlocking.
-    int forced_group = 0;
-    if (!parse_barrier_choice(choice, cfg.size, forced_group)) {
-        fail(code, PAPERS_EINVAL,
-             "PAPERS_UDP_BARRIER must be dissemination, star or groups:K with K from 1 to " +
-                 std::to_string(cfg.size) + ", got '" + choice + "'");
-        return nullptr;
-    }
-
     auto transport = Transport::open(s, code);
     if (!transport) return nullptr;
     auto backend = std::make_unique<UdpBackend>(cfg, std::move(transport), report);
+    if (int rc = backend->force_algorithms(cfg.forced); rc) {
+        *code = rc;
+        return nullptr;
+    }
     // More ranks than cores, evenly: ranks per core consecutive local ranks
     // on each core, so that a group of two_level_or shares one core.
     const int per_cpu = (local + cpus - 1) / cpus;
     if (local > cpus && local % cpus == 0 && bind != "0")
         backend->binding().bind_slot(local_index / per_cpu);
-    const std::string digest_input = hosts + "/" + choice;
-    if (int rc = backend->hello(job_digest(cfg.size, digest_input), per_cpu, forced_group); rc) {
+    // The forced algorithms are part of the digest, so ranks that disagree
+    // fail at start-up instead of deadlocking.
+    const std::string digest_input = hosts + "/" + cfg.algorithms;
+    if (int rc = backend->hello(job_digest(cfg.size, digest_input), per_cpu); rc) {
         *code = rc;
         return nullptr;
     }

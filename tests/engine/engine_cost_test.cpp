@@ -127,5 +127,26 @@ TEST(EngineCost, PutgetSendsOnlyRequestedBlocks) {
     EXPECT_EQ(s.port_writes, 9u);
 }
 
+// PAPERS_ALGORITHMS reaches the engine: forcing a row of the reduce table
+// changes what a 32-bit MAX on 5 PEs costs (bit-serial 32, gather 40), and a
+// forced row that cannot run the call (bitwise for a SUM) leaves it alone.
+TEST(EngineCost, ForcedAlgorithmsRunWhereTheyApply) {
+    auto forced_max = [](const char* text) {
+        return measure(5, [text](int r, hub::NybbleBackend& pe) {
+            algo::Overrides o;
+            std::string err;
+            EXPECT_TRUE(algo::parse_overrides(text, o, err)) << err;
+            EXPECT_EQ(pe.force_algorithms(o), 0);
+            std::int32_t v = r * 3 - 7, got = 0;
+            const int rc = pe.reduce(&v, &got, 1, PAPERS_INT32, PAPERS_MAX);
+            EXPECT_EQ(got, 5);
+            return rc;
+        });
+    };
+    EXPECT_EQ(forced_max("").port_writes, 32u) << "automatic: bit-serial";
+    EXPECT_EQ(forced_max("reduce=gather").port_writes, 40u) << "2 x 4 bytes x 5 PEs";
+    EXPECT_EQ(forced_max("reduce=bitwise").port_writes, 32u) << "cannot run a MAX: automatic";
+}
+
 }  // namespace
 }  // namespace papers::test

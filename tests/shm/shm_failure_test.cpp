@@ -147,7 +147,7 @@ TEST(ShmTimeout, BarrierNamesTheRankThatStoppedTakingPart) {
             papers_finalize();
             return -rc;
         };
-        auto res = run_job(ranks_of(3, {{"PAPERS_SHM_BARRIER", algo}}), body, opt);
+        auto res = run_job(ranks_of(3, {{"PAPERS_ALGORITHMS", std::string("barrier=") + algo}}), body, opt);
         for (int r : {0, 1}) {
             const std::string& t = res[r].text;
             EXPECT_EQ(res[r].exit_code, -PAPERS_ETIMEDOUT) << algo << ": " << t;

@@ -1,9 +1,11 @@
 // papers-docgen — prints a generated doc: `papers-docgen env` is
-// docs/environment.md. See CMakeLists.txt for how the docs are kept equal.
+// docs/environment.md, `papers-docgen algorithms` docs/algorithms.md. See
+// CMakeLists.txt for how the docs are kept equal to the code.
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "algo_doc.hpp"
 #include "env_doc.hpp"
 #include "tables.hpp"
 
@@ -13,8 +15,10 @@ int main(int argc, char** argv) {
     std::string out;
     if (!std::strcmp(what, "env")) {
         out = environment_doc(env_tables());
+    } else if (!std::strcmp(what, "algorithms")) {
+        out = algorithms_doc(algorithm_tables());
     } else {
-        std::fprintf(stderr, "usage: papers-docgen env\n");
+        std::fprintf(stderr, "usage: papers-docgen env|algorithms\n");
         return 2;
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
