@@ -6,7 +6,16 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET GLOBAL libsodium)
 target_sources(papers_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/udp_factory.cpp
   ${CMAKE_CURRENT_LIST_DIR}/udp_backend.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/links.cpp
   ${CMAKE_CURRENT_LIST_DIR}/transport.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transport_progress.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transport_framing.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transport_send.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transport_dispatch.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transport_retransmit.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transport_wait.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transport_diagnostics.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transport_linger.cpp
   ${CMAKE_CURRENT_LIST_DIR}/message_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/wire_format.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mac.cpp

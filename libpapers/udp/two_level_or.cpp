@@ -42,7 +42,7 @@ int two_level_or(Transport& t, std::vector<std::uint8_t>& bits, int group) {
     }
     const int end = std::min(n, leader + group);
     if (end > leader + 1) {
-        std::vector<Expect>& members = t.scratch_expects();  // no allocation per barrier
+        std::vector<ExpectedMessage>& members = t.scratch_expects();  // no allocation per barrier
         members.clear();
         for (int r = leader + 1; r < end; ++r) members.push_back({r, 0, bits.size()});
         if (int rc = t.wait(members)) return rc;

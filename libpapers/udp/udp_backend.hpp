@@ -1,9 +1,10 @@
 // udp_backend.hpp — the Ethernet backend (PAPERS_BACKEND=udp).
 //
-// One UDP socket per rank (Boost.Asio), peers from PAPERS_HOSTS, every
-// datagram authenticated with the job key (PAPERS_KEY). Each collective is
-// one numbered operation made of O(log n) rounds (algorithms.hpp) over a
-// Transport that makes rounds reliable (transport.hpp). docs/udp.md.
+// Peers from PAPERS_HOSTS, a socket per peer (links.hpp), every datagram
+// authenticated with the job key (PAPERS_KEY). Each collective is one
+// numbered operation made of O(log n) rounds (algorithms.hpp, chosen from
+// udp_algorithms.hpp) over a Transport that makes rounds reliable
+// (transport.hpp). docs/udp.md.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -52,16 +53,16 @@ public:
     }
 
 private:
-    // Starts an operation (after a flow-control barrier when too many
-    // bcasts ran back to back).
-    int begin(OpKind kind, const char* api);
+    // Starts an operation in `op` (after a barrier when the run-ahead guard
+    // asks for one, run_ahead.hpp).
+    int begin(OpKind kind, const char* api, Transport::Op& running);
     // Barrier (no bits) and votes: an OR over all ranks.
     int vote(const char* api, std::vector<std::uint8_t>& bits, OpKind kind = OpKind::vote);
     void report_once();
 
     Config cfg_;
     std::unique_ptr<Transport> t_;
-    int nonfull_run_ = 0;
+    RunAheadGuard run_ahead_;
     // Group size of two_level_or for barriers and votes: chosen at
     // start-up, the same on every rank.
     int group_ = 1;
