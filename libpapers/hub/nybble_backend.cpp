@@ -6,9 +6,8 @@
 
 namespace papers::hub {
 
-NybbleBackend::NybbleBackend(std::unique_ptr<driver::Port> port, std::unique_ptr<Exchanger> ex,
-                             int rank, int size, const char* name)
-    : port_(std::move(port)), ex_(std::move(ex)), rank_(rank), size_(size), name_(name) {}
+NybbleBackend::NybbleBackend(std::unique_ptr<Exchanger> ex, int rank, int size, const char* name)
+    : ex_(std::move(ex)), rank_(rank), size_(size), name_(name) {}
 
 int NybbleBackend::force_algorithms(const algo::Overrides& forced) {
     algo::Resolver r(forced, name_);
@@ -25,14 +24,14 @@ int NybbleBackend::open() {
     return PAPERS_OK;
 }
 
-int NybbleBackend::and4(std::uint8_t x, std::uint8_t* r, const Step& s) {
+int NybbleBackend::and4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
     std::uint8_t n = 0;
     if (int rc = nand(x & 0xF, &n, s); rc != PAPERS_OK) return rc;
     *r = ~n & 0xF;
     return PAPERS_OK;
 }
 
-int NybbleBackend::or4(std::uint8_t x, std::uint8_t* r, const Step& s) {
+int NybbleBackend::or4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
     return nand(~x & 0xF, r, s);  // NAND of complements = OR
 }
 
@@ -68,7 +67,7 @@ int NybbleBackend::bcast_bytes(unsigned char* buf, std::size_t bytes, int root, 
 int NybbleBackend::finalize() { return ex_->finish(); }
 
 papers_stats_t NybbleBackend::stats() const {
-    const auto& c = ex_->port().counters();
+    const auto& c = ex_->port_counters();
     papers_stats_t s{};
     s.port_reads = c.reads - port_base_.reads;
     s.port_writes = c.writes - port_base_.writes;
@@ -77,7 +76,7 @@ papers_stats_t NybbleBackend::stats() const {
 }
 
 void NybbleBackend::reset_stats() {
-    port_base_ = ex_->port().counters();
+    port_base_ = ex_->port_counters();
     ops_base_ = ex_->exchanges();
 }
 

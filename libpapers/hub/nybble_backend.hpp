@@ -13,9 +13,8 @@ namespace papers::hub {
 
 class NybbleBackend : public Backend {
 public:
-    // Owns the port (if given) and the exchanger that drives it.
-    NybbleBackend(std::unique_ptr<driver::Port> port, std::unique_ptr<Exchanger> ex, int rank,
-                  int size, const char* name);
+    // Owns the exchanger (which owns its port). hub_family.hpp builds it.
+    NybbleBackend(std::unique_ptr<Exchanger> ex, int rank, int size, const char* name);
 
     // The algorithms PAPERS_ALGORITHMS forces (hub_algorithms.hpp); 0 or
     // PAPERS_EINVAL with the message set. Default: automatic.
@@ -43,10 +42,10 @@ public:
     int size() const { return size_; }
 
     // --- building blocks shared by the algorithm files -----------------
-    int nand(std::uint8_t x, std::uint8_t* r, const Step& s) { return ex_->nand(x, r, s); }
+    int nand(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) { return ex_->nand(x, r, s); }
     // Global AND / OR of 4-bit values (one exchange each).
-    int and4(std::uint8_t x, std::uint8_t* r, const Step& s);
-    int or4(std::uint8_t x, std::uint8_t* r, const Step& s);
+    int and4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s);
+    int or4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s);
     // Broadcast `bytes` bytes from `root` (2 exchanges per byte).
     int bcast_bytes(unsigned char* buf, std::size_t bytes, int root, const char* op);
     // Global OR of an N-bit mask, one bit per rank or per lane (ceil(bits/4) exchanges).
@@ -63,7 +62,6 @@ private:
     int reduce_by_gather(const void* in, void* out, std::size_t count, papers_type_t type,
                          papers_op_t op);
 
-    std::unique_ptr<driver::Port> port_;  // declared first: outlives ex_
     std::unique_ptr<Exchanger> ex_;
     int rank_;
     int size_;

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "core/error.hpp"
+#include "hub/hub_exchanger.hpp"
 #include "hub_harness.hpp"
 #include "papers/driver/pins.hpp"
 
@@ -57,8 +58,8 @@ TEST(EngineFailure, DuplicateRankIsMembershipError) {
     for (int p = 0; p < 3; ++p)
         ts.emplace_back([&, p] {
             auto port = std::make_unique<driver::SimPort>(hub.wire(), p);
-            auto ex = std::make_unique<hub::HubExchanger>(*port, std::chrono::seconds(2), 64);
-            hub::NybbleBackend pe(std::move(port), std::move(ex), ranks[p], 3, "sim");
+            auto ex = std::make_unique<hub::HubExchanger>(std::move(port), std::chrono::seconds(2), 64);
+            hub::NybbleBackend pe(std::move(ex), ranks[p], 3, "sim");
             rc[p] = pe.open();
             msg[p] = last_error();
         });

@@ -1,6 +1,7 @@
 // hub_harness.hpp — N PE threads on one in-process Verilated hub, each with
-// its own SimPort + HubExchanger + NybbleBackend (the code papers_init
-// builds for the sim backend, minus the shared-memory name).
+// its own SimPort + HubExchanger + NybbleBackend, assembled by the same
+// hub-family code papers_init uses for the sim backend (minus the
+// shared-memory name).
 #pragma once
 #include <chrono>
 #include <functional>
@@ -8,8 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "hub/hub_exchanger.hpp"
-#include "hub/nybble_backend.hpp"
+#include "hub/hub_family.hpp"
 #include "in_process_hub.hpp"
 #include "papers/driver/sim_port.hpp"
 
@@ -17,11 +17,12 @@ namespace papers::test {
 
 inline std::unique_ptr<hub::NybbleBackend> make_pe(sim::Wire& wire, int rank, int size,
                                                     double timeout_s = 10.0) {
-    auto port = std::make_unique<driver::SimPort>(wire, rank);
-    auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(timeout_s));
-    auto ex = std::make_unique<hub::HubExchanger>(*port, timeout, port->spin_polls());
-    return std::make_unique<hub::NybbleBackend>(std::move(port), std::move(ex), rank, size, "sim");
+    Config cfg;
+    cfg.rank = rank;
+    cfg.size = size;
+    cfg.timeout_s = timeout_s;
+    return hub::assemble_engine(cfg, std::make_unique<driver::SimPort>(wire, rank),
+                                hub::make_hub_exchanger, "sim");
 }
 
 // Runs body(rank, backend) on `size` threads against one hub; the backends

@@ -32,9 +32,9 @@ std::unique_ptr<hub::NybbleBackend> make_capers_pe(sim::Wire& wire, int rank, do
     auto port = std::make_unique<driver::SimPort>(wire, rank);
     auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(timeout_s));
-    auto ex = std::make_unique<capers::CapersExchanger>(*port, rank == 0, timeout,
-                                                        port->spin_polls());
-    return std::make_unique<hub::NybbleBackend>(std::move(port), std::move(ex), rank, 2, "capers");
+    const unsigned spins = port->spin_polls();
+    auto ex = std::make_unique<capers::CapersExchanger>(std::move(port), rank == 0, timeout, spins);
+    return std::make_unique<hub::NybbleBackend>(std::move(ex), rank, 2, "capers");
 }
 
 // Both PEs on one virtual cable; body runs after a successful open.

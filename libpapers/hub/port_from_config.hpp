@@ -1,6 +1,6 @@
-// hw_port.hpp — a real parallel port for the hub and capers backends, from
-// PAPERS_PORT / PAPERS_PORT_ACCESS, with the driver's failure mapped to a
-// PAPERS_E* code and message (defined in port_backend.cpp).
+// port_from_config.hpp — a real parallel port for the hub and capers
+// backends, from PAPERS_PORT / PAPERS_PORT_ACCESS, with the driver's
+// failure mapped to a PAPERS_E* code and message.
 #pragma once
 #include <memory>
 
