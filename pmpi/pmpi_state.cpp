@@ -32,7 +32,7 @@ char g_yes, g_no;  // attribute values: addresses compared, never read
 // core's variables, read through the core's table.
 std::string wanted_backend() {
     env::Reader core(core_env::kTable);
-    if (const std::string b = core.text(core_env::kBackend); !b.empty() && b != "auto")
+    if (const std::string b = core.text(core_env::kBackend); !b.empty() && b != "detect")
         return b == "mpi" ? "" : b;  // papers over MPI over papers: no
     if (core.is_set(core_env::kSim)) return "sim";
     if (core.is_set(core_env::kPort)) return "hub";

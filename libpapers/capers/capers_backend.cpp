@@ -1,5 +1,5 @@
 // capers_backend.cpp — the `capers` backend: the unchanged hub engine
-// (NybbleBackend) over CapersExchanger, N = 2. The cable is either real
+// (HubEngine) over CapersExchanger, N = 2. The cable is either real
 // (PAPERS_PORT: a parallel port with a LapLink cable, through libieee1284 or
 // direct I/O) or virtual (PAPERS_SIM: papers-hubsim --mode laplink, which
 // `papersrun --backend capers -np 2` starts when no real port is configured).

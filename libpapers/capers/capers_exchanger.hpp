@@ -14,7 +14,7 @@
 //   leader:   outb(S=0, X=0xF); wait peer (S=0, X=HELLO); outb(S=0, X=ACK);
 //             wait peer (S=0, X=READY)
 //   follower: outb(S=0, X=HELLO); wait peer (S=0, X=ACK); outb(S=0, X=READY)
-// Then t = 0 on both sides, and the census in NybbleBackend::open checks
+// Then t = 0 on both sides, and the census in HubEngine::open checks
 // size and ranks through the first real exchanges. Because the leader only
 // raises S after it has seen READY, a follower cannot mistake a stale S = 1
 // left on the leader's port by a crashed job for a request, and the leader

@@ -47,10 +47,15 @@ int config_from_env(Config& cfg, std::string& err) {
         }
         cfg.rank = static_cast<int>(rank);
     }
-    cfg.backend = in.text(kBackend, "auto");
-    // "auto": mpi when an MPI launcher started us and no hub is configured
+    cfg.backend = in.text(kBackend, "detect");
+    if (cfg.backend == "auto") {
+        err = "PAPERS_BACKEND=auto is papersrun's choice (papersrun resolves it before it starts "
+              "the ranks); the library's own is 'detect', or leave PAPERS_BACKEND unset";
+        return PAPERS_EINVAL;
+    }
+    // "detect": mpi when an MPI launcher started us and no hub is configured
     // (PAPERS_SIM/PAPERS_PORT win), otherwise the simulator.
-    if (cfg.backend == "auto")
+    if (cfg.backend == "detect")
         cfg.backend = launched_by_mpi() && !in.is_set(kSim) && !in.is_set(kPort) ? "mpi" : "sim";
     cfg.timeout_s = in.seconds(kTimeout, cfg.timeout_s);
     cfg.sim = in.text(kSim);

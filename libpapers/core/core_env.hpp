@@ -17,11 +17,12 @@ inline constexpr Var kSize{
     .name = "PAPERS_SIZE", .kind = Kind::integer, .fallback = "1",
     .description = "The number of PEs in the job.", .min = 1, .max = 4096};
 inline constexpr Var kBackend{
-    .name = "PAPERS_BACKEND", .kind = Kind::text, .fallback = "unset",
+    .name = "PAPERS_BACKEND", .kind = Kind::text, .fallback = "detect",
     .description = "The transport: `sim`, `hub`, `capers`, `shm`, `udp` or `mpi` (the table in "
-                   "`libpapers/core/registry.cpp`), or `auto`: `mpi` when an MPI launcher "
+                   "`libpapers/core/registry.cpp`), or `detect`: `mpi` when an MPI launcher "
                    "started the program and neither PAPERS_SIM nor PAPERS_PORT is set, else "
-                   "`sim`. Unset means `auto`.",
+                   "`sim`. Unset means `detect`. (`auto` is papersrun's own choice, which it "
+                   "resolves before the ranks start.)",
     .syntax = "a backend name"};
 inline constexpr Var kTimeout{
     .name = "PAPERS_TIMEOUT", .kind = Kind::seconds, .fallback = "10",

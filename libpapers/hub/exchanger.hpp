@@ -1,7 +1,7 @@
 // exchanger.hpp — the one primitive every hub-style backend offers: each PE
 // contributes a nybble and every PE gets the NAND of all of them (spec §5).
 // HubExchanger does it through a hub (outb + poll inb); CapersExchanger
-// (capers/) computes it over a LapLink cable. NybbleBackend builds every
+// (capers/) computes it over a LapLink cable. HubEngine builds every
 // aggregate operation on top, so both run the unchanged engine.
 #pragma once
 #include <cstddef>

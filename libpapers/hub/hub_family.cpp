@@ -41,7 +41,7 @@ std::unique_ptr<driver::Port> open_simulated_port(const Config& cfg, sim::WireMo
                                              index);
 }
 
-std::unique_ptr<NybbleBackend> assemble_engine(const Config& cfg,
+std::unique_ptr<HubEngine> assemble_engine(const Config& cfg,
                                                std::unique_ptr<driver::Port> port,
                                                MakeExchanger make, const char* name) {
     ExchangerSetup setup;
@@ -49,10 +49,10 @@ std::unique_ptr<NybbleBackend> assemble_engine(const Config& cfg,
         std::chrono::duration<double>(cfg.timeout_s));
     setup.spin_polls = cfg.spin >= 0 ? static_cast<unsigned>(cfg.spin) : port->spin_polls();
     setup.rank = cfg.rank;
-    return std::make_unique<NybbleBackend>(make(std::move(port), setup), cfg.rank, cfg.size, name);
+    return std::make_unique<HubEngine>(make(std::move(port), setup), cfg.rank, cfg.size, name);
 }
 
-std::unique_ptr<NybbleBackend> build_hub_family(const Config& cfg,
+std::unique_ptr<HubEngine> build_hub_family(const Config& cfg,
                                                 std::unique_ptr<driver::Port> port,
                                                 MakeExchanger make, const char* name, int* code) {
     auto engine = assemble_engine(cfg, std::move(port), make, name);

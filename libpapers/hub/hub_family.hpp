@@ -9,7 +9,7 @@
 
 #include "../core/config.hpp"
 #include "exchanger.hpp"
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 #include "papers/driver/sim_wire.hpp"
 #include "port_from_config.hpp"
 
@@ -33,13 +33,13 @@ std::unique_ptr<driver::Port> open_simulated_port(const Config& cfg, sim::WireMo
                                                   int* code);
 
 // The engine over `port`, not yet joined: tests and tools call open().
-std::unique_ptr<NybbleBackend> assemble_engine(const Config& cfg,
+std::unique_ptr<HubEngine> assemble_engine(const Config& cfg,
                                                std::unique_ptr<driver::Port> port,
                                                MakeExchanger make, const char* name);
 
 // assemble_engine, the forced algorithms and open(): a joined backend, or
 // nullptr with *code and the message set.
-std::unique_ptr<NybbleBackend> build_hub_family(const Config& cfg,
+std::unique_ptr<HubEngine> build_hub_family(const Config& cfg,
                                                 std::unique_ptr<driver::Port> port,
                                                 MakeExchanger make, const char* name, int* code);
 

@@ -1,10 +1,10 @@
 // port_backend.cpp — the `hub` backend: the hub engine (HubExchanger +
-// NybbleBackend, exactly as on the simulator) on a real parallel port wired
+// HubEngine, exactly as on the simulator) on a real parallel port wired
 // to a PAPERS hub. The port is PAPERS_PORT, reached through libieee1284
 // (ppdev) or direct inb/outb per PAPERS_PORT_ACCESS (docs/hardware.md).
 //
 // A real hub cannot report its protocol version (there is no wire for it);
-// the start-up census in NybbleBackend::open is the check that a working
+// the start-up census in HubEngine::open is the check that a working
 // hub with exactly PAPERS_SIZE enabled ports answers.
 #include <memory>
 #include <string>

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "../core/typeops.hpp"
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
+int HubEngine::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
                           papers_op_t op) {
     const std::size_t bytes = count * type_size(type);
     if (size_ == 1) {
@@ -33,7 +33,7 @@ int NybbleBackend::reduce(const void* in, void* out, std::size_t count, papers_t
     return reduce_by_gather(in, out, count, type, op);
 }
 
-int NybbleBackend::reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op) {
+int HubEngine::reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op) {
     if (size_ == 1) {
         *rank = 0;
         return PAPERS_OK;

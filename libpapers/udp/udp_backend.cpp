@@ -137,10 +137,15 @@ int UdpBackend::putget(const void* in, void* out, std::size_t bytes, int src) {
     if (int rc = begin(OpKind::putget, "papers_putget", running)) return rc;
     const Bytes mine(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
     const PutgetShape shape{cfg_.size, bytes};
-    const PutgetAlgo how =
-        algo::select<PutgetAlgo, PutgetShape>(kPutgetAlgorithms, shape, forced_putget_).id;
-    if (int rc = putget_exchange(*t_, mine.data(), static_cast<std::uint8_t*>(out), bytes, src, how))
-        return rc;
+    auto* to = static_cast<std::uint8_t*>(out);
+    switch (algo::select<PutgetAlgo, PutgetShape>(kPutgetAlgorithms, shape, forced_putget_).id) {
+        case PutgetAlgo::allgather:
+            if (int rc = putget_allgather(*t_, mine.data(), to, bytes, src)) return rc;
+            break;
+        case PutgetAlgo::direct:
+            if (int rc = putget_direct(*t_, mine.data(), to, bytes, src)) return rc;
+            break;
+    }
     running.end(true);
     return PAPERS_OK;
 }

@@ -1,4 +1,4 @@
-// nybble_backend.hpp — every aggregate operation built from 4-bit NAND
+// hub_engine.hpp — every aggregate operation built from 4-bit NAND
 // exchanges (docs/hub-protocol.md, "Operations and their cost"). One file
 // per algorithm in this folder; cost.hpp has the exchange counts they cost.
 #pragma once
@@ -11,10 +11,10 @@
 
 namespace papers::hub {
 
-class NybbleBackend : public Backend {
+class HubEngine : public Backend {
 public:
     // Owns the exchanger (which owns its port). hub_family.hpp builds it.
-    NybbleBackend(std::unique_ptr<Exchanger> ex, int rank, int size, const char* name);
+    HubEngine(std::unique_ptr<Exchanger> ex, int rank, int size, const char* name);
 
     // The algorithms PAPERS_ALGORITHMS forces (hub_algorithms.hpp); 0 or
     // PAPERS_EINVAL with the message set. Default: automatic.

@@ -1,6 +1,6 @@
 // CAPERS (spec §8) in-process: two PE threads on a virtual LapLink cable
 // (the simulator's server in laplink mode), each with SimPort +
-// CapersExchanger + the unchanged NybbleBackend.
+// CapersExchanger + the unchanged HubEngine.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,7 +14,7 @@
 #include "../suite/backend_ops.hpp"
 #include "capers/capers_exchanger.hpp"
 #include "fake_wire.hpp"
-#include "hub/nybble_backend.hpp"
+#include "hub/hub_engine.hpp"
 #include "in_process_hub.hpp"
 #include "papers/driver/pins.hpp"
 #include "papers/driver/sim_port.hpp"
@@ -28,17 +28,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::unique_ptr<hub::NybbleBackend> make_capers_pe(sim::Wire& wire, int rank, double timeout_s) {
+std::unique_ptr<hub::HubEngine> make_capers_pe(sim::Wire& wire, int rank, double timeout_s) {
     auto port = std::make_unique<driver::SimPort>(wire, rank);
     auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(timeout_s));
     const unsigned spins = port->spin_polls();
     auto ex = std::make_unique<capers::CapersExchanger>(std::move(port), rank == 0, timeout, spins);
-    return std::make_unique<hub::NybbleBackend>(std::move(ex), rank, 2, "capers");
+    return std::make_unique<hub::HubEngine>(std::move(ex), rank, 2, "capers");
 }
 
 // Both PEs on one virtual cable; body runs after a successful open.
-std::vector<int> run_pair(const std::function<void(int, hub::NybbleBackend&)>& body,
+std::vector<int> run_pair(const std::function<void(int, hub::HubEngine&)>& body,
                           double timeout_s = 10.0,
                           const std::function<void(sim::Wire&)>& before = {},
                           std::chrono::milliseconds leader_delay = 0ms) {
@@ -62,7 +62,7 @@ void suite_over_cable(bool debug) {
     std::vector<std::string> failures;
     int checks = 0;
     auto rc = run_pair(
-        [&](int r, hub::NybbleBackend& pe) {
+        [&](int r, hub::HubEngine& pe) {
             BackendOps ops(pe, r, 2, debug);
             auto res = run_op_suite(ops, 5);
             const int frc = pe.finalize();
@@ -105,7 +105,7 @@ TEST(CapersCable, FinalizeLeavesBothSidesAtSZeroLZero) {
 TEST(CapersCable, FinalizeDoesNotClobberTheLastAnswer) {
     for (int round = 0; round < 40; ++round) {
         std::int32_t got[2] = {0, 0};
-        auto rc = run_pair([&](int r, hub::NybbleBackend& pe) {
+        auto rc = run_pair([&](int r, hub::HubEngine& pe) {
             std::int32_t a = r + 1, b = 0, c = 0;
             ASSERT_EQ(pe.barrier(), 0);
             ASSERT_EQ(pe.reduce(&a, &b, 1, PAPERS_INT32, PAPERS_SUM), 0);
@@ -122,7 +122,7 @@ TEST(CapersCable, FinalizeDoesNotClobberTheLastAnswer) {
 
 TEST(CapersCable, CostPerExchangeIsOneWriteAndAtLeastTwoReads) {
     std::atomic<int> bad{0};
-    auto rc = run_pair([&](int r, hub::NybbleBackend& pe) {
+    auto rc = run_pair([&](int r, hub::HubEngine& pe) {
         pe.reset_stats();
         for (int i = 0; i < 50; ++i)
             if (pe.barrier()) ++bad;
@@ -142,7 +142,7 @@ TEST(CapersCable, StaleLeaderStrobeFromACrashedJobIsNotARequest) {
     // first and must wait for the leader's handshake instead of answering.
     std::atomic<int> wrong{0};
     auto rc = run_pair(
-        [&](int r, hub::NybbleBackend& pe) {
+        [&](int r, hub::HubEngine& pe) {
             unsigned char buf[4] = {0, 0, 0, 0};
             if (r == 0) buf[0] = 0xA5, buf[1] = 0x3C, buf[2] = 0x81, buf[3] = 0x7E;
             if (pe.bcast(buf, 4, 0)) ++wrong;
@@ -164,7 +164,7 @@ TEST(CapersCable, StaleLeaderStrobeFromACrashedJobIsNotARequest) {
 TEST(CapersCable, StaleFollowerStateIsNotAnAnswer) {
     std::atomic<int> wrong{0};
     auto rc = run_pair(
-        [&](int r, hub::NybbleBackend& pe) {
+        [&](int r, hub::HubEngine& pe) {
             int v = r == 0 ? 1 : 0;
             if (pe.any(v) != 1) ++wrong;
             if (pe.all(v) != 0) ++wrong;
@@ -196,7 +196,7 @@ TEST(CapersCable, PeerThatStopsMidJobTimesOutNamingTheOperation) {
     std::string leader_err;
     int leader_rc = 0;
     run_pair(
-        [&](int r, hub::NybbleBackend& pe) {
+        [&](int r, hub::HubEngine& pe) {
             if (r == 1) return;  // the follower vanishes after papers_init
             leader_rc = pe.bcast(&leader_rc, 1, 0);
             leader_err = last_error();

@@ -6,20 +6,20 @@
 
 #include "../suite/backend_ops.hpp"
 #include "../suite/op_suite.hpp"
-#include "hub_harness.hpp"
+#include "hub_engine_harness.hpp"
 
 namespace papers::test {
 namespace {
 
 
-class EngineSuite : public ::testing::TestWithParam<int> {};
+class HubEngineSuite : public ::testing::TestWithParam<int> {};
 
-TEST_P(EngineSuite, EveryOperationMatchesReference) {
+TEST_P(HubEngineSuite, EveryOperationMatchesReference) {
     const int n = GetParam();
     std::mutex mu;
     std::vector<std::string> failures;
     int checks = 0;
-    auto rcs = run_pes(n, [&](int r, hub::NybbleBackend& pe) {
+    auto rcs = run_pes(n, [&](int r, hub::HubEngine& pe) {
         BackendOps ops(pe, r, n);
         auto res = run_op_suite(ops, 7);
         EXPECT_EQ(pe.finalize(), 0);
@@ -32,7 +32,7 @@ TEST_P(EngineSuite, EveryOperationMatchesReference) {
     for (std::size_t i = 0; i < failures.size() && i < 30; ++i) ADD_FAILURE() << failures[i];
 }
 
-INSTANTIATE_TEST_SUITE_P(N, EngineSuite, ::testing::Values(1, 2, 3, 4, 5, 8));
+INSTANTIATE_TEST_SUITE_P(N, HubEngineSuite, ::testing::Values(1, 2, 3, 4, 5, 8));
 
 }  // namespace
 }  // namespace papers::test

@@ -12,7 +12,7 @@
 #include "../../libpapers/core/call_check.hpp"
 #include "../../libpapers/core/error.hpp"
 #include "../../libpapers/core/typeops.hpp"
-#include "hub_harness.hpp"
+#include "hub_engine_harness.hpp"
 
 namespace papers::test {
 namespace {
@@ -24,7 +24,7 @@ struct Pair {
 void expect_pairs_checked(const std::vector<Pair>& pairs) {
     std::mutex mu;
     std::vector<std::string> failures;
-    auto rcs = run_pes(2, [&](int r, hub::NybbleBackend& pe) {
+    auto rcs = run_pes(2, [&](int r, hub::HubEngine& pe) {
         for (const Pair& p : pairs) {
             const CallTag& mine = r == 0 ? p.a : p.b;
             const CallTag& theirs = r == 0 ? p.b : p.a;
@@ -50,7 +50,7 @@ void expect_pairs_checked(const std::vector<Pair>& pairs) {
     EXPECT_TRUE(failures.empty()) << failures.size() << " pairs went wrong";
 }
 
-TEST(EngineCallCheck, EveryPairOfTypes) {
+TEST(HubEngineCallCheck, EveryPairOfTypes) {
     std::vector<Pair> pairs;
     for (int a = 0; a < PAPERS_TYPE_COUNT_; ++a)
         for (int b = 0; b < PAPERS_TYPE_COUNT_; ++b)
@@ -59,7 +59,7 @@ TEST(EngineCallCheck, EveryPairOfTypes) {
     expect_pairs_checked(pairs);
 }
 
-TEST(EngineCallCheck, EveryPairOfOps) {
+TEST(HubEngineCallCheck, EveryPairOfOps) {
     std::vector<Pair> pairs;
     for (int a = 0; a < PAPERS_OP_COUNT_; ++a)
         for (int b = 0; b < PAPERS_OP_COUNT_; ++b)
@@ -68,7 +68,7 @@ TEST(EngineCallCheck, EveryPairOfOps) {
     expect_pairs_checked(pairs);
 }
 
-TEST(EngineCallCheck, MinMaxWithLocationOfEveryPairOfTypes) {
+TEST(HubEngineCallCheck, MinMaxWithLocationOfEveryPairOfTypes) {
     std::vector<Pair> pairs;
     for (int a = 0; a < PAPERS_TYPE_COUNT_; ++a)
         for (int b = 0; b < PAPERS_TYPE_COUNT_; ++b)

@@ -1,10 +1,11 @@
-// backends.hpp — the table of transports papersrun can launch a job on.
-//
-// Each backend has two steps, both run before any rank starts:
+// launchers.hpp — how papersrun launches a job on each backend: one
+// Launcher row per backend (not to be confused with the library's
+// papers::Backend, the transport a rank runs on). Each has two steps, both
+// run before any rank starts:
 //   check   — validate the request, no side effects (e.g. capers needs -np 2);
 //   prepare — start helper processes (the simulator) and extend the ranks'
 //             environment.
-// A new backend is one more row in the table (backends.cpp).
+// A new backend is one more row in the table (launchers.cpp).
 #pragma once
 #include <span>
 #include <string>
@@ -47,7 +48,7 @@ struct JobContext {
 
 // "auto" is a row too (so --backend lists it), but choose_backend resolves
 // it before check/prepare run, which are null for it.
-struct Backend {
+struct Launcher {
     std::string_view name;
     std::string_view summary;
     bool uses_simulator;
@@ -55,8 +56,8 @@ struct Backend {
     void (*prepare)(JobContext&);
 };
 
-std::span<const Backend> backend_table();
-const Backend* find_backend(std::string_view name);
+std::span<const Launcher> launcher_table();
+const Launcher* find_launcher(std::string_view name);
 
 // Picks the backend: --backend, else $PAPERS_BACKEND, else "sim"; resolves
 // "auto" with pick_automatically. Sets `origin` (printed by -v). Throws

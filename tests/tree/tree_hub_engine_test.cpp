@@ -1,5 +1,5 @@
-// tree_engine_test.cpp — the unchanged hub engine on the hub tree: N PE threads, each with its
-// own SimPort + HubExchanger + NybbleBackend, against an in-process HubServer serving the tree
+// tree_hub_engine_test.cpp — the unchanged hub engine on the hub tree: N PE threads, each with its
+// own SimPort + HubExchanger + HubEngine, against an in-process HubServer serving the tree
 // RTL (the code papers-hubsim --tree runs). The whole operation suite must pass.
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "../engine/hub_harness.hpp"
+#include "../hub/hub_engine_harness.hpp"
 #include "../suite/backend_ops.hpp"
 #include "../suite/op_suite.hpp"
 #include "tree_hub_model.hpp"

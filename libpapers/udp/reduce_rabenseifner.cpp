@@ -26,14 +26,7 @@ int rabenseifner_allreduce(Transport& t, std::uint8_t* acc, std::size_t count, p
     // First element of block b (blocks are as equal as integers allow).
     auto start = [&](int b) { return std::size_t(std::uint64_t(count) * std::uint64_t(b) / std::uint64_t(f.p2)); };
 
-    if (me < 2 * f.rem) {  // fold in
-        if (me % 2 == 0) {
-            t.post(0, me + 1, Bytes(acc, acc + bytes));
-        } else {
-            if (int rc = t.wait_one(me - 1, 0, bytes)) return rc;
-            combine(acc, t.received(0, me - 1).data(), count, type, op);
-        }
-    }
+    if (int rc = f.fold_in(t, acc, count, type, op)) return rc;
     if (f.newrank >= 0) {
         std::uint8_t round = 1;
         int lo = 0, hi = f.p2;  // my block range
@@ -64,15 +57,7 @@ int rabenseifner_allreduce(Transport& t, std::uint8_t* acc, std::size_t count, p
             hi = lower ? other_hi : hi;
         }
     }
-    if (me < 2 * f.rem) {  // fold out
-        if (me % 2 == 1) {
-            t.post(last, me - 1, Bytes(acc, acc + bytes));
-        } else {
-            if (int rc = t.wait_one(me + 1, last, bytes)) return rc;
-            std::memcpy(acc, t.received(last, me + 1).data(), bytes);
-        }
-    }
-    return PAPERS_OK;
+    return f.fold_out(t, acc, bytes, last);
 }
 
 }  // namespace papers::udp

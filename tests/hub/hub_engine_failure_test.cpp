@@ -8,7 +8,7 @@
 
 #include "core/error.hpp"
 #include "hub/hub_exchanger.hpp"
-#include "hub_harness.hpp"
+#include "hub_engine_harness.hpp"
 #include "papers/driver/pins.hpp"
 
 namespace papers::test {
@@ -16,9 +16,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-TEST(EngineFailure, MissingPeTimesOutNamingOperationAndPhase) {
+TEST(HubEngineFailure, MissingPeTimesOutNamingOperationAndPhase) {
     sim::InProcessHub hub(3);
-    std::vector<std::unique_ptr<hub::NybbleBackend>> pes;
+    std::vector<std::unique_ptr<hub::HubEngine>> pes;
     std::vector<int> open_rc(3);
     std::vector<std::thread> ts;
     for (int r = 0; r < 3; ++r) pes.push_back(make_pe(hub.wire(), r, 3, 0.5));
@@ -48,7 +48,7 @@ TEST(EngineFailure, MissingPeTimesOutNamingOperationAndPhase) {
     }
 }
 
-TEST(EngineFailure, DuplicateRankIsMembershipError) {
+TEST(HubEngineFailure, DuplicateRankIsMembershipError) {
     sim::InProcessHub hub(3);
     std::vector<int> rc(3);
     std::vector<std::string> msg(3);
@@ -59,7 +59,7 @@ TEST(EngineFailure, DuplicateRankIsMembershipError) {
         ts.emplace_back([&, p] {
             auto port = std::make_unique<driver::SimPort>(hub.wire(), p);
             auto ex = std::make_unique<hub::HubExchanger>(std::move(port), std::chrono::seconds(2), 64);
-            hub::NybbleBackend pe(std::move(ex), ranks[p], 3, "sim");
+            hub::HubEngine pe(std::move(ex), ranks[p], 3, "sim");
             rc[p] = pe.open();
             msg[p] = last_error();
         });
@@ -70,7 +70,7 @@ TEST(EngineFailure, DuplicateRankIsMembershipError) {
     }
 }
 
-TEST(EngineFailure, SizeDisagreementIsMembershipError) {
+TEST(HubEngineFailure, SizeDisagreementIsMembershipError) {
     sim::InProcessHub hub(2);
     std::vector<int> rc(2);
     std::vector<std::thread> ts;
@@ -84,7 +84,7 @@ TEST(EngineFailure, SizeDisagreementIsMembershipError) {
     EXPECT_EQ(rc[1], PAPERS_EMEMBERSHIP);
 }
 
-TEST(EngineFailure, CleanExitLeavesPowerOnState) {
+TEST(HubEngineFailure, CleanExitLeavesPowerOnState) {
     for (int ops : {0, 1, 2, 3}) {  // odd and even numbers of exchanges
         sim::InProcessHub hub(3);
         std::vector<std::thread> ts;

@@ -4,8 +4,8 @@
 // themselves; round k+1, each leader sends the OR back to its members.
 // group = 1 is a plain dissemination (no members), group >= n a star
 // through rank 0 (one leader). The backend picks the group size at start-up
-// (udp_backend.cpp): 1 when every rank has a core, else the ranks per core
-// of the most crowded host.
+// (udp_algorithms.hpp): 1 when every rank has a core, else the ranks per
+// core of the most crowded host.
 //
 // Why: on a host with more ranks than cores every wait is a context switch
 // and every datagram costs ~3.5 us of kernel time in the sender (measured
@@ -19,14 +19,6 @@
 #include "algorithms.hpp"
 
 namespace papers::udp {
-
-namespace {
-
-void or_into(std::vector<std::uint8_t>& bits, const Bytes& got) {
-    for (std::size_t i = 0; i < bits.size(); ++i) bits[i] |= got[i];
-}
-
-}  // namespace
 
 int two_level_or(Transport& t, std::vector<std::uint8_t>& bits, int group) {
     const int me = t.rank(), n = t.size();
@@ -49,14 +41,7 @@ int two_level_or(Transport& t, std::vector<std::uint8_t>& bits, int group) {
         for (int r = leader + 1; r < end; ++r) or_into(bits, t.received(0, r));
     }
 
-    const int li = leader / group;
-    std::uint8_t round = 1;
-    for (int d = 1; d < leaders; d <<= 1, ++round) {
-        const int to = (li + d) % leaders * group, from = (li - d + leaders) % leaders * group;
-        t.post(round, to, bits);
-        if (int rc = t.wait_one(from, round, bits.size())) return rc;
-        or_into(bits, t.received(round, from));
-    }
+    if (int rc = dissemination_or(t, bits, group)) return rc;  // the leaders: rounds 1..k
     if (end > leader + 1) {
         const Payload result = bits.empty() ? nullptr : std::make_shared<const Bytes>(bits);
         for (int r = leader + 1; r < end; ++r) t.post(release, r, result, 0, bits.size());

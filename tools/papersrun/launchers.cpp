@@ -1,4 +1,4 @@
-#include "backends.hpp"
+#include "launchers.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -113,7 +113,7 @@ void prepare_hub(JobContext& job) {
 void check_nothing(JobContext&) {}
 void prepare_nothing(JobContext&) {}
 
-constexpr std::array<Backend, 7> kBackends{{
+constexpr std::array<Launcher, 7> kLaunchers{{
     {"sim", "Verilated hub in papers-hubsim (default)", true, check_simulator, prepare_sim},
     {"capers", "virtual LapLink cable: papers-hubsim --mode laplink, -np 2", true, check_capers,
      prepare_capers},
@@ -128,10 +128,10 @@ constexpr std::array<Backend, 7> kBackends{{
 
 }  // namespace
 
-std::span<const Backend> backend_table() { return kBackends; }
+std::span<const Launcher> launcher_table() { return kLaunchers; }
 
-const Backend* find_backend(std::string_view name) {
-    for (const auto& b : kBackends)
+const Launcher* find_launcher(std::string_view name) {
+    for (const auto& b : kLaunchers)
         if (b.name == name) return &b;
     return nullptr;
 }
@@ -238,9 +238,9 @@ std::string choose_backend(const RunOptions& options, const JobEnv& env, std::st
         name = "sim";
         origin = "default";
     }
-    if (!find_backend(name)) {
+    if (!find_launcher(name)) {
         std::string known;
-        for (const auto& b : kBackends) known += (known.empty() ? "" : ", ") + std::string(b.name);
+        for (const auto& b : kLaunchers) known += (known.empty() ? "" : ", ") + std::string(b.name);
         throw LaunchError(kExitUsage, "unknown backend '" + name + "' (from " + origin +
                                           "); known backends: " + known);
     }

@@ -1,5 +1,5 @@
-// hub_harness.hpp — N PE threads on one in-process Verilated hub, each with
-// its own SimPort + HubExchanger + NybbleBackend, assembled by the same
+// hub_engine_harness.hpp — N PE threads on one in-process Verilated hub, each with
+// its own SimPort + HubExchanger + HubEngine, assembled by the same
 // hub-family code papers_init uses for the sim backend (minus the
 // shared-memory name).
 #pragma once
@@ -15,7 +15,7 @@
 
 namespace papers::test {
 
-inline std::unique_ptr<hub::NybbleBackend> make_pe(sim::Wire& wire, int rank, int size,
+inline std::unique_ptr<hub::HubEngine> make_pe(sim::Wire& wire, int rank, int size,
                                                     double timeout_s = 10.0) {
     Config cfg;
     cfg.rank = rank;
@@ -27,7 +27,7 @@ inline std::unique_ptr<hub::NybbleBackend> make_pe(sim::Wire& wire, int rank, in
 
 // Runs body(rank, backend) on `size` threads against one hub; the backends
 // are opened (census) first. Returns each rank's open() code.
-inline std::vector<int> run_pes(int size, const std::function<void(int, hub::NybbleBackend&)>& body,
+inline std::vector<int> run_pes(int size, const std::function<void(int, hub::HubEngine&)>& body,
                                 double timeout_s = 10.0) {
     sim::InProcessHub hub(size);
     std::vector<int> open_rc(size, 0);

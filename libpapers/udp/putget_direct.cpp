@@ -1,11 +1,8 @@
-// putget: every rank reads the bytes of rank `src` (any pattern). A rank
-// does not know who reads it, so (udp_algorithms.hpp chooses):
-//   allgather (small): all-gather the data itself (Bruck), pick block src —
-//     the fewest rounds;
-//   direct (large): all-gather only the 2-byte source indices, then one
-//     direct round in which each rank sends its bytes to its readers.
-// Both start with an all-gather, so completing a putget proves every rank
-// entered it (a "full" operation for the retention rule).
+// putget for larger blocks: a rank does not know who reads it, so the ranks
+// all-gather only their 2-byte source indices (Bruck), then each rank sends
+// its bytes straight to its readers in one more round. Starting with an
+// all-gather makes it a "full" operation for the retention rule
+// (message_store.hpp).
 #include <cstring>
 #include <string>
 
@@ -15,15 +12,9 @@
 
 namespace papers::udp {
 
-int putget_exchange(Transport& t, const std::uint8_t* in, std::uint8_t* out, std::size_t bytes,
-                    int src, PutgetAlgo how) {
+int putget_direct(Transport& t, const std::uint8_t* in, std::uint8_t* out, std::size_t bytes,
+                  int src) {
     const int me = t.rank(), n = t.size();
-    if (how == PutgetAlgo::allgather) {
-        Bytes all(bytes * std::size_t(n));
-        if (int rc = bruck_allgather(t, in, bytes, all.data())) return rc;
-        std::memcpy(out, all.data() + std::size_t(src) * bytes, bytes);
-        return PAPERS_OK;
-    }
     std::uint8_t my_src[2];
     put_u16(my_src, static_cast<std::uint16_t>(src));
     Bytes srcs(2 * std::size_t(n));

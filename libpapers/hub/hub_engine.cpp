@@ -1,4 +1,4 @@
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 #include <string>
 
@@ -6,10 +6,10 @@
 
 namespace papers::hub {
 
-NybbleBackend::NybbleBackend(std::unique_ptr<Exchanger> ex, int rank, int size, const char* name)
+HubEngine::HubEngine(std::unique_ptr<Exchanger> ex, int rank, int size, const char* name)
     : ex_(std::move(ex)), rank_(rank), size_(size), name_(name) {}
 
-int NybbleBackend::force_algorithms(const algo::Overrides& forced) {
+int HubEngine::force_algorithms(const algo::Overrides& forced) {
     algo::Resolver r(forced, name_);
     forced_reduce_ = r.forced<ReduceAlgo, ReduceShape>("reduce", kReduceAlgorithms);
     forced_reduce_loc_ = r.forced<ReduceLocAlgo, ReduceShape>("reduce_loc", kReduceLocAlgorithms);
@@ -17,25 +17,25 @@ int NybbleBackend::force_algorithms(const algo::Overrides& forced) {
     return r.ok(err) ? PAPERS_OK : set_error(PAPERS_EINVAL, err);
 }
 
-int NybbleBackend::open() {
+int HubEngine::open() {
     if (int rc = ex_->start(); rc != PAPERS_OK) return rc;
     if (int rc = census(); rc != PAPERS_OK) return rc;
     reset_stats();
     return PAPERS_OK;
 }
 
-int NybbleBackend::and4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
+int HubEngine::and4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
     std::uint8_t n = 0;
     if (int rc = nand(x & 0xF, &n, s); rc != PAPERS_OK) return rc;
     *r = ~n & 0xF;
     return PAPERS_OK;
 }
 
-int NybbleBackend::or4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
+int HubEngine::or4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
     return nand(~x & 0xF, r, s);  // NAND of complements = OR
 }
 
-int NybbleBackend::or_mask(const std::vector<bool>& mine, std::vector<bool>& out, const char* op) {
+int HubEngine::or_mask(const std::vector<bool>& mine, std::vector<bool>& out, const char* op) {
     out.assign(mine.size(), false);
     for (std::size_t base = 0; base < mine.size(); base += 4) {
         std::uint8_t x = 0;
@@ -49,7 +49,7 @@ int NybbleBackend::or_mask(const std::vector<bool>& mine, std::vector<bool>& out
     return PAPERS_OK;
 }
 
-int NybbleBackend::bcast_bytes(unsigned char* buf, std::size_t bytes, int root, const char* op) {
+int HubEngine::bcast_bytes(unsigned char* buf, std::size_t bytes, int root, const char* op) {
     const bool me = rank_ == root;
     for (std::size_t i = 0; i < bytes; ++i) {
         std::uint8_t lo = 0, hi = 0;
@@ -64,9 +64,9 @@ int NybbleBackend::bcast_bytes(unsigned char* buf, std::size_t bytes, int root, 
     return PAPERS_OK;
 }
 
-int NybbleBackend::finalize() { return ex_->finish(); }
+int HubEngine::finalize() { return ex_->finish(); }
 
-papers_stats_t NybbleBackend::stats() const {
+papers_stats_t HubEngine::stats() const {
     const auto& c = ex_->port_counters();
     papers_stats_t s{};
     s.port_reads = c.reads - port_base_.reads;
@@ -75,7 +75,7 @@ papers_stats_t NybbleBackend::stats() const {
     return s;
 }
 
-void NybbleBackend::reset_stats() {
+void HubEngine::reset_stats() {
     port_base_ = ex_->port_counters();
     ops_base_ = ex_->exchanges();
 }
