@@ -106,13 +106,10 @@ int MpiBackend::reduce_loc(void* value, int* rank, papers_type_t type, papers_op
     const std::size_t es = type_size(type);
     std::vector<unsigned char> all(es * static_cast<std::size_t>(size_));
     if (int rc = allgather_bytes(value, all.data(), es, "reduce_loc"); rc) return rc;
-    int best = 0;
-    for (int r = 1; r < size_; ++r) {
-        const auto kb = order_key(&all[es * best], type), kr = order_key(&all[es * r], type);
-        if (op == PAPERS_MIN ? kr < kb : kr > kb) best = r;
-    }
-    std::memcpy(value, &all[es * best], es);
-    *rank = best;
+    FirstExtreme best(type, op);
+    for (int r = 0; r < size_; ++r) best.offer(r, &all[es * static_cast<std::size_t>(r)]);
+    std::memcpy(value, best.value(), es);
+    *rank = best.rank();
     return PAPERS_OK;
 }
 
