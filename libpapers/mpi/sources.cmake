@@ -2,6 +2,7 @@
 # dependency) and, when MPI is installed, the plugin libpapers_mpi.so it
 # dlopen()s (see mpi_plugin.hpp and docs/mpi.md).
 target_sources(papers_objects PRIVATE ${CMAKE_CURRENT_LIST_DIR}/mpi_loader.cpp)
+target_compile_definitions(papers_objects PRIVATE PAPERS_WITH_MPI=1)
 
 find_package(MPI QUIET COMPONENTS C)
 if(MPI_C_FOUND)

@@ -33,6 +33,7 @@ target_sources(papers_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/reduce_rabenseifner.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reduce_rank_order.cpp)
 target_link_libraries(papers_objects PUBLIC Boost::headers PkgConfig::SODIUM)
+target_compile_definitions(papers_objects PRIVATE PAPERS_WITH_UDP=1)
 target_compile_definitions(papers_objects PRIVATE BOOST_ASIO_NO_DEPRECATED)
 # libpapers.so / libpapers.a link these too (libpapers/CMakeLists.txt).
 list(APPEND PAPERS_BACKEND_LIBS PkgConfig::SODIUM)
