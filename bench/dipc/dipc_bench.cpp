@@ -72,6 +72,27 @@ struct Ids {
     int sem = -1, q0 = -1, q1 = -1;
 };
 
+// The architecture's floor for a message between two hosts through a daemon:
+// one extra process on the way, doing nothing but pass the bytes on (TCP in,
+// Unix socket out), with plain blocking system calls. A child process that
+// listens on `port` and forwards everything to `out`; returns the other end.
+int start_relay(int port) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) die("socketpair");
+    if (fork() == 0) {
+        close(sv[0]);
+        int t = tcp_listen_accept(port);
+        std::vector<char> buf(1 << 16);
+        for (;;) {
+            ssize_t n = ::read(t, buf.data(), buf.size());
+            if (n <= 0) _exit(0);
+            write_all(sv[1], buf.data(), static_cast<std::size_t>(n));
+        }
+    }
+    close(sv[1]);
+    return sv[0];
+}
+
 }  // namespace
 
 // ---- rank 0: owns the structures and echoes --------------------------------
@@ -82,9 +103,11 @@ static int rank0(int port) {
     ids.q0 = msgget(IPC_PRIVATE, IPC_CREAT | IPC_DIPC | 0600);
     if (ids.sem < 0 || ids.q0 < 0) die("create on host 0");
     if (semctl(ids.sem, 0, SETVAL, 1) != 0) die("SETVAL");
+    int from_relay = start_relay(port + 10);
     int c = tcp_listen_accept(port);
     write_all(c, &ids, sizeof ids);
     read_all(c, &ids, sizeof ids);  // with rank 1's q1
+    int to_relay = tcp_connect(port + 11);
     std::vector<char> buf(1 << 20);
     Msg m{};
     for (;;) {
@@ -95,6 +118,11 @@ static int rank0(int port) {
             for (std::uint32_t i = 0; i < cmd.count; ++i) {
                 read_all(c, buf.data(), cmd.size);
                 write_all(c, buf.data(), cmd.size);
+            }
+        } else if (cmd.what == 'L') {  // the relay floor: in through our relay, out to theirs
+            for (std::uint32_t i = 0; i < cmd.count; ++i) {
+                read_all(from_relay, buf.data(), cmd.size);
+                write_all(to_relay, buf.data(), cmd.size);
             }
         } else if (cmd.what == 'M') {
             for (std::uint32_t i = 0; i < cmd.count; ++i) {
@@ -137,6 +165,20 @@ void block_tcp(int c, std::uint32_t size, int k, std::vector<double>& out) {
         auto t0 = Clock::now();
         write_all(c, buf.data(), size);
         read_all(c, buf.data(), size);
+        out.push_back(us_since(t0));
+    }
+    char ok;
+    read_all(c, &ok, 1);
+}
+
+void block_relay(int c, int to_relay, int from_relay, std::uint32_t size, int k, std::vector<double>& out) {
+    Cmd cmd{'L', size, static_cast<std::uint32_t>(k), 0};
+    write_all(c, &cmd, sizeof cmd);
+    std::vector<char> buf(size, 'x');
+    for (int i = 0; i < k; ++i) {
+        auto t0 = Clock::now();
+        write_all(to_relay, buf.data(), size);
+        read_all(from_relay, buf.data(), size);
         out.push_back(us_since(t0));
     }
     char ok;
@@ -190,25 +232,30 @@ void block_kernel_msg(std::uint32_t size, int k, std::vector<double>& out) {
 }
 
 void print(const char* op, std::uint32_t bytes, const std::vector<double>& dipc, const std::vector<double>& tcp,
-           const std::vector<double>& kernel) {
+           const std::vector<double>& kernel, const std::vector<double>& relay = {}) {
     double d = papers::bench::percentile(dipc, 0.5), t = papers::bench::percentile(tcp, 0.5);
-    double k = papers::bench::percentile(kernel, 0.5);
+    double k = papers::bench::percentile(kernel, 0.5), r = papers::bench::percentile(relay, 0.5);
+    char extra[128] = "";
+    if (!relay.empty())
+        std::snprintf(extra, sizeof extra, ",\"relay_median_us\":%.2f,\"ratio_to_relay\":%.2f", r, r > 0 ? d / r : 0.0);
     std::printf("{\"op\":\"%s\",\"bytes\":%u,\"samples\":%zu,\"dipc_median_us\":%.2f,\"dipc_p99_us\":%.2f,"
-                "\"tcp_median_us\":%.2f,\"kernel_median_us\":%.2f,\"ratio_to_tcp\":%.2f}\n",
-                op, bytes, dipc.size(), d, papers::bench::percentile(dipc, 0.99), t, k, t > 0 ? d / t : 0.0);
+                "\"tcp_median_us\":%.2f,\"kernel_median_us\":%.2f,\"ratio_to_tcp\":%.2f%s}\n",
+                op, bytes, dipc.size(), d, papers::bench::percentile(dipc, 0.99), t, k, t > 0 ? d / t : 0.0, extra);
 }
 
 }  // namespace
 
 static int rank1(int port, int iters, int blocks) {
+    int from_relay = start_relay(port + 11);
     int c = tcp_connect(port);
     Ids ids;
     read_all(c, &ids, sizeof ids);
     ids.q1 = msgget(IPC_PRIVATE, IPC_CREAT | IPC_DIPC | 0600);
     if (ids.q1 < 0) die("create on host 1");
     write_all(c, &ids, sizeof ids);
+    int to_relay = tcp_connect(port + 10);
     int k = std::max(1, iters / blocks);
-    std::vector<double> sem_d, sem_k, tcp64, tcp1k, msg64_d, msg64_k, msg1k_d, msg1k_k;
+    std::vector<double> sem_d, sem_k, tcp64, tcp1k, msg64_d, msg64_k, msg1k_d, msg1k_k, relay64, relay1k;
     // Warm up every path once, then blocks that take turns.
     block_semop(ids.sem, 20, sem_d);
     block_msg(c, ids, 64, 20, msg64_d);
@@ -220,13 +267,15 @@ static int rank1(int port, int iters, int blocks) {
         block_kernel_semop(k, sem_k);
         block_msg(c, ids, 64, k, msg64_d);
         block_kernel_msg(64, k, msg64_k);
+        block_relay(c, to_relay, from_relay, 64, k, relay64);
         block_msg(c, ids, 1024, k, msg1k_d);
         block_tcp(c, 1024, k, tcp1k);
+        block_relay(c, to_relay, from_relay, 1024, k, relay1k);
         block_kernel_msg(1024, k, msg1k_k);
     }
     print("semop", 0, sem_d, tcp64, sem_k);
-    print("msg_pingpong", 64, msg64_d, tcp64, msg64_k);
-    print("msg_pingpong", 1024, msg1k_d, tcp1k, msg1k_k);
+    print("msg_pingpong", 64, msg64_d, tcp64, msg64_k, relay64);
+    print("msg_pingpong", 1024, msg1k_d, tcp1k, msg1k_k, relay1k);
     Cmd q{'Q', 0, 0, 0};
     write_all(c, &q, sizeof q);
     msgctl(ids.q1, IPC_RMID, nullptr);

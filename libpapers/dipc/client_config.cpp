@@ -4,14 +4,16 @@
 
 #include <cstdlib>
 
+#include "dipc_env.hpp"
+
 namespace papers::dipc::client {
 
 ClientConfig read_client_config() {
     ClientConfig c;
-    const char* sock = std::getenv(kSocketEnv);
-    if (sock && *sock) {
+    env::Reader in(dipc_env::kTable);
+    if (auto sock = in.raw(dipc_env::kSocket)) {
         c.daemon_configured = true;
-        c.socket_path = sock;
+        c.socket_path = *sock;
     } else {
         struct stat st;
         if (stat(kDefaultSocket, &st) == 0 && S_ISSOCK(st.st_mode)) {
@@ -21,7 +23,10 @@ ClientConfig read_client_config() {
     }
     // The policy matters only with a daemon; without one nothing is parsed,
     // so a process without a daemon behaves exactly as without the library.
-    if (c.daemon_configured) c.keys_ok = parse_key_policy(std::getenv(kKeysEnv), c.keys, c.keys_error);
+    if (c.daemon_configured) {
+        auto keys = in.raw(dipc_env::kKeys);
+        c.keys_ok = parse_key_policy(keys ? keys->c_str() : nullptr, c.keys, c.keys_error);
+    }
     return c;
 }
 

@@ -8,10 +8,7 @@
 
 namespace papers::dipc::client {
 
-// Where the local daemon listens; unset or empty = the default path.
-constexpr const char* kSocketEnv = "PAPERS_DIPC_SOCKET";
-// Which keys are distributed: flag | all | list (key_policy.hpp).
-constexpr const char* kKeysEnv = "PAPERS_DIPC_KEYS";
+// The environment (PAPERS_DIPC_SOCKET, PAPERS_DIPC_KEYS): dipc_env.hpp.
 // The daemon's default socket. A process started while nothing listens
 // there (and without PAPERS_DIPC_SOCKET) has no daemon: every call goes to
 // the kernel untouched (decision 1).

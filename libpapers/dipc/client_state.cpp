@@ -6,6 +6,7 @@
 #include <atomic>
 #include <type_traits>
 
+#include "dipc_env.hpp"
 #include "direct_link_set.hpp"
 #include "owner_cache.hpp"
 
@@ -214,7 +215,7 @@ void report_daemon_enolink() {
 
 void report_bad_key_policy() {
     const ClientConfig& c = *g_config.load(std::memory_order_acquire);
-    say_once(g_said_keys, std::string(kKeysEnv) + ": " + c.keys_error +
+    say_once(g_said_keys, std::string(::papers::dipc_env::kKeys.name) + ": " + c.keys_error +
                               "; expected flag, all, or keys and ranges like 0x1234,0x5000-0x50ff "
                               "(DIPC calls fail with EINVAL)");
 }

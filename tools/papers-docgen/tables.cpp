@@ -4,6 +4,7 @@
 #include "tables.hpp"
 
 #include "libpapers/core/core_env.hpp"
+#include "libpapers/dipc/dipc_env.hpp"
 #include "libpapers/hub/hub_algorithms.hpp"
 #include "libpapers/hub/hub_env.hpp"
 #include "libpapers/mpi/mpi_algorithms.hpp"
@@ -19,7 +20,7 @@ namespace papers::docgen {
 namespace {
 constexpr const env::Table* kTables[] = {
     &core_env::kTable, &hub_env::kTable, &shm_env::kTable,
-    &udp_env::kTable,  &mpi_env::kTable, &pmpi_env::kTable,
+    &udp_env::kTable,  &mpi_env::kTable, &pmpi_env::kTable, &dipc_env::kTable,
 };
 }  // namespace
 
