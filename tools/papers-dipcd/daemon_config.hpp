@@ -30,6 +30,7 @@ struct DaemonConfig {
     proto::Limits limits;           // used when serving the referee (the cluster's limits)
     std::string log_file;           // empty = stderr
     int ready_fd = -1;              // writes "ready PORT\n" here once serving, then closes it
+    std::uint32_t spin_us = 50;     // keep looking for the next event this long before sleeping
     bool verbose = false;
 };
 
