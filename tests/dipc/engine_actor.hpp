@@ -6,59 +6,16 @@
 // signal (EINTR) or kills the process (exit_sem).
 #pragma once
 #include <sys/types.h>
-#include <sys/msg.h>
-#include <sys/sem.h>
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine_call.hpp"
 #include "proto/messages.hpp"
 
 namespace papers::dipc::enginetest {
-
-constexpr int kMaxSemsT = 32;
-constexpr int kMaxSopsT = 16;
-constexpr int kMaxTextT = 512;
-
-struct Cred {
-    std::uint32_t euid = 0, egid = 0;
-    std::vector<std::uint32_t> groups;
-};
-
-enum class KCall : int { semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl };
-
-// One System V call, as a program would make it.
-struct KRequest {
-    KCall call = KCall::semget;
-    int id = 0, key = 0, flags = 0, semnum = 0, cmd = 0, val = 0;
-    int nsems = 0;                 // semget
-    int nsops = 0;
-    struct sembuf sops[kMaxSopsT] = {};
-    long long timeout_ns = -1;     // semtimedop: -1 none, -2 an invalid timespec
-    unsigned short values[kMaxSemsT] = {};  // SETALL
-    unsigned uid = 0, gid = 0, mode = 0;    // IPC_SET
-    unsigned long qbytes = 0;
-    long mtype = 0;                // msgsnd
-    int ntext = 0;
-    unsigned char text[kMaxTextT] = {};
-    unsigned long bufsz = 0;       // msgrcv
-    long msgtyp = 0;
-};
-
-// Its result: return value, errno, and what the call wrote.
-struct KResult {
-    long ret = 0;
-    int err = 0;
-    struct semid_ds sem_ds = {};
-    struct msqid_ds msg_ds = {};
-    struct seminfo sem_info = {};
-    struct msginfo msg_info = {};
-    unsigned short values[kMaxSemsT] = {};
-    long mtype = 0;
-    unsigned char text[kMaxTextT] = {};
-};
 
 class Actor {
 public:

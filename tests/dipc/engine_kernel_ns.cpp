@@ -41,6 +41,10 @@ std::string enter_private_ipc_namespace(const proto::Limits& l) {
     if (!has_capability(CAP_IPC_OWNER) || !has_capability(CAP_SYS_ADMIN))
         return "root lacks CAP_IPC_OWNER or CAP_SYS_ADMIN here: the kernel would not treat euid 0 as privileged";
     if (unshare(CLONE_NEWIPC) != 0) return std::string("unshare(CLONE_NEWIPC): ") + strerror(errno);
+    return write_ipc_sysctls(l);
+}
+
+std::string write_ipc_sysctls(const proto::Limits& l) {
     std::string sem = std::to_string(l.semmsl) + " " + std::to_string(l.semmns) + " " +
                       std::to_string(l.semopm) + " " + std::to_string(l.semmni);
     for (auto [path, value] : {std::pair<const char*, std::string>{"/proc/sys/kernel/sem", sem},

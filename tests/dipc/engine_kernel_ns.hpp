@@ -13,6 +13,9 @@ namespace papers::dipc::enginetest {
 // CAP_IPC_OWNER or CAP_SYS_ADMIN, which the engine's euid 0 stands for).
 std::string enter_private_ipc_namespace(const proto::Limits& limits);
 
+// Only the sysctls, in this process's IPC namespace (needs root there).
+std::string write_ipc_sysctls(const proto::Limits& limits);
+
 // Whether this process has the capability in its effective set (root in a
 // container may lack some: then root is not privileged in that respect).
 bool has_capability(int cap);
