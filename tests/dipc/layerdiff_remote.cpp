@@ -23,6 +23,8 @@ using enginetest::KResult;
 
 namespace {
 
+constexpr int kAgentStartMs = 30000;  // a loaded 2-core VM
+
 bool readable(int fd, int timeout_ms) {
     pollfd p{fd, POLLIN, 0};
     int rc;
@@ -101,7 +103,7 @@ void RemoteActor::kill_now() {
 }
 
 std::string RemoteActor::stderr_text() {
-    if (process_->out().empty() && process_->err().empty()) process_->wait_for_output("\x01", 0.05);
+    process_->wait_for_output("\x01", 0.05);  // reads what is there (no agent prints that)
     return process_->err();
 }
 
@@ -130,6 +132,37 @@ int AgentListener::accept_agent(AgentHello& hello, int timeout_ms) {
         return -1;
     }
     return c;
+}
+
+std::unique_ptr<RemoteActor> start_agent(dipc_test::DipcCluster& cluster, AgentListener& listener,
+                                         const std::string& agent, int host, Role role, int party, int generation,
+                                         const enginetest::Cred& cred) {
+    static const char* names[] = {"kernel", "dipc", "creator"};
+    const char* name = names[static_cast<int>(role)];
+    std::vector<std::string> argv{agent,
+                                  "actor",
+                                  listener.path(),
+                                  name,
+                                  std::to_string(party),
+                                  std::to_string(generation),
+                                  std::to_string(cred.euid),
+                                  std::to_string(cred.egid)};
+    for (std::uint32_t g : cred.groups) argv.push_back(std::to_string(g));
+    std::vector<std::string> env;
+    if (role == Role::kernel) env.push_back("LD_PRELOAD=");  // nothing between it and the kernel
+    auto process = std::make_unique<dipc_test::HostProcess>(cluster.run_on_host(host, argv, env));
+    AgentHello hello;
+    int fd = listener.accept_agent(hello, kAgentStartMs);
+    if (fd < 0) {
+        auto r = process->wait(5);
+        throw std::runtime_error(std::string("the ") + name + " agent of P" + std::to_string(party) +
+                                 " did not connect (exit " + std::to_string(r.exit_code) + "): " + r.err);
+    }
+    if (hello.role != role || hello.party != party || hello.generation != generation) {
+        close(fd);
+        throw std::runtime_error("an unexpected agent connected (party " + std::to_string(hello.party) + ")");
+    }
+    return std::make_unique<RemoteActor>(std::move(process), fd, hello);
 }
 
 }  // namespace papers::dipc::layerdiff

@@ -62,4 +62,11 @@ private:
     int fd_ = -1;
 };
 
+// Starts layerdiff_agent as `role` of a party on a host of the cluster and
+// waits for it to connect (throws std::runtime_error with its stderr if it
+// does not). A kernel actor runs without the interposer.
+std::unique_ptr<RemoteActor> start_agent(dipc_test::DipcCluster& cluster, AgentListener& listener,
+                                         const std::string& agent, int host, Role role, int party, int generation,
+                                         const enginetest::Cred& cred);
+
 }  // namespace papers::dipc::layerdiff
