@@ -54,3 +54,12 @@ if(PAPERS_CLANGXX)
 else()
   message(STATUS "clang++ not found: the dipc wire protocol fuzzer is not built")
 endif()
+
+# Hostile input to a real daemon: strangers on its TCP port, garbage on its
+# Unix socket (one cluster per test, so one at a time).
+add_executable(dipc_daemon_hostile_test ${CMAKE_CURRENT_LIST_DIR}/fuzz_daemon_hostile_test.cpp)
+target_link_libraries(dipc_daemon_hostile_test PRIVATE dipc_cluster papers_dipc_channel papers_dipc_proto
+  GTest::gtest_main)
+target_compile_definitions(dipc_daemon_hostile_test PRIVATE LAYER_AGENT="$<TARGET_FILE:dipc_layer_agent>")
+add_dependencies(dipc_daemon_hostile_test dipc_layer_agent papers-dipcd papers_dipc)
+gtest_discover_tests(dipc_daemon_hostile_test PROPERTIES LABELS "dipc" TIMEOUT 120 RUN_SERIAL TRUE)
