@@ -229,12 +229,21 @@ bool LayerTwin::creates_at_owner(const KRequest& req) const {
 }
 
 // Party 0 makes the probes and full checks, and one more party stays idle
-// to act on the others' calls in flight.
-bool LayerTwin::may_keep(int p) const {
+// to act on the others' calls in flight. And one message call in flight per
+// queue at most: when one event wakes two of them (a msgrcv makes room for
+// two senders, IPC_SET wakes every sender and receiver), the kernel lets
+// them race for the queue and the scheduler decides, where the owner takes
+// them in order: the reference itself would not be deterministic.
+bool LayerTwin::may_keep(int p, const KRequest& req, const Target& t) const {
     if (p == 0) return false;
     int idle = 0;
-    for (int q = 0; q < parties(); ++q)
-        if (q != p && !parties_[q].pending) ++idle;
+    for (int q = 0; q < parties(); ++q) {
+        const Party& Q = parties_[q];
+        if (q != p && !Q.pending) ++idle;
+        if (q != p && Q.pending && (req.call == KCall::msgsnd || req.call == KCall::msgrcv) &&
+            (Q.req.call == KCall::msgsnd || Q.req.call == KCall::msgrcv) && Q.target.handle == t.handle)
+            return false;
+    }
     return idle >= 2;
 }
 
@@ -242,7 +251,7 @@ void LayerTwin::call(int p, const Target& t, KRequest req, Resolve resolve) {
     if (!ok()) return;
     Party& P = parties_[p];
     if (P.pending) return fail("test bug: P" + std::to_string(p) + " already has a call in flight");
-    if (resolve == Resolve::keep && !may_keep(p)) resolve = Resolve::interrupt;
+    if (resolve == Resolve::keep && !may_keep(p, req, t)) resolve = Resolve::interrupt;
     const KRequest kq = for_kernel(t, req), dq = for_dipc(t, req);
     const bool at_owner = is_get(req) && creates_at_owner(req);
     RemoteActor& K = *P.kernel;

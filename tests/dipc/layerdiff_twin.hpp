@@ -108,7 +108,7 @@ private:
     KRequest for_kernel(const Target& t, const KRequest& req) const;
     KRequest for_dipc(const Target& t, const KRequest& req) const;
     bool creates_at_owner(const KRequest& req) const;
-    bool may_keep(int p) const;
+    bool may_keep(int p, const KRequest& req, const Target& t) const;
     void known_on_calling_host(const Handle& h);
     void confirm_queued(int p);
     void interrupt(int p);
