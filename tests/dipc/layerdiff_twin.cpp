@@ -315,6 +315,20 @@ void LayerTwin::known_on_calling_host(const Handle& h) {
     parties_[0].dipc->probe(q, setup_.wait_ms);
 }
 
+// The calling host's daemon counts *_INFO usage from its directory, which
+// learns of a removal from the referee's broadcast; the owner's reply can
+// come first (LayerDiffBugs.InfoRightAfterARemovalThroughARemoteOwnerDoesNotCountIt
+// fails on it). A call on an id nobody has makes that daemon sync with the
+// referee, after which the broadcast is there: this keeps the random
+// sequences clear of the bug.
+void LayerTwin::removal_known_on_calling_host() {
+    KRequest q;
+    q.call = KCall::semctl;
+    q.cmd = IPC_STAT;
+    q.id = proto::make_id(proto::kSlots - 1, proto::kMaxSeq);
+    parties_[0].dipc->probe(q, setup_.wait_ms);
+}
+
 // A kept call must be waiting at the owner before anything else happens.
 // A semop shows in GETNCNT/GETZCNT there; a message call has no such
 // count, but its request reached the calling host's daemon before any
@@ -607,6 +621,7 @@ void LayerTwin::compare(int p, const Target& t, const KRequest& q, const KResult
             t.handle >= 0) {
             handles_[t.handle].live = false;
             log("  -> H" + std::to_string(t.handle) + " removed");
+            removal_known_on_calling_host();
         }
     }
     std::string diff = o.str();

@@ -110,6 +110,7 @@ private:
     bool creates_at_owner(const KRequest& req) const;
     bool may_keep(int p, const KRequest& req, const Target& t) const;
     void known_on_calling_host(const Handle& h);
+    void removal_known_on_calling_host();
     void confirm_queued(int p);
     void interrupt(int p);
     void settle(int except);
