@@ -6,6 +6,7 @@ target_link_libraries(dipc_layerdiff_agent PRIVATE dipc_sysv_kit)
 
 add_executable(dipc_layerdiff_test
   ${CMAKE_CURRENT_LIST_DIR}/layerdiff_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/layerdiff_bugs_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/layerdiff_twin.cpp
   ${CMAKE_CURRENT_LIST_DIR}/layerdiff_remote.cpp)
 target_link_libraries(dipc_layerdiff_test PRIVATE dipc_engine_testkit dipc_cluster GTest::gtest_main)

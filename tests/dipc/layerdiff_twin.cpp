@@ -538,7 +538,7 @@ void LayerTwin::compare(int p, const Target& t, const KRequest& q, const KResult
         if (q.call == KCall::semctl && q.cmd == SETALL && q.fault != enginetest::Fault::none && k.err == EACCES &&
             d.err == EFAULT)
             ++known_gaps_["SETALL without write permission and with a bad array: EFAULT (the kernel: EACCES)"];
-        // A bug (LayerDiffBugs.CreatingZeroSemaphoresInAFullClusterIsEinval
+        // A bug (LayerDiffBugs.CreatingZeroSemaphoresInAFullClusterIsEinvalAsInTheKernel
         // fails on it): counted here so that the sequence goes on.
         else if (setup_.tolerate_known_bugs && q.call == KCall::semget && q.nsems == 0 && k.err == EINVAL &&
                  d.err == ENOSPC)
