@@ -22,6 +22,9 @@ constexpr const char* kDefaultSocket = "/run/papers-dipc/dipcd.sock";
 constexpr int kConnectTimeoutMs = 5000;  // connect, then hello -> welcome
 constexpr int kVerdictTimeoutMs = 5000;  // the cancelled call's reply after cancel
 constexpr int kFrameTimeoutMs = 5000;    // the rest of a frame once its first bytes came
+// How long fork waits in the parent for the child to take over its
+// attachments (two connections and the inherit's round trip to the homes).
+constexpr int kForkInheritTimeoutMs = 3 * kConnectTimeoutMs;
 
 // How many calls one thread can have in flight at once: a call, a signal
 // handler's call interrupting it, a handler interrupting that one, ...

@@ -24,10 +24,11 @@ public:
     const proto::Limits& limits() const { return layer_limits(*lease_.link()); }
 
     // One request and its reply; false with errno = ENOLINK when the link broke.
+    // `passed_fd` as Link::call: a descriptor sent with the reply, the caller's.
     template <class Req>
-    bool ask(proto::Op op, const Req& req, bool cancellable, proto::Reply& reply) {
+    bool ask(proto::Op op, const Req& req, bool cancellable, proto::Reply& reply, int* passed_fd = nullptr) {
         std::string why;
-        if (lease_.link()->call(op, req, cancellable, reply, why)) return true;
+        if (lease_.link()->call(op, req, cancellable, reply, why, passed_fd)) return true;
         return link_failed(why);
     }
 

@@ -20,20 +20,37 @@ public:
     bool is_open() const { return fd_ >= 0; }
     int fd() const { return fd_; }
     // Connects and exchanges hello/welcome; false with a reason. The link
-    // stays closed on failure.
-    bool open(const std::string& path, std::string& why);
+    // stays closed on failure. `role`: ClientHello's (0 calls, 1 the
+    // process's DSM service connection).
+    bool open(const std::string& path, std::string& why, std::uint8_t role = 0);
     const proto::Welcome& welcome() const { return welcome_; }
 
     // Sends one request and waits for its reply. `cancellable`: the call may
     // block at the owner, so a signal makes it send cancel and take the
     // verdict (a reply err of EINTR, or the call's real result). False with
     // a reason when the link broke (it is then closed: its state is unknown).
+    // `passed_fd`: where a descriptor sent with the reply goes (shmat's
+    // memfd; -1 if none came, sock::kDescriptorLost if it could not be
+    // received); the caller owns it.
     template <class Req>
-    bool call(proto::Op op, const Req& req, bool cancellable, proto::Reply& reply, std::string& why) {
+    bool call(proto::Op op, const Req& req, bool cancellable, proto::Reply& reply, std::string& why,
+              int* passed_fd = nullptr) {
         std::vector<std::uint8_t> frame;
         std::uint64_t id = next_id_++;
         proto::encode_frame(op, id, req, frame);
-        return exchange(id, frame, cancellable, reply, why);
+        return exchange(id, frame, cancellable, reply, why, passed_fd);
+    }
+
+    // The DSM service connection's side: the daemon's orders come as frames
+    // the client did not ask for. receive() waits for the next one without
+    // a bound (the daemon may have nothing to order for hours); send()
+    // answers one. False with a reason when the link broke (then closed).
+    bool receive(proto::Header& h, std::vector<std::uint8_t>& body, std::string& why);
+    template <class T>
+    bool send(proto::Op op, std::uint64_t request_id, const T& msg, std::string& why) {
+        std::vector<std::uint8_t> frame;
+        proto::encode_frame(op, request_id, msg, frame);
+        return send_frame(frame, why);
     }
 
     // Closes this process's descriptor (thread exit, broken link, and in a
@@ -43,9 +60,10 @@ public:
 
 private:
     bool exchange(std::uint64_t id, const std::vector<std::uint8_t>& frame, bool cancellable,
-                  proto::Reply& reply, std::string& why);
+                  proto::Reply& reply, std::string& why, int* passed_fd);
     bool read_frame(std::int64_t deadline_ms, proto::Header& h, std::vector<std::uint8_t>& body,
-                    std::string& why);
+                    std::string& why, int* passed_fd = nullptr);
+    bool send_frame(const std::vector<std::uint8_t>& frame, std::string& why);
     bool fail(std::string& why, const std::string& reason);
 
     int fd_ = -1;

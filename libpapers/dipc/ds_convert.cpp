@@ -65,6 +65,37 @@ void to_msginfo(const proto::MsgInfoRec& in, struct msginfo& out) {
     out.msgseg = in.msgseg;
 }
 
+void to_shmid_ds(const proto::ShmDsRec& in, struct shmid_ds& out) {
+    std::memset(&out, 0, sizeof out);
+    to_ipc_perm(in.perm, out.shm_perm);
+    out.shm_segsz = in.segsz;
+    out.shm_atime = static_cast<time_t>(in.atime);
+    out.shm_dtime = static_cast<time_t>(in.dtime);
+    out.shm_ctime = static_cast<time_t>(in.ctime);
+    out.shm_cpid = in.cpid;
+    out.shm_lpid = in.lpid;
+    out.shm_nattch = in.nattch;
+}
+
+void to_shminfo(const proto::ShmInfoRec& in, struct shminfo& out) {
+    std::memset(&out, 0, sizeof out);
+    out.shmmax = in.shmmax;
+    out.shmmin = in.shmmin;
+    out.shmmni = in.shmmni;
+    out.shmseg = in.shmseg;
+    out.shmall = in.shmall;
+}
+
+void to_shm_info(const proto::ShmUsageRec& in, struct shm_info& out) {
+    std::memset(&out, 0, sizeof out);
+    out.used_ids = in.used_ids;
+    out.shm_tot = in.shm_tot;
+    out.shm_rss = in.shm_rss;
+    out.shm_swp = in.shm_swp;
+    out.swap_attempts = in.swap_attempts;
+    out.swap_successes = in.swap_successes;
+}
+
 proto::IpcSetRec from_semid_ds(const struct semid_ds& in) {
     proto::IpcSetRec r;
     r.uid = in.sem_perm.uid;
@@ -79,6 +110,14 @@ proto::IpcSetRec from_msqid_ds(const struct msqid_ds& in) {
     r.gid = in.msg_perm.gid;
     r.mode = in.msg_perm.mode;
     r.qbytes = in.msg_qbytes;
+    return r;
+}
+
+proto::IpcSetRec from_shmid_ds(const struct shmid_ds& in) {
+    proto::IpcSetRec r;
+    r.uid = in.shm_perm.uid;
+    r.gid = in.shm_perm.gid;
+    r.mode = in.shm_perm.mode;
     return r;
 }
 

@@ -21,6 +21,10 @@ RealCalls resolve_all() {
     resolve(r.msgsnd, "msgsnd");
     resolve(r.msgrcv, "msgrcv");
     resolve(r.msgctl, "msgctl");
+    resolve(r.shmget, "shmget");
+    resolve(r.shmat, "shmat");
+    resolve(r.shmdt, "shmdt");
+    resolve(r.shmctl, "shmctl");
     return r;
 }
 

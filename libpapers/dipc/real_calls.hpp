@@ -1,12 +1,14 @@
 // real_calls.hpp — the C library's SysV functions, found behind ours with
 // dlsym(RTLD_NEXT). Resolved once, on first use (a function-local static:
-// thread-safe, and usable from any constructor, before or after ours).
+// thread-safe, and usable from any constructor, before or after ours). The
+// other functions the layer wraps for shared memory: real_system.hpp.
 #pragma once
 #include <sys/types.h>
 
 struct sembuf;
 struct timespec;
 struct msqid_ds;
+struct shmid_ds;
 
 namespace papers::dipc::client {
 
@@ -19,6 +21,10 @@ struct RealCalls {
     int (*msgsnd)(int, const void*, size_t, int) = nullptr;
     ssize_t (*msgrcv)(int, void*, size_t, long, int) = nullptr;
     int (*msgctl)(int, int, struct msqid_ds*) = nullptr;
+    int (*shmget)(key_t, size_t, int) = nullptr;
+    void* (*shmat)(int, const void*, int) = nullptr;
+    int (*shmdt)(const void*) = nullptr;
+    int (*shmctl)(int, int, struct shmid_ds*) = nullptr;
 };
 
 // A null member means the C library has no such function: the wrapper

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "real_system.hpp"
+
 namespace papers::dipc::client::sock {
 
 std::int64_t now_ms() {
@@ -59,7 +61,7 @@ int connect_unix(const std::string& path, int timeout_ms, std::string& why) {
 
 bool send_all(int fd, const std::uint8_t* p, std::size_t n, std::string& why) {
     while (n > 0) {
-        ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+        ssize_t k = real::send(fd, p, n, MSG_NOSIGNAL);
         if (k < 0) {
             if (errno == EINTR) continue;
             why = errno == EAGAIN ? std::string("send: the daemon reads nothing") : errno_text("send", errno);
@@ -92,9 +94,39 @@ bool idle_peer_gone(int fd) {
     return poll(&pfd, 1, 0) != 0;  // ready, or an error polling it: either way not a usable idle link
 }
 
-bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why) {
+namespace {
+
+// recv(2) that also takes the descriptors passed with the bytes: the first
+// goes to *passed_fd (or is closed when nobody asked), extra ones are closed.
+ssize_t recv_with_fd(int fd, std::uint8_t* p, std::size_t n, int* passed_fd) {
+    iovec iov{p, n};
+    alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t k = real::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (k < 0) return k;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (std::size_t i = 0; i < count; ++i) {
+            int got;
+            std::memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof got);
+            if (passed_fd && *passed_fd == -1) *passed_fd = got;
+            else close(got);
+        }
+    }
+    if ((msg.msg_flags & MSG_CTRUNC) && passed_fd && *passed_fd == -1) *passed_fd = kDescriptorLost;
+    return k;
+}
+
+}  // namespace
+
+bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why, int* passed_fd) {
     while (n > 0) {
-        ssize_t k = recv(fd, p, n, MSG_DONTWAIT);
+        ssize_t k = recv_with_fd(fd, p, n, passed_fd);
         if (k > 0) {
             p += k;
             n -= static_cast<std::size_t>(k);

@@ -1,7 +1,8 @@
 // unix_socket.hpp — the raw socket calls of the daemon link, apart from the
 // protocol: connect with a bound, whole sends, waits that report signals,
 // whole receives with a deadline. Failures come back as a short reason for
-// the one stderr line (decision 11).
+// the one stderr line (decision 11). The C library's send/recvmsg are
+// called directly: the layer's own buffers never lie in a segment.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +32,11 @@ Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why);
 bool idle_peer_gone(int fd);
 
 // Receives exactly n bytes by deadline_ms (signals do not cut it short).
-bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why);
+// A descriptor the peer passed with these bytes (SCM_RIGHTS, close-on-exec)
+// goes to *passed_fd when asked for (kDescriptorLost if it could not be
+// received: no room in the descriptor table), else it is closed.
+constexpr int kDescriptorLost = -2;
+bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why,
+                int* passed_fd = nullptr);
 
 }  // namespace papers::dipc::client::sock

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "dsm_touch.hpp"
+
 namespace papers::dipc::client {
 
 namespace {
@@ -29,18 +31,46 @@ bool copy_all(char* local, char* remote, std::size_t n, Transfer transfer) {
 
 }  // namespace
 
+// process_vm_readv/writev are kernel-mode accesses: a distributed segment's
+// page that is not present fails them, so its units are fetched first.
 bool read_user(void* to, const void* user_from, std::size_t n) {
     int saved = errno;
-    bool ok = copy_all(static_cast<char*>(to), const_cast<char*>(static_cast<const char*>(user_from)), n,
-                       process_vm_readv);
+    auto copy = [&] {
+        return copy_all(static_cast<char*>(to), const_cast<char*>(static_cast<const char*>(user_from)), n,
+                        process_vm_readv) ? 0 : -1;
+    };
+    bool ok;
+    if (!dsm::may_touch(user_from, n)) {
+        ok = copy() == 0;
+    } else {
+        dsm::UserRange r{user_from, n, false};
+        ok = dsm::call_with_ranges(&r, 1, [&] {
+            int rc = copy();
+            if (rc < 0) errno = EFAULT;
+            return rc;
+        }) == 0;
+    }
     errno = saved;
     return ok;
 }
 
 bool write_user(void* user_to, const void* from, std::size_t n) {
     int saved = errno;
-    bool ok = copy_all(const_cast<char*>(static_cast<const char*>(from)), static_cast<char*>(user_to), n,
-                       process_vm_writev);
+    auto copy = [&] {
+        return copy_all(const_cast<char*>(static_cast<const char*>(from)), static_cast<char*>(user_to), n,
+                        process_vm_writev) ? 0 : -1;
+    };
+    bool ok;
+    if (!dsm::may_touch(user_to, n)) {
+        ok = copy() == 0;
+    } else {
+        dsm::UserRange r{user_to, n, true};
+        ok = dsm::call_with_ranges(&r, 1, [&] {
+            int rc = copy();
+            if (rc < 0) errno = EFAULT;
+            return rc;
+        }) == 0;
+    }
     errno = saved;
     return ok;
 }

@@ -2,6 +2,7 @@
 // process_vm_readv/writev on our own pid (decision 7): a bad pointer is
 // EFAULT, as in the kernel, never a crash. Both copy all n bytes or report
 // failure; n = 0 touches nothing (and succeeds, as copy_from_user does).
+// Buffers in a distributed segment are made present first (dsm_touch.hpp).
 #pragma once
 #include <cstddef>
 

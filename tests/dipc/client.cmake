@@ -1,6 +1,9 @@
 # tests of the DIPC client (included by CMakeLists.txt): the interposer
 # libpapers_dipc against a fake daemon served by the test itself, and the
-# pass-through probe run with and without LD_PRELOAD. ctest -L dipc.
+# pass-through probe run with and without LD_PRELOAD. Shared memory
+# (client_shm_*, client_dsm_*): a fake daemon that hands out real memfds and
+# plays the home; every test that attaches runs in a child process.
+# ctest -L dipc.
 add_executable(dipc_client_probe client_passthrough_probe.cpp)
 target_link_libraries(dipc_client_probe PRIVATE ${CMAKE_DL_LIBS})
 
@@ -13,7 +16,18 @@ add_executable(dipc_client_test
   client_memory_test.cpp
   client_signal_test.cpp
   client_link_test.cpp
-  client_passthrough_test.cpp)
+  client_passthrough_test.cpp
+  client_dsm_fake_daemon.cpp
+  client_dsm_test_support.cpp
+  client_shm_attach_test.cpp
+  client_shm_wire_test.cpp
+  client_shm_passthrough_test.cpp
+  client_dsm_coherence_test.cpp
+  client_dsm_signal_test.cpp
+  client_dsm_syscall_test.cpp
+  client_dsm_failure_test.cpp
+  client_dsm_mappings_test.cpp
+  client_dsm_fork_test.cpp)
 # The static form: its semget etc. replace the C library's in the test program.
 target_link_libraries(dipc_client_test PRIVATE papers_dipc_static GTest::gtest)
 target_include_directories(dipc_client_test PRIVATE ${PROJECT_SOURCE_DIR}/libpapers/dipc)

@@ -6,10 +6,16 @@
 // the outputs must be identical. The first line, starting with '#', says
 // which object's semget the program calls (not compared).
 //
-// `--smoke`: a few flagged calls for a daemon (the test's fake) instead.
+// `--smoke`: a few flagged calls for a daemon (the test's fake) instead;
+// `--shm-smoke`: a distributed segment attached, written and read.
 #include <dlfcn.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -201,6 +207,107 @@ void msg_script() {
     show("IPC_RMID key", msgctl(msgget(0xbeef, 0), IPC_RMID, nullptr));
 }
 
+// Shared memory, and the calls the layer wraps for it (read/write into a
+// segment, mprotect, sigaction and sigprocmask on SIGSEGV, fork).
+void shm_script() {
+    int a = shmget(IPC_PRIVATE, 10000, IPC_CREAT | kIpcDipc | 0600);  // SHM_NORESERVE to the kernel
+    show("shmget private flagged", a);
+    int b = shmget(0x5eed, 8192, IPC_CREAT | 0640);
+    show("shmget key", b);
+    show("shmget excl again", shmget(0x5eed, 8192, IPC_CREAT | IPC_EXCL | 0640));
+    show("shmget larger than it is", shmget(0x5eed, 8193, 0));
+    show("shmget smaller", shmget(0x5eed, 10, 0) == b);
+    show("shmget size 0 new", shmget(0x71, 0, IPC_CREAT | 0600));
+    show("shmget missing", shmget(0x72, 4096, 0));
+    auto* p = static_cast<char*>(shmat(a, nullptr, 0));
+    show("shmat NULL", p == reinterpret_cast<char*>(-1) ? -1 : reinterpret_cast<long>(p) % 4096);
+    std::strcpy(p + 5000, "in the segment");
+    auto* r = static_cast<char*>(shmat(a, nullptr, SHM_RDONLY));
+    show("shmat rdonly sees it", std::strcmp(r + 5000, "in the segment") == 0, r + 5000);
+    show("mprotect rdonly writable", mprotect(r, 4096, PROT_READ | PROT_WRITE));
+    show("mprotect read only", mprotect(p, 4096, PROT_READ));
+    show("mprotect back", mprotect(p, 4096, PROT_READ | PROT_WRITE));
+    show("mprotect misaligned", mprotect(p + 1, 4096, PROT_READ));
+    show("shmat misaligned", reinterpret_cast<long>(shmat(a, p + 100, 0)));
+    show("shmat SHM_REMAP no address", reinterpret_cast<long>(shmat(a, nullptr, SHM_REMAP)));
+    show("shmat over a mapping", reinterpret_cast<long>(shmat(a, p, 0)));
+    char* q = static_cast<char*>(shmat(a, p + 100, SHM_RND | SHM_REMAP));
+    show("shmat SHM_RND|SHM_REMAP at it", q == p);
+    int fds[2];
+    if (pipe(fds) == 0) {
+        show("write from segment", write(fds[1], p + 5000, 6));
+        show("read into segment", read(fds[0], p + 9000, 6), p + 9000);
+        struct iovec iov[2] = {{p + 100, 2}, {p + 8000, 2}};
+        show("writev from segment", writev(fds[1], iov, 2));
+        show("readv into segment", readv(fds[0], iov, 2));
+        show("write one more", write(fds[1], "!", 1));
+        void* volatile bad = reinterpret_cast<void*>(8);
+        show("read bad pointer", read(fds[0], bad, 1));
+        close(fds[0]);
+        close(fds[1]);
+    }
+    struct sigaction sa {}, old {};
+    sa.sa_handler = SIG_IGN;
+    sa.sa_flags = SA_RESTART | SA_NODEFER;
+    sigaddset(&sa.sa_mask, SIGSEGV);
+    show("sigaction SIGSEGV", sigaction(SIGSEGV, &sa, &old));
+    sigaction(SIGSEGV, &old, &sa);
+    char text[200];
+    std::snprintf(text, sizeof text, "ign=%d flags=%#x segv_in_mask=%d", sa.sa_handler == SIG_IGN, sa.sa_flags,
+                  sigismember(&sa.sa_mask, SIGSEGV));
+    show("sigaction SIGSEGV back", 0, text);
+    sigset_t segv, was;
+    sigemptyset(&segv);
+    sigaddset(&segv, SIGSEGV);
+    sigprocmask(SIG_BLOCK, &segv, &was);
+    sigprocmask(SIG_SETMASK, &was, &segv);
+    show("sigprocmask SIGSEGV blocked", sigismember(&segv, SIGSEGV));
+    show("signal SIGSEGV", signal(SIGSEGV, SIG_DFL) == SIG_DFL);
+    struct shmid_ds ds;
+    long rc = shmctl(a, IPC_STAT, &ds);
+    std::snprintf(text, sizeof text, "%s segsz=%zu nattch=%lu cpid=%s lpid=%s atime=%s dtime=%s",
+                  perm_text(ds.shm_perm).c_str(), ds.shm_segsz, ds.shm_nattch, pid_text(ds.shm_cpid),
+                  pid_text(ds.shm_lpid), ds.shm_atime ? "set" : "0", ds.shm_dtime ? "set" : "0");
+    show("IPC_STAT", rc, text);
+    pid_t child = fork();
+    if (child == 0) {
+        shmctl(a, IPC_STAT, &ds);
+        _exit(ds.shm_nattch == 4 && std::strcmp(p + 5000, "in the segment") == 0 ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    show("child sees nattch and bytes", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ds.shm_perm.mode = 0604;
+    show("IPC_SET mode", shmctl(a, IPC_SET, &ds));
+    shmctl(a, IPC_STAT, &ds);
+    show("IPC_STAT after set", 0, perm_text(ds.shm_perm).c_str());
+    show("SHM_LOCK", shmctl(a, SHM_LOCK, nullptr));
+    show("SHM_UNLOCK", shmctl(a, SHM_UNLOCK, nullptr));
+    struct shminfo si;
+    rc = shmctl(0, IPC_INFO, reinterpret_cast<struct shmid_ds*>(&si));
+    std::snprintf(text, sizeof text, "max=%lu min=%lu mni=%lu seg=%lu all=%lu", si.shmmax, si.shmmin, si.shmmni,
+                  si.shmseg, si.shmall);
+    show("IPC_INFO", rc, text);
+    struct shm_info su;
+    rc = shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&su));
+    std::snprintf(text, sizeof text, "used=%d tot=%lu", su.used_ids, su.shm_tot);
+    show("SHM_INFO", rc, text);
+    show("SHM_STAT index", shmctl(b & 0x7fff, SHM_STAT, &ds) == b);
+    show("SHM_STAT_ANY index", shmctl(b & 0x7fff, SHM_STAT_ANY, &ds) == b);
+    show("IPC_STAT bad buffer", shmctl(a, IPC_STAT, reinterpret_cast<struct shmid_ds*>(8)));
+    show("shmctl cmd 99", shmctl(a, 99, &ds));
+    show("shmctl id -1", shmctl(-1, IPC_STAT, &ds));
+    show("IPC_RMID attached", shmctl(a, IPC_RMID, nullptr));
+    show("still readable", std::strcmp(p + 5000, "in the segment") == 0);
+    show("shmdt inside", shmdt(p + 4096));
+    show("shmdt misaligned", shmdt(p + 1));
+    show("shmdt", shmdt(p));
+    show("shmdt again", shmdt(p));
+    show("shmdt rdonly", shmdt(r));
+    show("IPC_STAT removed", shmctl(a, IPC_STAT, &ds));
+    show("IPC_RMID key", shmctl(b, IPC_RMID, nullptr));
+}
+
 // SysV calls from a constructor, before main (and in any order with the
 // interposer's own initialisation): the real calls must already resolve.
 int g_ctor_id = -2, g_ctor_errno = 0, g_ctor_rmid = -2;
@@ -221,6 +328,20 @@ void smoke() {
     semctl(local, 0, IPC_RMID);
 }
 
+// `--shm-smoke`: a distributed segment through the preloaded library.
+void shm_smoke() {
+    int id = shmget(0x4444, 8192, IPC_CREAT | kIpcDipc | 0600);
+    show("shmget flagged", id);
+    auto* p = static_cast<char*>(shmat(id, nullptr, 0));
+    show("shmat", p == reinterpret_cast<char*>(-1) ? -1 : 0);
+    if (p == reinterpret_cast<char*>(-1)) return;
+    std::strcpy(p + 4096, "preloaded");
+    show("stored", 0, p + 4096);
+    int fds[2];
+    if (pipe(fds) == 0 && write(fds[1], "via read", 9) == 9) show("read into page 0", read(fds[0], p, 9), p);
+    show("shmdt", shmdt(p));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -231,10 +352,15 @@ int main(int argc, char** argv) {
         smoke();
         return 0;
     }
+    if (argc > 1 && std::strcmp(argv[1], "--shm-smoke") == 0) {
+        shm_smoke();
+        return 0;
+    }
     errno = g_ctor_errno;
     show("semget in a constructor", g_ctor_id);
     show("IPC_RMID in a constructor", g_ctor_rmid);
     sem_script();
     msg_script();
+    shm_script();
     return 0;
 }

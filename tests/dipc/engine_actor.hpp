@@ -1,9 +1,10 @@
 // engine_actor.hpp — a process that makes System V calls on the kernel for
-// the owner engine's tests: its own pid, credentials and SEM_UNDO list, as
-// the engine's Caller of the same numbers has. Commands and results travel
-// as fixed-size records over a SOCK_SEQPACKET pair; a call may block, and
-// the test observes that in /proc/PID/syscall and interrupts it with a
-// signal (EINTR) or kills the process (exit_sem).
+// the owner engine's tests: its own pid, credentials, SEM_UNDO list and
+// shared memory attachments, as the engine's Caller of the same numbers
+// has. Commands and results travel as fixed-size records over a
+// SOCK_SEQPACKET pair; a call may block, and the test observes that in
+// /proc/PID/syscall and interrupts it with a signal (EINTR) or kills the
+// process (exit_sem, and the kernel's detach of every attachment).
 #pragma once
 #include <sys/types.h>
 
@@ -37,7 +38,11 @@ public:
     // msgsnd, msgrcv) or a result is ready; false after timeout_ms.
     bool wait_blocked(int timeout_ms);
     void interrupt();  // SIGUSR1: the blocked call fails with EINTR
-    void kill_now();   // SIGKILL and reap: exit_sem has run when it returns
+    // SIGKILL and reap: exit_sem and the detaches have run when it returns.
+    void kill_now();
+    // SIGKILL to the child a KCall::fork made, and wait (bounded) until it
+    // has exited, its attachments detached: false if it did not go in time.
+    static bool end_child(pid_t child);
 
 private:
     Cred cred_;

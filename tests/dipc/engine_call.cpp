@@ -202,6 +202,14 @@ void run_call(const SysvApi& api, const KRequest& q, KResult& r) {
         case KCall::msgsnd: run_msgsnd(api, q, r); break;
         case KCall::msgrcv: run_msgrcv(api, q, r); break;
         case KCall::msgctl: run_msgctl(api, q, r); break;
+        case KCall::shmget:
+        case KCall::shmat:
+        case KCall::shmdt:
+        case KCall::shmctl:
+        case KCall::fork:
+            r.ret = -1;
+            errno = ENOSYS;
+            break;
     }
     r.err = r.ret < 0 ? errno : 0;
 }

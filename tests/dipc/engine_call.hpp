@@ -10,6 +10,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 
 #include <cstdint>
 #include <vector>
@@ -25,7 +26,18 @@ struct Cred {
     std::vector<std::uint32_t> groups;
 };
 
-enum class KCall : int { semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl };
+// shmget .. fork are the engine actor's own (engine_actor.cpp: its
+// attachments and children live in that process); run_call makes the
+// semaphore and message calls. fork: the actor forks a child that holds
+// copies of its attachments and sleeps until Actor::end_child() (ret = the
+// child's pid).
+enum class KCall : int { semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl, shmget, shmat, shmdt, shmctl, fork };
+
+// What shmctl(IPC_INFO) writes on x86_64 (the kernel's struct shminfo64;
+// glibc declares no struct shminfo).
+struct ShmLimits {
+    unsigned long shmmax, shmmin, shmmni, shmseg, shmall, unused[4];
+};
 
 // A bad user pointer in place of the call's buffer (sops, the semctl
 // argument's buffer or array, the msgbuf, the msqid_ds): the call must fail
@@ -55,6 +67,8 @@ struct KRequest {
     unsigned char text[kMaxTextT] = {};
     unsigned long bufsz = 0;       // msgrcv
     long msgtyp = 0;
+    unsigned long size = 0;        // shmget
+    int slot = 0;                  // shmdt: which of the actor's attachments
     Fault fault = Fault::none;     // the call's buffer
     bool fault_timeout = false;    // semtimedop's timespec pointer (a PROT_NONE page)
 };
@@ -70,6 +84,9 @@ struct KResult {
     unsigned short values[kMaxSemsT] = {};
     long mtype = 0;
     unsigned char text[kMaxTextT] = {};
+    struct shmid_ds shm_ds = {};
+    ShmLimits shm_limits = {};       // IPC_INFO
+    struct shm_info shm_usage = {};  // SHM_INFO
 };
 
 union SemArg {
@@ -93,8 +110,9 @@ struct SysvApi {
 const SysvApi& libc_sysv();    // the C library's functions (or an interposer's)
 const SysvApi& kernel_sysv();  // syscall(2) straight to the kernel
 
-// Makes the call in this process, with the request's fault if any, and
-// fills `r` (errno in r.err; what the call wrote when it succeeded).
+// Makes a semaphore or message call in this process, with the request's
+// fault if any, and fills `r` (errno in r.err; what the call wrote when it
+// succeeded). Any other KCall: ENOSYS.
 void run_call(const SysvApi& api, const KRequest& q, KResult& r);
 
 // Whether `pid` sleeps inside a SysV wait (semop, semtimedop, msgsnd,

@@ -20,6 +20,9 @@ struct Handle {
     int nsems = 0;
     bool live = true;
     int key = 0;            // as created (IPC_PRIVATE: 0)
+    std::uint64_t size = 0;     // shm
+    bool marked = false;        // shm: IPC_RMID while attached (SHM_DEST)
+    bool lpid_unknown = false;  // shm: a lost host's processes detached last
 };
 
 // Where a call goes: a handle, or ids chosen by the test (invalid ones).

@@ -44,6 +44,24 @@ proto::MsgDsRec kernel_msg_ds(const struct msqid_ds& d) {
     return r;
 }
 
+proto::ShmDsRec kernel_shm_ds(const struct shmid_ds& d) {
+    proto::ShmDsRec r;
+    r.perm.key = d.shm_perm.__key;
+    r.perm.uid = d.shm_perm.uid;
+    r.perm.gid = d.shm_perm.gid;
+    r.perm.cuid = d.shm_perm.cuid;
+    r.perm.cgid = d.shm_perm.cgid;
+    r.perm.mode = d.shm_perm.mode;
+    r.segsz = d.shm_segsz;
+    r.atime = d.shm_atime;
+    r.dtime = d.shm_dtime;
+    r.ctime = d.shm_ctime;
+    r.cpid = d.shm_cpid;
+    r.lpid = d.shm_lpid;
+    r.nattch = d.shm_nattch;
+    return r;
+}
+
 namespace {
 std::string perm_diff(const proto::IpcPermRec& k, const proto::IpcPermRec& e) {
     std::ostringstream o;
@@ -81,6 +99,19 @@ std::string msg_ds_diff(const proto::MsgDsRec& k, const proto::MsgDsRec& e) {
     return o.str();
 }
 
+std::string shm_ds_diff(const proto::ShmDsRec& k, const proto::ShmDsRec& e, bool compare_lpid) {
+    std::ostringstream o;
+    o << perm_diff(k.perm, e.perm);
+    if (k.segsz != e.segsz) o << " segsz " << k.segsz << "/" << e.segsz;
+    if (k.nattch != e.nattch) o << " nattch " << k.nattch << "/" << e.nattch;
+    if (k.cpid != e.cpid) o << " cpid " << k.cpid << "/" << e.cpid;
+    if (compare_lpid && k.lpid != e.lpid) o << " lpid " << k.lpid << "/" << e.lpid;
+    if (!near_time(k.atime, e.atime)) o << " atime " << k.atime << "/" << e.atime;
+    if (!near_time(k.dtime, e.dtime)) o << " dtime " << k.dtime << "/" << e.dtime;
+    if (!near_time(k.ctime, e.ctime)) o << " ctime " << k.ctime << "/" << e.ctime;
+    return o.str();
+}
+
 #define FIELD(a, b, f) \
     if ((a).f != (b).f) o << " " #f " " << (a).f << "/" << (b).f;
 
@@ -96,6 +127,18 @@ std::string msginfo_diff(const struct msginfo& k, const proto::MsgInfoRec& e) {
     std::ostringstream o;
     FIELD(k, e, msgpool) FIELD(k, e, msgmap) FIELD(k, e, msgmax) FIELD(k, e, msgmnb)
     FIELD(k, e, msgmni) FIELD(k, e, msgssz) FIELD(k, e, msgtql) FIELD(k, e, msgseg)
+    return o.str();
+}
+std::string shminfo_diff(const ShmLimits& k, const proto::ShmInfoRec& e) {
+    std::ostringstream o;
+    FIELD(k, e, shmmax) FIELD(k, e, shmmin) FIELD(k, e, shmmni) FIELD(k, e, shmseg) FIELD(k, e, shmall)
+    return o.str();
+}
+
+std::string shm_usage_diff(const struct shm_info& k, const proto::ShmUsageRec& e) {
+    std::ostringstream o;
+    FIELD(k, e, used_ids) FIELD(k, e, shm_tot) FIELD(k, e, shm_swp) FIELD(k, e, swap_attempts)
+    FIELD(k, e, swap_successes)
     return o.str();
 }
 #undef FIELD

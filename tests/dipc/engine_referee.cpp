@@ -20,6 +20,9 @@ proto::Reply TestReferee::get(proto::GetReq req, const proto::Caller& caller) {
         if (!(req.flags & IPC_CREAT)) return owner::failure(ENOENT);
     }
     if (int e = owner::Engine::validate_create(req, limits_)) return owner::failure(e);
+    // newseg: SHMALL after the size checks, before the id.
+    std::uint64_t pages = req.kind == proto::Kind::shm ? (req.size + 4095) / 4096 : 0;
+    if (req.kind == proto::Kind::shm && shm_tot_ + pages > limits_.shmall) return owner::failure(ENOSPC);
     std::int32_t slot = 0;
     while (used_.count({req.kind, slot})) ++slot;
     if (slot >= proto::kSlots) return owner::failure(ENOSPC);
@@ -32,11 +35,28 @@ proto::Reply TestReferee::get(proto::GetReq req, const proto::Caller& caller) {
     seqs_[{req.kind, slot}] = seq;
     used_.insert({req.kind, slot});
     if (req.key != IPC_PRIVATE) keys_[{req.kind, req.key}] = req.id;
+    if (req.kind == proto::Kind::shm) {
+        shm_pages_[req.id] = pages;
+        shm_tot_ += pages;
+    }
     return r;
+}
+
+void TestReferee::key_released(proto::Kind kind, std::int32_t id) {
+    for (auto it = keys_.begin(); it != keys_.end(); ++it) {
+        if (it->first.first == kind && it->second == id) {
+            keys_.erase(it);
+            break;
+        }
+    }
 }
 
 void TestReferee::removed(proto::Kind kind, std::int32_t id) {
     used_.erase({kind, proto::slot_of(id)});
+    if (auto it = shm_pages_.find(id); kind == proto::Kind::shm && it != shm_pages_.end()) {
+        shm_tot_ -= it->second;
+        shm_pages_.erase(it);
+    }
     for (auto it = keys_.begin(); it != keys_.end(); ++it) {
         if (it->first.first == kind && it->second == id) {
             keys_.erase(it);

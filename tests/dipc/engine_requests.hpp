@@ -4,6 +4,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 
 #include <initializer_list>
 
@@ -68,6 +69,13 @@ inline KRequest msgrcv_req(long msgtyp, unsigned long bufsz, int flags = 0) {
 inline KRequest msgctl_req(int cmd) {
     KRequest q;
     q.call = KCall::msgctl;
+    q.cmd = cmd;
+    return q;
+}
+
+inline KRequest shmctl_req(int cmd) {
+    KRequest q;
+    q.call = KCall::shmctl;
     q.cmd = cmd;
     return q;
 }

@@ -29,6 +29,11 @@ const char* call_name(const KRequest& q) {
         case KCall::msgsnd: return "msgsnd";
         case KCall::msgrcv: return "msgrcv";
         case KCall::msgctl: return "msgctl";
+        case KCall::shmget: return "shmget";
+        case KCall::shmat: return "shmat";
+        case KCall::shmdt: return "shmdt";
+        case KCall::shmctl: return "shmctl";
+        case KCall::fork: return "fork";
     }
     return "?";
 }
@@ -37,6 +42,11 @@ bool is_info(const KRequest& q) {
     if (q.call == KCall::semctl) return q.cmd == IPC_INFO || q.cmd == SEM_INFO;
     if (q.call == KCall::msgctl) return q.cmd == IPC_INFO || q.cmd == MSG_INFO;
     return false;
+}
+
+bool is_shm(const KRequest& q) {
+    return q.call == KCall::shmget || q.call == KCall::shmat || q.call == KCall::shmdt ||
+           q.call == KCall::shmctl || q.call == KCall::fork;
 }
 
 }  // namespace
@@ -53,7 +63,11 @@ Twin::Twin(const proto::Limits& limits) : limits_(limits) {
     unavailable_ = enter_private_ipc_namespace(limits);
     engine_ = std::make_unique<owner::Engine>(limits, clock_);
     referee_ = std::make_unique<TestReferee>(*engine_, limits);
-    engine_->on_removed = [this](proto::Kind kind, std::int32_t id) { referee_->removed(kind, id); };
+    engine_->on_removed = [this](proto::Kind kind, std::int32_t id) {
+        referee_->removed(kind, id);
+        if (kind == Kind::shm) segment_removed(id);
+    };
+    engine_->on_key_released = [this](proto::Kind kind, std::int32_t id) { referee_->key_released(kind, id); };
 }
 
 Twin::~Twin() = default;
@@ -133,6 +147,14 @@ std::string Twin::describe(int p, const KRequest& q) const {
             o << "msgctl id " << q.id << " cmd " << q.cmd << " set uid " << q.uid << " gid " << q.gid << " mode 0"
               << std::oct << q.mode << std::dec << " qbytes " << q.qbytes;
             break;
+        case KCall::shmget: o << "shmget key " << q.key << " size " << q.size << " flags 0" << std::oct << q.flags << std::dec; break;
+        case KCall::shmat: o << "shmat id " << q.id << " flags 0" << std::oct << q.flags << std::dec; break;
+        case KCall::shmdt: o << "shmdt slot " << q.slot << " (id " << q.id << ")"; break;
+        case KCall::shmctl:
+            o << "shmctl id " << q.id << " cmd " << q.cmd << " set uid " << q.uid << " gid " << q.gid << " mode 0"
+              << std::oct << q.mode << std::dec;
+            break;
+        case KCall::fork: o << "fork (" << P.attached.size() << " attachments)"; break;
     }
     return o.str();
 }
@@ -151,6 +173,7 @@ std::optional<proto::Reply> Twin::engine_call(int p, const Target& t, const KReq
         else
             party.done = std::move(r);
     };
+    if (is_shm(q)) return shm_engine_call(p, eid, q);
     switch (q.call) {
         case KCall::semget:
         case KCall::msgget: {
@@ -211,6 +234,7 @@ std::optional<proto::Reply> Twin::engine_call(int p, const Target& t, const KReq
             r.set.qbytes = q.qbytes;
             return engine_->msgctl(c, r);
         }
+        default: break;
     }
     return std::nullopt;
 }
@@ -248,6 +272,7 @@ void Twin::call(int p, const Target& t, KRequest req, Resolve resolve) {
         }
         compare(p, t, req, k, *now);
         settle(p);
+        if ((req.call == KCall::shmctl && req.cmd == IPC_RMID) || req.call == KCall::shmdt) verify_segments();
         return;
     }
     if (resolve == Resolve::expire) {
@@ -346,14 +371,22 @@ void Twin::settle(int except) {
 void Twin::kill_party(int p) {
     if (!ok()) return;
     Party& P = parties_[p];
+    if (has_child(p)) end_child(p);
     proto::Caller c = P.actor->caller();
     log("P" + std::to_string(p) + " exits (pid " + std::to_string(c.pid) + (P.pending ? ", call in flight)" : ")"));
     P.actor->kill_now();
     engine_->process_gone(c.host, c.pid, c.start_time);
     if (P.pending && (!P.done || P.done->err != EINTR))
         fail("P" + std::to_string(p) + ": process_gone did not end its call with EINTR");
+    // The kernel detached every attachment at the exit; the daemon notes them.
+    std::vector<int> held;
+    for (const Attachment& a : P.attached) held.push_back(a.handle);
+    P.attached.clear();
+    if (!held.empty()) ++outcomes_["exit with attachments"];
+    note_all(p, held, -1, c.pid, "exit");
     spawn(p);
     settle(-1);
+    verify_segments();
 }
 
 // host_lost ends every pending call of the host's processes first, then
@@ -377,6 +410,18 @@ void Twin::lose_host(std::uint32_t host) {
             fail("P" + std::to_string(p) + ": its kernel call did not end with EINTR on a signal");
         waiting.push_back(p);
     }
+    // The kernel: every process dies, and each detach sets lpid to the pid
+    // of the dying process; host_lost knows no pids and leaves lpid.
+    for (int p : gone) {
+        Party& P = parties_[p];
+        if (has_child(p) && !Actor::end_child(P.child)) fail("P" + std::to_string(p) + ": its child did not exit");
+        for (int h : P.child_handles) handles_[h].lpid_unknown = true;
+        for (const Attachment& a : P.attached) handles_[a.handle].lpid_unknown = true;
+        if (!P.attached.empty() || !P.child_handles.empty()) ++outcomes_["host lost with attachments"];
+        P.child = -1;
+        P.child_handles.clear();
+        P.attached.clear();
+    }
     for (int p : gone) parties_[p].actor->kill_now();
     engine_->host_lost(host);
     for (int p : waiting)
@@ -384,6 +429,7 @@ void Twin::lose_host(std::uint32_t host) {
             fail("P" + std::to_string(p) + ": host_lost did not end its call with EINTR");
     for (int p : gone) spawn(p);
     settle(-1);
+    verify_segments();
 }
 
 void Twin::check_handle(int h) {
@@ -404,7 +450,7 @@ void Twin::check_handle(int h) {
             }
         }
     } else {
-        q.call = KCall::msgctl;
+        q.call = H.kind == Kind::msg ? KCall::msgctl : KCall::shmctl;
         q.cmd = IPC_STAT;
         call(0, target(h), q);
     }
@@ -423,13 +469,27 @@ void Twin::check_all() {
         q.cmd = cmd;
         call(0, Target{}, q);
     }
+    q.call = KCall::shmctl;
+    for (int cmd : {IPC_INFO, SHM_INFO}) {
+        q.cmd = cmd;
+        call(0, Target{}, q);
+    }
 }
 
+// Shared memory goes when removed and detached: every child exits, every
+// attachment is detached, then every structure is removed.
 void Twin::remove_everything() {
+    for (int p = 0; p < parties() && ok(); ++p) {
+        if (parties_[p].pending) continue;
+        if (has_child(p)) end_child(p);
+        while (ok() && !parties_[p].attached.empty()) shmdt(p, static_cast<int>(parties_[p].attached.size()) - 1);
+    }
     for (std::size_t h = 0; h < handles_.size(); ++h) {
         if (!handles_[h].live) continue;
         KRequest q;
-        q.call = handles_[h].kind == Kind::sem ? KCall::semctl : KCall::msgctl;
+        q.call = handles_[h].kind == Kind::sem ? KCall::semctl
+               : handles_[h].kind == Kind::msg ? KCall::msgctl
+                                               : KCall::shmctl;
         q.cmd = IPC_RMID;
         call(0, target(static_cast<int>(h)), q);
     }
@@ -443,6 +503,8 @@ void Twin::compare(int p, const Target& t, const KRequest& q, const KResult& k, 
         o << "errno kernel " << errname(k.err) << " engine " << errname(e.err);
     } else if (k.err) {
         if (k.ret != -1 || e.ret != -1) o << "ret kernel " << k.ret << " engine " << e.ret;
+    } else if (is_shm(q)) {
+        compare_shm(p, t, q, k, e, o);
     } else if (q.call == KCall::semget || q.call == KCall::msgget) {
         Kind kind = q.call == KCall::semget ? Kind::sem : Kind::msg;
         auto same = std::find_if(handles_.begin(), handles_.end(),
@@ -524,7 +586,13 @@ void Twin::compare(int p, const Target& t, const KRequest& q, const KResult& k, 
     std::string diff = o.str();
     if (!diff.empty()) fail(describe(p, q) + ":\n  kernel/engine:" + diff);
     std::string what = call_name(q);
-    if (q.call == KCall::semctl || q.call == KCall::msgctl) what += " cmd " + std::to_string(q.cmd);
+    if (q.call == KCall::semctl || q.call == KCall::msgctl || q.call == KCall::shmctl)
+        what += " cmd " + std::to_string(q.cmd);
+    if (q.call == KCall::shmat && q.flags) {
+        std::ostringstream f;
+        f << " flags 0" << std::oct << q.flags;
+        what += f.str();
+    }
     if (q.call == KCall::msgrcv && (q.flags & MSG_COPY)) what += " MSG_COPY";
     if (q.call == KCall::semop && std::any_of(q.sops, q.sops + std::max(q.nsops, 0),
                                               [](const sembuf& b) { return b.sem_flg & SEM_UNDO; }))
@@ -536,6 +604,17 @@ std::string Twin::outcome_summary() const {
     std::ostringstream o;
     for (const auto& [what, n] : outcomes_) o << "  " << what << ": " << n << "\n";
     return o.str();
+}
+
+int Twin::shmget(int p, int key, unsigned long size, int flags) {
+    last_handle_ = -1;
+    KRequest q;
+    q.call = KCall::shmget;
+    q.key = key;
+    q.size = size;
+    q.flags = flags;
+    call(p, Target{}, q);
+    return last_handle_;
 }
 
 int Twin::get(int p, proto::Kind kind, int key, int nsems, int flags) {

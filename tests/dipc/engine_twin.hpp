@@ -11,6 +11,12 @@
 // (semtimedop vs expire: EAGAIN) or kills its process (exit vs
 // process_gone). After every step every party is either idle with matching
 // results or asleep in its call on the kernel and pending in the engine.
+//
+// Shared memory: the actors really attach (shmat) and detach (shmdt, exit,
+// a forked child's exit); the engine hears the same as shm_attach and
+// shm_note, as the daemon would tell it. Whether a segment still exists is
+// the engine's word (on_removed) checked against the kernel's IPC_STAT
+// after every step that may destroy one (engine_twin_shm.cpp).
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -18,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,6 +45,12 @@ public:
 
 private:
     std::int64_t mono_ns_ = 1'000'000'000;
+};
+
+// A party's shm attachment: the segment, and the actor's slot for it.
+struct Attachment {
+    int handle = -1;
+    int slot = -1;
 };
 
 class Twin : public CallTwin {
@@ -62,6 +75,22 @@ public:
     void call(int p, const Target& t, KRequest req, Resolve resolve = Resolve::keep) override;
     // semget/msgget; the handle it names (new or existing), -1 on an error.
     int get(int p, proto::Kind kind, int key, int nsems, int flags) override;
+    // shmget; the handle it names (new or existing), -1 on an error.
+    int shmget(int p, int key, unsigned long size, int flags);
+    // shmat by party p (idle): the kernel's shmat vs shm_attach.
+    void shmat(int p, const Target& t, int flags);
+    // shmdt of party p's attachment `which` (an index into attachments(p))
+    // vs shm_note(-1).
+    void shmdt(int p, int which);
+    const std::vector<Attachment>& attachments(int p) const { return parties_[p].attached; }
+    // Party p (idle, no child) forks a child holding copies of its
+    // attachments: fork vs shm_note(+1, the parent's pid) for each.
+    void fork_party(int p);
+    bool has_child(int p) const { return parties_[p].child > 0; }
+    pid_t child_of(int p) const { return parties_[p].child; }
+    pid_t pid_of(int p) const { return parties_[p].actor->pid(); }
+    // Its child exits: kill vs shm_note(-1, the child's pid) for each.
+    void end_child(int p);
     void interrupt(int p);               // a pending call: signal vs cancel
     void kill_party(int p) override;              // process exit vs process_gone; a new process replaces it
     void lose_host(std::uint32_t host) override;  // every process of host: kill vs host_lost
@@ -69,7 +98,8 @@ public:
     // Compares a live structure in full (as party 0, which must be root and
     // idle): IPC_STAT, GETALL, GETPID/GETNCNT/GETZCNT of every semaphore.
     void check_handle(int handle) override;
-    // check_handle for all, *_INFO records against seminfo()/msginfo().
+    // check_handle for all, *_INFO records against seminfo()/msginfo()/
+    // shminfo()/shm_usage().
     void check_all() override;
     // The end: every structure removed; every pending call must fail EIDRM.
     void remove_everything();
@@ -95,9 +125,18 @@ private:
         KRequest req;
         Target target;
         std::optional<proto::Reply> done;  // the engine's late reply
+        std::vector<Attachment> attached;
+        pid_t child = -1;                  // forked, holding copies of attachments
+        std::vector<int> child_handles;    // the segments it holds, one per attachment
     };
 
     std::optional<proto::Reply> engine_call(int p, const Target& t, const KRequest& req);
+    proto::Reply shm_engine_call(int p, std::int32_t eid, const KRequest& req);
+    void compare_shm(int p, const Target& t, const KRequest& q, const KResult& k, const proto::Reply& e,
+                     std::ostringstream& o);
+    void note_all(int p, const std::vector<int>& handles, std::int32_t delta, std::int32_t pid, const char* why);
+    void segment_removed(std::int32_t eid);
+    void verify_segments();
     void settle(int except);
     void finish_pending(int p, const KResult& k);
     void compare(int p, const Target& t, const KRequest& req, const KResult& k, const proto::Reply& e);
@@ -119,6 +158,7 @@ private:
     std::deque<std::string> recent_;
     std::map<std::string, int> outcomes_;
     int last_handle_ = -1;  // named by the last get
+    std::vector<int> just_removed_;  // shm handles the engine destroyed since the last verify
     std::string failure_;
 };
 

@@ -19,11 +19,13 @@ using AllRecords =
           MsgctlReq, CancelReq, Reply, ShmatReq, ShmAttach, ShmdtReq, ShmctlReq, FaultReq, Grant, Revoke, ShmInherit,
           PageReq, PageGrant, PageRevoke, PageBytes, ShmAttachNote, IpcPermRec, SemDsRec, MsgDsRec, SemInfoRec,
           MsgInfoRec, SemValues, MsgText, ShmDsRec, ShmInfoRec, ShmUsageRec, Usage, Forward, ProcessGone, UsageReq,
-          HostEntry, HostRef, TableEntry, TableRef, HostHello, HostWelcome, KeyResolve, Resolved, Empty>;
+          HostEntry, HostRef, TableEntry, TableRef, HostHello, HostWelcome, KeyResolve, Resolved, LinkOpen,
+          LinkHandover, Empty>;
 
 // What a reply's payload may be.
 using ReplyPayloads = Types<SemDsRec, MsgDsRec, SemInfoRec, MsgInfoRec, SemValues, MsgText, ShmDsRec, ShmInfoRec,
-                            ShmUsageRec, Usage, Resolved, ShmAttach, Grant, PageGrant, PageBytes, Welcome>;
+                            ShmUsageRec, Usage, Resolved, ShmAttach, Grant, PageGrant, PageBytes, Welcome,
+                            LinkHandover>;
 
 template <class T>
 const char* type_name(const T*) {

@@ -49,6 +49,9 @@ bool with_message_of(proto::Op op, Visit&& visit) {
         case Op::fault: visit(FaultReq{}); return true;
         case Op::shm_inherit: visit(ShmInherit{}); return true;
         case Op::revoke: visit(Revoke{}); return true;
+        case Op::link_open: visit(LinkOpen{}); return true;
+        case Op::whereis: visit(TableRef{}); return true;
+        case Op::client_link: visit(Caller{}); return true;
         case Op::reply: visit(Reply{}); return true;
         case Op::forward: visit(Forward{}); return true;
         case Op::process_gone: visit(ProcessGone{}); return true;

@@ -50,7 +50,7 @@ std::vector<Seed> proto_seeds() {
     s.frame(Op::client_hello, "dsm", ClientHello{kProtocolVersion, 1});
     Limits limits;
     limits.semopm = 6;
-    s.frame(Op::welcome, "", Welcome{kProtocolVersion, 3, limits});
+    s.frame(Op::welcome, "", Welcome{kProtocolVersion, 3, limits, 100, 1000});
 
     s.frame(Op::get, "sem", GetReq{Kind::sem, 0x51, 01666, 4, -1, false});
     s.frame(Op::get, "create", GetReq{Kind::msg, 0, 01600, 0, id, true});
@@ -75,6 +75,9 @@ std::vector<Seed> proto_seeds() {
     s.frame(Op::shm_inherit, "", ShmInherit{{11, 12}});
     s.frame(Op::revoke, "", Revoke{11, id, 5, 2, 1, 99});
     s.frame(Op::reply, "error", Reply{-1, 22, {}});
+    s.frame(Op::link_open, "", LinkOpen{2});
+    s.frame(Op::whereis, "", TableRef{Kind::msg, id});
+    s.frame(Op::client_link, "", caller());
 
     s.forward(Op::get, GetReq{Kind::sem, 0x52, 0600, 2, id, false});
     s.forward(Op::semop, semop);
@@ -122,6 +125,7 @@ std::vector<Seed> proto_seeds() {
     s.reply("Grant", 0, Grant{2, 99});
     s.reply("PageGrant", 0, PageGrant{2, Bytes(64, 0xab)});
     s.reply("PageBytes", 0, PageBytes{Bytes(64, 0xcd)});
+    s.reply("LinkHandover", 0, LinkHandover{Bytes(96, 0x5a), Bytes(20, 0x33)});
     return s.out;
 }
 

@@ -52,9 +52,6 @@ struct LayerSetup {
     int calling_host = 1;  // where the sequence runs and the kernel twins live
     int owner_host = 0;    // where the DIPC twins are created
     int wait_ms = 10000;   // any one answer, convergence or wake-up (a loaded 2-core VM)
-    // Count the known bugs' differences (known_gaps) instead of failing, so
-    // that a random sequence goes on past them; their own tests do not.
-    bool tolerate_known_bugs = true;
 };
 
 class LayerTwin : public enginetest::CallTwin {

@@ -68,9 +68,10 @@ TEST(DipcReferee, LimitsGiveEnospc) {
     Referee ref{l};
     std::uint32_t a = ref.register_host({0, "a", "10.0.0.1", 1});
     EXPECT_EQ(ref.resolve(a, {proto::Kind::sem, 1, IPC_CREAT, 11}).reply.err, ENOSPC);  // SEMMNS
+    EXPECT_EQ(ref.resolve(a, {proto::Kind::sem, 1, IPC_CREAT, 0}).reply.err, EINVAL);   // newary: nsems 0
     EXPECT_EQ(ref.resolve(a, {proto::Kind::sem, 1, IPC_CREAT, 5}).reply.err, 0);
-    EXPECT_EQ(ref.resolve(a, {proto::Kind::sem, 2, IPC_CREAT, 5}).reply.err, 0);
-    EXPECT_EQ(ref.resolve(a, {proto::Kind::sem, 3, IPC_CREAT, 0}).reply.err, ENOSPC);   // SEMMNI
+    EXPECT_EQ(ref.resolve(a, {proto::Kind::sem, 2, IPC_CREAT, 4}).reply.err, 0);
+    EXPECT_EQ(ref.resolve(a, {proto::Kind::sem, 3, IPC_CREAT, 1}).reply.err, ENOSPC);   // SEMMNI
 }
 
 TEST(DipcReferee, LostHostTakesItsStructuresAndANewIncarnationGetsANewId) {

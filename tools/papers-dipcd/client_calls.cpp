@@ -33,6 +33,22 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
     auto reply = [this, s, req = h.request_id](proto::Reply r) { local_->reply(s, req, r); };
     if (dsm_client_call(s, who, h, p, n)) return;
     switch (h.op) {
+        case proto::Op::link_open: {
+            proto::LinkOpen o;
+            if (!proto::decode_payload(p, n, o)) return reply(error_reply(EINVAL));
+            return client_link_open(s, who, h.request_id, o.host);
+        }
+        case proto::Op::whereis: {
+            proto::TableRef t;
+            if (!proto::decode_payload(p, n, t) || static_cast<int>(t.kind) >= proto::kKinds)
+                return reply(error_reply(EINVAL));
+            auto answer = [this, t, reply] {
+                auto e = dir_.find(t.kind, t.id);
+                reply(e ? proto::Reply{e->owner, 0, {}} : error_reply(EINVAL));
+            };
+            if (dir_.find(t.kind, t.id)) return answer();
+            return sync_with_referee(answer);  // it may be younger than our last broadcast
+        }
         case proto::Op::cancel: {
             proto::CancelReq c;
             if (proto::decode_payload(p, n, c)) client_cancel(s, c.target);
@@ -77,7 +93,7 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
     route(s, who, h.request_id, h.op, std::move(body), kind, id, reply);
 }
 
-void Daemon::client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g) {
+void Daemon::client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g, int attempt) {
     auto reply = [this, s, req](proto::Reply r) { local_->reply(s, req, r); };
     if (int err = dipc::owner::Engine::validate_get(g, dir_.limits())) return reply(error_reply(err));
     bool may_create = g.key == IPC_PRIVATE || (g.flags & IPC_CREAT);
@@ -111,7 +127,18 @@ void Daemon::client_get(SessionId s, const proto::Caller& who, std::uint64_t req
             return;
         }
         if (may_create) owner_->creation_finished();
-        route(s, who, req, proto::Op::get, proto::encode_payload(g), g.kind, g.id, reply);
+        // EIDRM from the owner: the structure went between the referee's answer
+        // and ours (its key names nothing now): ask again, a few times.
+        auto retry = [this, s, who, req, g, reply, attempt](proto::Reply r) mutable {
+            if (r.err == EIDRM && attempt < 3) {
+                proto::GetReq again = g;
+                again.id = -1;
+                again.create = false;
+                return client_get(s, who, req, again, attempt + 1);
+            }
+            reply(std::move(r));
+        };
+        route(s, who, req, proto::Op::get, proto::encode_payload(g), g.kind, g.id, retry);
     });
 }
 

@@ -92,9 +92,7 @@ void Daemon::start(std::function<void(bool, const std::string&)> ready) {
             owner_->removed(k, id);
             if (k == proto::Kind::shm) dsm_->segment_gone(id, false);
         };
-        engine_->on_key_released = [this](proto::Kind k, std::int32_t id) {
-            referee_request(proto::Op::key_release, proto::encode_payload(proto::TableRef{k, id}), [](proto::Reply) {});
-        };
+        engine_->on_key_released = [this](proto::Kind k, std::int32_t id) { owner_->removed(k, id, true); };
         dsm::DsmService::Io dio;
         dio.reply_local = [this](std::uint64_t s, std::uint64_t req, proto::Reply r) { local_->reply(s, req, r); };
         dio.send_revoke = [this](std::uint64_t s, std::uint64_t id, const proto::Revoke& rv) {
@@ -110,8 +108,8 @@ void Daemon::start(std::function<void(bool, const std::string&)> ready) {
         dsm_ = std::make_unique<dsm::DsmService>(dio, log_, dir_.self(),
                                                  std::int64_t(cfg_.peer_timeout_ms) * 1000000,
                                                  std::int64_t(dir_.limits().dsm_min_residency_us) * 1000);
-        owner_->removal_hook = [this](proto::Kind k, std::int32_t id, std::function<void()> then) {
-            structure_removed(k, id, std::move(then));
+        owner_->removal_hook = [this](proto::Kind k, std::int32_t id, bool key_only, std::function<void()> then) {
+            structure_removed(k, id, key_only, std::move(then));
         };
         if (!cfg_.socket_path.empty()) {
             local_ = std::make_unique<LocalServer>(
@@ -124,7 +122,10 @@ void Daemon::start(std::function<void(bool, const std::string&)> ready) {
                         arm_deadline_timer();
                     },
                     [this](SessionId s, const proto::Caller& who) { session_closed(s, who); },
-                    [this] { return proto::Welcome{proto::kProtocolVersion, dir_.self(), dir_.limits()}; },
+                    [this] {
+                        return proto::Welcome{proto::kProtocolVersion, dir_.self(), dir_.limits(), cfg_.heartbeat_ms,
+                                              cfg_.peer_timeout_ms};
+                    },
                     [this](SessionId s, const proto::Caller& who, std::uint8_t role) {
                         if (role != 1) return;
                         proto::Caller c = who;
@@ -162,9 +163,12 @@ void Daemon::start(std::function<void(bool, const std::string&)> ready) {
     });
 }
 
-void Daemon::structure_removed(proto::Kind kind, std::int32_t id, std::function<void()> then) {
-    dir_.remove(kind, id);
-    referee_request(proto::Op::removed, proto::encode_payload(proto::TableRef{kind, id}),
+// The referee hears of it before the caller does: once IPC_RMID returns, a
+// get of the same key creates a new structure, as with the kernel.
+void Daemon::structure_removed(proto::Kind kind, std::int32_t id, bool key_only, std::function<void()> then) {
+    if (!key_only) dir_.remove(kind, id);
+    referee_request(key_only ? proto::Op::key_release : proto::Op::removed,
+                    proto::encode_payload(proto::TableRef{kind, id}),
                     [then = std::move(then)](proto::Reply) { then(); });
 }
 

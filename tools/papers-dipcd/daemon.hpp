@@ -55,7 +55,7 @@ private:
     void client_call(SessionId s, const proto::Caller& who, const proto::Header& h, const std::uint8_t* p,
                      std::size_t n);
     void session_closed(SessionId s, const proto::Caller& who);
-    void client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g);
+    void client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g, int attempt = 0);
     void route(SessionId s, const proto::Caller& who, std::uint64_t req, proto::Op op,
                std::vector<std::uint8_t> body, proto::Kind kind, std::int32_t id, Respond respond,
                bool synced = false);
@@ -69,6 +69,9 @@ private:
     void dsm_note(std::int32_t seg, std::int32_t delta, const proto::Caller& who, std::function<void()> then);
     void dsm_segment_created(const proto::GetReq& g);
     void dsm_session_closed(SessionId s, const proto::Caller& who);
+    // --- direct_links.cpp: a process's own link to an owner (decision 13)
+    void client_link_open(SessionId s, const proto::Caller& who, std::uint64_t req, std::uint32_t host);
+    bool client_link_frame(ConnId c, const proto::Header& h, const std::uint8_t* p, std::size_t n);
     // --- referee access, local or remote
     void referee_request(proto::Op op, std::vector<std::uint8_t> msg, Respond respond);
     void sync_with_referee(std::function<void()> then);
@@ -85,7 +88,7 @@ private:
     void fenced(const std::string& why);
     // --- daemon.cpp
     void arm_deadline_timer();
-    void structure_removed(proto::Kind kind, std::int32_t id, std::function<void()> then);
+    void structure_removed(proto::Kind kind, std::int32_t id, bool key_only, std::function<void()> then);
 
     boost::asio::io_context& io_;
     DaemonConfig cfg_;
@@ -118,6 +121,8 @@ private:
         std::uint64_t request;
     };
     std::map<std::pair<SessionId, std::uint64_t>, Forwarded> forwarded_;
+    // Direct links of other hosts' processes, at this owner: who calls on each.
+    std::map<ConnId, proto::Caller> client_links_;
     // Links accepted at the referee: which host registered on each.
     std::map<ConnId, std::uint32_t> referee_links_;
 };

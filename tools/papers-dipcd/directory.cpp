@@ -82,7 +82,10 @@ proto::Usage Directory::usage(proto::Kind kind) const {
     for (const auto& [slot, e] : table_[static_cast<int>(kind)]) {
         ++u.structures;
         if (kind == proto::Kind::sem) u.items += e.size;
-        if (kind == proto::Kind::shm) u.bytes += e.size;
+        if (kind == proto::Kind::shm) {
+            u.items += (e.size + 4095) / 4096;  // pages (SHM_INFO's shm_tot)
+            u.bytes += e.size;
+        }
     }
     return u;
 }

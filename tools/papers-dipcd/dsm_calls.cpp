@@ -2,10 +2,14 @@
 // faults, the DSM service connections, and page traffic between daemons.
 // The coherence logic itself is dsm/dsm_service.cpp; the segment's
 // metadata (permissions, nattch, times) is the owner engine's.
+#include <fcntl.h>
 #include <sys/ipc.h>
+#include <unistd.h>
 #include <sys/shm.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 
 #include "daemon.hpp"
 #include "proto/ids.hpp"
@@ -15,6 +19,19 @@ namespace papers::dipcd {
 namespace {
 
 proto::Reply error_reply(int err) { return proto::Reply{-1, err, {}}; }
+
+pid_t parent_pid(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line)) return pid;
+    auto close = line.rfind(')');
+    if (close == std::string::npos) return pid;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    pid_t ppid = pid;
+    rest >> state >> ppid;
+    return ppid;
+}
 
 }  // namespace
 
@@ -75,7 +92,14 @@ bool Daemon::dsm_client_call(SessionId s, const proto::Caller& who, const proto:
                       info.attach = att->handle;
                       info.unit_bytes = ub;
                       r.payload = proto::encode_payload(info);
-                      local_->reply(s, req, r, att->fd);
+                      if (!(a.flags & SHM_RDONLY)) return local_->reply(s, req, r, att->fd);
+                      // A read-only attachment gets a read-only descriptor: the kernel
+                      // then refuses the process any write to the host's copy.
+                      std::string self_fd = "/proc/self/fd/" + std::to_string(att->fd);
+                      int ro = ::open(self_fd.c_str(), O_RDONLY | O_CLOEXEC);
+                      if (ro < 0) return local_->reply(s, req, error_reply(ENOMEM));
+                      local_->reply(s, req, r, ro);
+                      ::close(ro);
                   });
             return true;
         }
@@ -105,7 +129,10 @@ bool Daemon::dsm_client_call(SessionId s, const proto::Caller& who, const proto:
                 payload->attaches.push_back(handle);
                 if (!handle) continue;
                 ++*left;
-                dsm_note(seg, +1, who, [left, payload, reply] {
+                // The kernel records the forking parent as the last to attach.
+                proto::Caller parent = who;
+                parent.pid = parent_pid(who.pid);
+                dsm_note(seg, +1, parent, [left, payload, reply] {
                     if (--*left == 0) reply(proto::Reply{0, 0, proto::encode_payload(*payload)});
                 });
             }

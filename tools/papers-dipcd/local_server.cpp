@@ -23,7 +23,10 @@ struct LocalServer::Session {
     proto::Caller who;
     bool hello = false;
     bool ended = false;
-    std::uint8_t len_buf[4];
+    // Received bytes: [begin, end) not consumed yet; several frames may sit
+    // in one read, and one frame may take several.
+    std::vector<std::uint8_t> in = std::vector<std::uint8_t>(16 * 1024);
+    std::size_t begin = 0, end = 0;
     std::vector<std::uint8_t> body;
     struct Out {
         std::vector<std::uint8_t> frame;
@@ -78,7 +81,7 @@ void LocalServer::accept() {
                 s->who = *who;
                 if (ev_.opened(s->id, s->who)) {
                     sessions_[s->id] = s;
-                    read_header(s);
+                    read_more(s);
                 } else {
                     log_.debug("local connection from pid " + std::to_string(who->pid) + " refused");
                 }
@@ -88,24 +91,40 @@ void LocalServer::accept() {
     });
 }
 
-void LocalServer::read_header(std::shared_ptr<Session> s) {
-    asio::async_read(s->sock, asio::buffer(s->len_buf), [this, s](boost::system::error_code ec, std::size_t) {
-        if (ec) return end(s, ec == asio::error::eof ? "" : ec.message());
-        std::uint32_t len = s->len_buf[0] | s->len_buf[1] << 8 | s->len_buf[2] << 16 |
-                            std::uint32_t(s->len_buf[3]) << 24;
-        if (len < proto::kHeaderBytes || len > proto::kMaxFrame)
-            return end(s, "frame length " + std::to_string(len) + " out of bounds");
-        read_body(s, len);
-    });
-}
-
-void LocalServer::read_body(std::shared_ptr<Session> s, std::uint32_t len) {
-    s->body.resize(len);
-    asio::async_read(s->sock, asio::buffer(s->body), [this, s](boost::system::error_code ec, std::size_t) {
-        if (ec) return end(s, ec.message());
-        dispatch(s);
-        if (!s->ended) read_header(s);
-    });
+// One read takes whatever is there; every whole frame in it is handled.
+void LocalServer::read_more(std::shared_ptr<Session> s) {
+    if (s->begin == s->end) s->begin = s->end = 0;
+    if (s->in.size() - s->end < 4096) {
+        std::memmove(s->in.data(), s->in.data() + s->begin, s->end - s->begin);
+        s->end -= s->begin;
+        s->begin = 0;
+        if (s->in.size() - s->end < 4096) s->in.resize(s->in.size() * 2);
+    }
+    s->sock.async_read_some(asio::buffer(s->in.data() + s->end, s->in.size() - s->end),
+                            [this, s](boost::system::error_code ec, std::size_t n) {
+                                if (ec) return end(s, ec == asio::error::eof ? "" : ec.message());
+                                s->end += n;
+                                while (!s->ended && s->end - s->begin >= 4) {
+                                    const std::uint8_t* p = s->in.data() + s->begin;
+                                    std::uint32_t len = p[0] | p[1] << 8 | p[2] << 16 | std::uint32_t(p[3]) << 24;
+                                    if (len < proto::kHeaderBytes || len > proto::kMaxFrame)
+                                        return end(s, "frame length " + std::to_string(len) + " out of bounds");
+                                    if (s->end - s->begin < 4 + std::size_t(len)) {
+                                        // Room for the rest of a big frame.
+                                        if (s->in.size() - s->begin < 4 + std::size_t(len)) {
+                                            std::memmove(s->in.data(), p, s->end - s->begin);
+                                            s->end -= s->begin;
+                                            s->begin = 0;
+                                            s->in.resize(4 + std::size_t(len));
+                                        }
+                                        break;
+                                    }
+                                    s->body.assign(p + 4, p + 4 + len);
+                                    s->begin += 4 + std::size_t(len);
+                                    dispatch(s);
+                                }
+                                if (!s->ended) read_more(s);
+                            });
 }
 
 void LocalServer::dispatch(std::shared_ptr<Session> s) {
@@ -141,6 +160,8 @@ void LocalServer::dispatch(std::shared_ptr<Session> s) {
         case proto::Op::shmctl:
         case proto::Op::fault:
         case proto::Op::shm_inherit:
+        case proto::Op::link_open:
+        case proto::Op::whereis:
         case proto::Op::reply:  // a DSM service thread's ack
             ev_.call(s->id, s->who, h, p, n);
             return;

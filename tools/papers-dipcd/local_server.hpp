@@ -54,8 +54,7 @@ public:
 private:
     struct Session;
     void accept();
-    void read_header(std::shared_ptr<Session> s);
-    void read_body(std::shared_ptr<Session> s, std::uint32_t len);
+    void read_more(std::shared_ptr<Session> s);
     void dispatch(std::shared_ptr<Session> s);
     bool send_frame(SessionId s, std::vector<std::uint8_t> frame, int fd);
     void write(std::shared_ptr<Session> s, std::vector<std::uint8_t> frame, int fd = -1);

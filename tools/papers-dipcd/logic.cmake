@@ -5,7 +5,7 @@ add_library(papers_dipcd_logic STATIC
   ${CMAKE_CURRENT_LIST_DIR}/directory.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dsm/home_directory.cpp)
 target_include_directories(papers_dipcd_logic PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(papers_dipcd_logic PUBLIC papers_dipc_proto)
+target_link_libraries(papers_dipcd_logic PUBLIC papers_dipc_proto papers_dipc_owner)
 target_sources(papers_dipcd_logic PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/dsm/host_copy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dsm/dsm_service.cpp
@@ -19,6 +19,7 @@ add_library(papers_dipcd_core STATIC
   ${CMAKE_CURRENT_LIST_DIR}/client_calls.cpp
   ${CMAKE_CURRENT_LIST_DIR}/peer_frames.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dsm_calls.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/direct_links.cpp
   ${CMAKE_CURRENT_LIST_DIR}/owner_service.cpp
   ${CMAKE_CURRENT_LIST_DIR}/local_server.cpp
   ${CMAKE_CURRENT_LIST_DIR}/peer_set.cpp

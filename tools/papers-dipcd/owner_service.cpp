@@ -81,8 +81,8 @@ void OwnerService::run(const proto::Caller& caller, proto::Op op, const std::uin
         if (removed.empty() || !removal_hook) return respond_now(std::move(r));
         auto left = std::make_shared<std::size_t>(removed.size());
         auto reply = std::make_shared<proto::Reply>(std::move(r));
-        for (auto [kind, id] : removed)
-            removal_hook(kind, id, [left, reply, respond_now] {
+        for (auto [kind, id, key_only] : removed)
+            removal_hook(kind, id, key_only, [left, reply, respond_now] {
                 if (--*left == 0) respond_now(std::move(*reply));
             });
     };

@@ -46,8 +46,11 @@ public:
     // held until `then` runs, so that once the caller hears "removed" the
     // referee has freed the key (a semget right after an IPC_RMID creates a
     // new set, as with the kernel). The engine's on_removed feeds it.
-    std::function<void(proto::Kind, std::int32_t id, std::function<void()> then)> removal_hook;
-    void removed(proto::Kind kind, std::int32_t id) { just_removed_.push_back({kind, id}); }
+    // `key_only`: IPC_RMID of a segment still attached (its key is free, its id lives on).
+    std::function<void(proto::Kind, std::int32_t id, bool key_only, std::function<void()> then)> removal_hook;
+    void removed(proto::Kind kind, std::int32_t id, bool key_only = false) {
+        just_removed_.push_back({kind, id, key_only});
+    }
 
 private:
     bool known(proto::Op op, const std::uint8_t* body, std::size_t n) const;
@@ -59,7 +62,12 @@ private:
     std::map<CallKey, dipc::owner::CallId> pending_;
     std::map<dipc::owner::CallId, CallKey> keys_;
     int creating_ = 0;
-    std::vector<std::pair<proto::Kind, std::int32_t>> just_removed_;
+    struct Removal {
+        proto::Kind kind;
+        std::int32_t id;
+        bool key_only;
+    };
+    std::vector<Removal> just_removed_;
     struct Parked {
         proto::Caller caller;
         proto::Op op;

@@ -15,6 +15,7 @@ proto::Reply error_reply(int err) { return proto::Reply{-1, err, {}}; }
 
 void Daemon::peer_frame(ConnId c, const proto::Header& h, const std::uint8_t* p, std::size_t n) {
     using proto::Op;
+    if (client_link_frame(c, h, p, n)) return;
     switch (h.op) {
         case Op::host_hello:
         case Op::key_resolve:
@@ -125,6 +126,7 @@ void Daemon::peer_frame(ConnId c, const proto::Header& h, const std::uint8_t* p,
 
 void Daemon::peer_closed(ConnId c, std::optional<std::uint32_t> host, bool referee, const std::string& why) {
     owner_->origin_gone(kLinkOrigin | c);
+    if (client_links_.erase(c)) return;  // a process's direct link: its process left, or its host
     if (stopping_) return;
     if (referee) {
         log_.info("lost the referee (" + why + "): existing structures keep working, creating new ones fails "

@@ -68,6 +68,13 @@ std::string PeerSet::peer_name(ConnId c) const {
     return it->second.link->peer_name();
 }
 
+void PeerSet::mark_client(ConnId c) {
+    auto it = conns_.find(c);
+    if (it == conns_.end()) return;
+    it->second.client = true;
+    if (it->second.link) it->second.link->allow_silent_peer();
+}
+
 bool PeerSet::has_referee() const {
     auto it = conns_.find(referee_);
     return it != conns_.end() && !it->second.closed;
@@ -82,14 +89,14 @@ std::string PeerSet::remote_address(ConnId c) const {
 std::vector<ConnId> PeerSet::links() const {
     std::vector<ConnId> v;
     for (const auto& [c, conn] : conns_)
-        if (!conn.closed && !conn.referee) v.push_back(c);
+        if (!conn.closed && !conn.referee && !conn.client) v.push_back(c);
     return v;
 }
 
 // Any open link to `host` will do, ours or theirs; else a new one.
 ConnId PeerSet::conn_for(std::uint32_t host) {
     for (auto& [c, conn] : conns_)
-        if (!conn.closed && !conn.referee && conn.host == host) return c;
+        if (!conn.closed && !conn.referee && !conn.client && conn.host == host) return c;
     ConnId c = add(nullptr, host, false);
     auto h = dir_.host(host);
     if (!h) {

@@ -55,6 +55,9 @@ public:
     std::optional<std::uint32_t> host_of(ConnId c) const;
     std::string peer_name(ConnId c) const;
     std::string remote_address(ConnId c) const;
+    // A process's direct link (decision 13): never used for this daemon's
+    // own requests, and its peer may stay silent between calls.
+    void mark_client(ConnId c);
     void close(ConnId c, const std::string& why) { on_close(c, why); }
 
     // A request to `host` (or the referee): `respond` gets the reply, or
@@ -112,6 +115,7 @@ private:
         std::shared_ptr<dipc::channel::Link> link;  // null while connecting
         std::optional<std::uint32_t> host;
         bool referee = false;
+        bool client = false;  // a process's direct link
         bool closed = false;
         std::deque<std::vector<std::uint8_t>> queued;  // bodies waiting for the link
         std::map<std::uint64_t, Respond> pending;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "owner/engine.hpp"
 #include "proto/ids.hpp"
 
 namespace papers::dipcd {
@@ -80,7 +81,19 @@ Referee::Resolution Referee::resolve(std::uint32_t asking_host, const proto::Key
             return r;
         }
     }
-    // A new structure: the size budget first, then a free slot (newary's order).
+    // A new structure: the creation's own checks (newary/newseg: nsems 0,
+    // a size outside SHMMIN..SHMMAX -> EINVAL), then the size budget, then a
+    // free slot, in the kernel's order.
+    proto::GetReq as_get;
+    as_get.kind = req.kind;
+    as_get.key = req.key;
+    as_get.flags = req.flags;
+    as_get.size = req.size;
+    if (int err = dipc::owner::Engine::validate_create(as_get, limits_)) {
+        r.reply.ret = -1;
+        r.reply.err = err;
+        return r;
+    }
     std::uint64_t units = size_units(req.kind, req.size);
     if (auto budget = size_budget(req.kind); budget && pk.used_size + units > *budget) {
         r.reply.ret = -1;

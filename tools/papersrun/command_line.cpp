@@ -50,6 +50,15 @@ void define_options(CLI::App& app, RunOptions& o) {
                    "--dipc: PAPERS_DIPC_KEYS for the ranks: flag, all, or keys and ranges "
                    "(0x1234,0x5000-0x50ff)");
     app.add_option("--dipcd", o.dipcd, "--dipc: papers-dipcd to run (default: next to papersrun, else on PATH)");
+    app.add_option("--dipc-option", o.dipc_options,
+                   "--dipc: KEY=VALUE for the referee, where the cluster's limits and shared-memory "
+                   "options are set (e.g. semopm=64, dsm-min-residency-us=500; docs/dipc.md lists them); "
+                   "repeatable")
+        ->check([](const std::string& v) {
+            auto eq = v.find('=');
+            return eq == std::string::npos || eq == 0 ? std::string("expected KEY=VALUE, got '" + v + "'")
+                                                      : std::string();
+        });
     app.add_option("--dipc-ready-timeout", o.dipc_ready_timeout_s,
                    "--dipc: seconds to wait for the daemons to serve (default 20)")
         ->check(CLI::PositiveNumber);
@@ -135,6 +144,7 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
             {!o.dipc_lib.empty(), "--dipc-lib"},
             {!o.dipc_keys.empty(), "--dipc-keys"},
             {!o.dipcd.empty(), "--dipcd"},
+            {!o.dipc_options.empty(), "--dipc-option"},
             {app.get_option("--dipc-ready-timeout")->count() > 0, "--dipc-ready-timeout"}};
         for (const auto& [given, name] : dipc_only)
             if (given) throw LaunchError(kExitUsage, std::string(name) + " belongs to a DIPC job; it needs --dipc");

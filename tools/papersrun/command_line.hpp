@@ -28,6 +28,7 @@ struct RunOptions {
     std::string dipc_keys;                // --dipc-keys SPEC (sets PAPERS_DIPC_KEYS)
     std::string dipcd;                    // --dipcd PATH (default: next to papersrun, else on PATH)
     double dipc_ready_timeout_s = 20.0;   // --dipc-ready-timeout
+    std::vector<std::string> dipc_options;  // --dipc-option KEY=VALUE: the referee's --KEY VALUE
     bool tag_output = false;
     bool verbose = false;
     std::vector<std::string> command;  // PROGRAM [ARGS...]

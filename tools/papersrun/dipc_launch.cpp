@@ -295,8 +295,13 @@ void prepare_dipc(JobContext& job) {
     };
 
     // The referee (no local socket), on the first host.
-    DaemonSpec referee =
-        spec_for("referee", "referee", loopback ? -1 : 0, {"--name", "referee", "--serve-referee"}, "");
+    std::vector<std::string> referee_args{"--name", "referee", "--serve-referee"};
+    for (const auto& kv : job.options.dipc_options) {  // checked KEY=VALUE; papers-dipcd checks the rest
+        const auto eq = kv.find('=');
+        referee_args.push_back("--" + kv.substr(0, eq));
+        referee_args.push_back(kv.substr(eq + 1));
+    }
+    DaemonSpec referee = spec_for("referee", "referee", loopback ? -1 : 0, referee_args, "");
     job.verbose_notes.push_back("dipc: " + command_line_text(referee) + " --ready-fd FD");
     register_daemon(job, dj, start_daemon(referee));
     await_ready({&dj.daemons[0]}, job.options.dipc_ready_timeout_s, "--dipc-ready-timeout", watch);

@@ -19,6 +19,9 @@ const char* op_name(Op op) {
         case Op::fault: return "fault";
         case Op::shm_inherit: return "shm_inherit";
         case Op::revoke: return "revoke";
+        case Op::link_open: return "link_open";
+        case Op::whereis: return "whereis";
+        case Op::client_link: return "client_link";
         case Op::page_req: return "page_req";
         case Op::page_revoke: return "page_revoke";
         case Op::shm_attach: return "shm_attach";

@@ -48,6 +48,9 @@ enum class Op : std::uint16_t {
     fault = 13,        // FaultReq -> Reply(payload Grant) or err: EIO lost, ETIMEDOUT, EIDRM
     shm_inherit = 14,  // ShmInherit (a forked child's attachments) -> Reply
     revoke = 15,       // Revoke, daemon -> a process's DSM service connection -> Reply (ack)
+    // direct links (decision 13)
+    link_open = 16,    // LinkOpen -> Reply(payload LinkHandover) + the link's socket (SCM_RIGHTS)
+    whereis = 17,      // TableRef -> Reply(ret = the owner's host id; EINVAL: no such structure)
 
     reply = 32,  // Reply; request_id = the request's
 
@@ -69,6 +72,8 @@ enum class Op : std::uint16_t {
     page_req = 60,     // PageReq, host -> home -> Reply(payload PageGrant)
     page_revoke = 61,  // PageRevoke, home -> host -> Reply(payload PageBytes when want_data)
     shm_attach = 62,   // ShmAttachNote, host -> home: attach counts -> Reply
+    client_link = 64,  // Caller, first frame of a link a daemon opens for one of its processes
+                       // -> Reply; then the process's own calls (semop...) and cancels flow on it
     key_release = 63,  // TableRef, owner -> referee: IPC_RMID of a segment still attached:
                        // its key is free (IPC_PRIVATE now), its id lives until the last detach
     sync = 56,          // Empty -> Reply: every broadcast the referee sent before is now here
@@ -133,8 +138,27 @@ struct Welcome {
     std::uint32_t version = kProtocolVersion;
     std::uint32_t host = 0;  // this host's id in the cluster
     Limits limits;
+    std::uint32_t heartbeat_ms = 250;      // the cluster's liveness bounds, for direct links
+    std::uint32_t peer_timeout_ms = 2000;
     template <class F>
-    void fields(F& f) { f(version); f(host); f(limits); }
+    void fields(F& f) { f(version); f(host); f(limits); f(heartbeat_ms); f(peer_timeout_ms); }
+};
+
+// A direct link to another host's daemon, for this process's calls on the
+// structures that host owns (decision 13).
+struct LinkOpen {
+    std::uint32_t host = 0;
+    template <class F>
+    void fields(F& f) { f(host); }
+};
+
+// link_open's answer, with the connected socket: the channel session's state
+// (channel::Session::export_state) and bytes already received, still sealed.
+struct LinkHandover {
+    std::vector<std::uint8_t> state;
+    std::vector<std::uint8_t> unread;
+    template <class F>
+    void fields(F& f) { f(bounded(state, 4096)); f(bounded(unread, kMaxInner)); }
 };
 
 struct GetReq {

@@ -113,6 +113,7 @@ void Link::read_more() {
         rbegin_ = 0;
         if (rbuf_.size() < want) rbuf_.resize(want);
     }
+    reading_ = true;
     socket_.async_read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_),
                             with_memory(read_memory_, [self = shared_from_this()](
                                                           const boost::system::error_code& ec, std::size_t n) {
@@ -121,7 +122,14 @@ void Link::read_more() {
 }
 
 void Link::on_read(const boost::system::error_code& ec, std::size_t n) {
+    reading_ = false;
     if (phase_ == Phase::closed) return;
+    if (phase_ == Phase::detaching) {
+        // Whatever arrived stays sealed: it is the new owner's to open.
+        if (!ec) rend_ += n;
+        finish_detach();
+        return;
+    }
     if (ec) {
         if (phase_ == Phase::closing)
             terminate(errc::closed, "closed locally");
@@ -248,6 +256,11 @@ void Link::flush() {
 void Link::on_written(const boost::system::error_code& ec) {
     writing_ = false;
     if (phase_ == Phase::closed) return;
+    if (phase_ == Phase::detaching) {
+        if (ec) return terminate(errc::connection_lost, "connection lost while handing it over: " + ec.message());
+        if (!out_.empty()) return flush();
+        return finish_detach();
+    }
     if (ec) {
         terminate(errc::connection_lost, "connection lost while writing: " + ec.message());
         return;
@@ -288,7 +301,9 @@ Link::Clock::time_point Link::next_deadline() const {
         case Phase::handshaking:
             return started_ + cfg_.peer_timeout;
         case Phase::open:
+            if (silent_peer_ok_) return last_sent_ + cfg_.heartbeat;
             return std::min(last_sent_ + cfg_.heartbeat, last_received_ + cfg_.peer_timeout);
+        case Phase::detaching:
         case Phase::closing:
             return close_deadline_;
         case Phase::closed:
@@ -321,8 +336,10 @@ void Link::on_timer() {
                 return;
             }
             break;
+        case Phase::detaching:
+            return;
         case Phase::open:
-            if (now - last_received_ >= cfg_.peer_timeout) {
+            if (!silent_peer_ok_ && now - last_received_ >= cfg_.peer_timeout) {
                 terminate(errc::timed_out, "peer silent for " + std::to_string(ms(now - last_received_)) + " ms");
                 return;
             }
@@ -345,6 +362,42 @@ void Link::on_timer() {
             break;
     }
     arm_timer(next_deadline());
+}
+
+// ---- hand-over ----------------------------------------------------------
+
+void Link::detach(DetachHandler done) {
+    if (phase_ != Phase::open) {
+        asio::post(io_, [done = std::move(done)] { done(-1, {}, {}); });
+        return;
+    }
+    phase_ = Phase::detaching;
+    detach_ = std::move(done);
+    timer_.cancel();
+    boost::system::error_code ignored;
+    if (reading_) socket_.cancel(ignored);  // the read completes, aborted or with data
+    if (!writing_ && !out_.empty()) flush();
+    finish_detach();
+}
+
+void Link::finish_detach() {
+    if (phase_ != Phase::detaching || reading_ || writing_ || !out_.empty()) return;
+    std::vector<std::uint8_t> state = session_.export_state();
+    std::vector<std::uint8_t> unread(rbuf_.begin() + static_cast<long>(rbegin_), rbuf_.begin() + static_cast<long>(rend_));
+    boost::system::error_code ec;
+    int fd = socket_.release(ec);
+    phase_ = Phase::closed;
+    close_fired_ = true;
+    close_reason_ = "handed over";
+    on_close_ = nullptr;
+    on_frame_ = nullptr;
+    next_on_frame_ = nullptr;
+    DetachHandler done = std::move(detach_);
+    detach_ = nullptr;
+    asio::post(io_, [self = shared_from_this(), done = std::move(done), fd = ec ? -1 : fd,
+                     state = std::move(state), unread = std::move(unread)]() mutable {
+        done(fd, std::move(state), std::move(unread));
+    });
 }
 
 // ---- end ----------------------------------------------------------------

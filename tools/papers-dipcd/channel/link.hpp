@@ -73,6 +73,19 @@ public:
     void close();
 
     bool is_open() const { return phase_ == Phase::open; }
+
+    // Hands the connection over (a DIPC client's direct link): stops reading,
+    // writes what is queued, then gives `done` the socket (the caller owns
+    // it), the session's state (Session::export_state) and the bytes received
+    // but not opened yet. The link is closed afterwards, without a final
+    // message and without on_close. done(-1, {}, {}) if it was not open.
+    using DetachHandler = std::function<void(int fd, std::vector<std::uint8_t> state,
+                                             std::vector<std::uint8_t> unread)>;
+    void detach(DetachHandler done);
+    // The peer may stay silent as long as it likes (a client's direct link:
+    // its process computes between calls, and its death closes the socket);
+    // heartbeats still go out.
+    void allow_silent_peer() { silent_peer_ok_ = true; }
     const std::string& peer_name() const { return session_.peer_name(); }
     const boost::asio::ip::tcp::endpoint& remote() const { return remote_; }
 
@@ -81,7 +94,7 @@ public:
 
 private:
     friend class Listener;
-    enum class Phase { connecting, handshaking, open, closing, closed };
+    enum class Phase { connecting, handshaking, open, closing, detaching, closed };
     using Clock = std::chrono::steady_clock;
 
     // Takes over a socket the Listener accepted (its address already allowed).
@@ -100,6 +113,7 @@ private:
     void arm_timer(Clock::time_point at);
     void on_timer();
     void terminate(std::error_code ec, const std::string& reason);
+    void finish_detach();
     std::string who() const;
     void log(const std::string& line) const;
 
@@ -126,6 +140,9 @@ private:
     std::vector<std::uint8_t> out_;   // sealed, waiting for the next write
     std::vector<std::uint8_t> wbuf_;  // being written
     bool writing_ = false, flush_posted_ = false;
+    bool reading_ = false;         // an async read is pending
+    bool silent_peer_ok_ = false;  // allow_silent_peer()
+    DetachHandler detach_;
     HandlerMemory read_memory_, write_memory_;
 
     Clock::time_point started_, last_sent_, last_received_, close_deadline_;

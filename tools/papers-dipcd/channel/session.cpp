@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace papers::dipc::channel {
 
@@ -225,6 +226,48 @@ Session::Event Session::on_confirm() {
                     "the peer did not echo this connection's challenge: a recorded session replayed?");
     phase_ = Phase::established;
     return Event::established;
+}
+
+}  // namespace papers::dipc::channel
+
+namespace papers::dipc::channel {
+
+namespace {
+constexpr std::uint32_t kExportMagic = 0x31534450;  // "PDS1"
+constexpr std::size_t kStateBytes = sizeof(crypto_secretstream_xchacha20poly1305_state);
+}  // namespace
+
+std::vector<std::uint8_t> Session::export_state() const {
+    if (phase_ != Phase::established) throw std::logic_error("channel: only an established session can be handed over");
+    std::vector<std::uint8_t> out(4 + 2 * kStateBytes + 8 + 4 + 1 + peer_name_.size());
+    std::uint8_t* p = out.data();
+    put_u32(p, kExportMagic);
+    std::memcpy(p + 4, &secrets_->push, kStateBytes);
+    std::memcpy(p + 4 + kStateBytes, &secrets_->pull, kStateBytes);
+    std::uint8_t* q = p + 4 + 2 * kStateBytes;
+    for (int i = 0; i < 8; ++i) q[i] = static_cast<std::uint8_t>(opened_ >> (8 * i));
+    put_u32(q + 8, version_);
+    q[12] = static_cast<std::uint8_t>(peer_name_.size());
+    std::memcpy(q + 13, peer_name_.data(), peer_name_.size());
+    return out;
+}
+
+Session Session::import_state(const std::uint8_t* p, std::size_t n) {
+    const std::size_t fixed = 4 + 2 * kStateBytes + 8 + 4 + 1;
+    if (n < fixed || get_u32(p) != kExportMagic || n != fixed + p[fixed - 1])
+        throw std::invalid_argument("channel: malformed session state");
+    Session s;
+    std::memcpy(&s.secrets_->push, p + 4, kStateBytes);
+    std::memcpy(&s.secrets_->pull, p + 4 + kStateBytes, kStateBytes);
+    const std::uint8_t* q = p + 4 + 2 * kStateBytes;
+    s.opened_ = 0;
+    for (int i = 0; i < 8; ++i) s.opened_ |= std::uint64_t(q[i]) << (8 * i);
+    s.version_ = get_u32(q + 8);
+    s.peer_name_.assign(reinterpret_cast<const char*>(q + 13), q[12]);
+    s.phase_ = Phase::established;
+    s.wanted_ = 4;
+    s.plain_.resize(1);
+    return s;
 }
 
 }  // namespace papers::dipc::channel

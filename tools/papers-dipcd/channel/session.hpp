@@ -72,11 +72,21 @@ public:
     void seal_final(std::vector<std::uint8_t>& out);
 
     bool established() const { return phase_ == Phase::established; }
+
+    // An established session handed to another process (a DIPC client's
+    // direct link, docs/dipc-design.md decision 13): both streams' states
+    // (the stream keys inside them), the peer's name and the message count.
+    // The bytes are as secret as the keys: pass them over a Unix socket only.
+    std::vector<std::uint8_t> export_state() const;
+    // Takes one over; throws std::invalid_argument for malformed bytes.
+    static Session import_state(const std::uint8_t* p, std::size_t n);
+    Session(Session&&) = default;
     const std::string& peer_name() const { return peer_name_; }
     errc error() const { return error_; }
     const std::string& error_text() const { return error_text_; }
 
 private:
+    Session() = default;  // import_state's
     enum class Phase { await_header, await_hello, await_confirm, established, closed, failed };
     struct States {
         crypto_secretstream_xchacha20poly1305_state push, pull;

@@ -1,6 +1,6 @@
 // engine.cpp — creation and lookup, call bookkeeping, process and host
 // lifetimes, deadlines, usage. The System V calls themselves are in
-// engine_sem.cpp and engine_msg.cpp.
+// engine_sem.cpp, engine_msg.cpp and engine_shm.cpp.
 #include "engine.hpp"
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include "msg_queue.hpp"
 #include "proto/ids.hpp"
 #include "sem_set.hpp"
+#include "shm_segment.hpp"
 #include "sysv.hpp"
 
 namespace papers::dipc::owner {
@@ -31,6 +32,10 @@ void Engine::finish(Ctx& ctx) {
     for (const Wake& w : ctx.wakes) calls_.erase(w.call);
     for (Wake& w : ctx.wakes)
         if (w.done) w.done(std::move(w.reply));
+    auto released = std::move(keys_released_);
+    keys_released_.clear();
+    if (on_key_released)
+        for (auto [kind, id] : released) on_key_released(kind, id);
     auto removed = std::move(removed_);
     removed_.clear();
     if (on_removed)
@@ -65,7 +70,7 @@ bool Engine::end_call(CallId call, int err, Ctx& ctx) {
 bool Engine::exists(proto::Kind kind, std::int32_t id) const {
     if (kind == proto::Kind::sem) return find_sem(id, true) != nullptr;
     if (kind == proto::Kind::msg) return find_msg(id, true) != nullptr;
-    return shm_exists(id);
+    return find_shm(id, true) != nullptr;
 }
 
 SemSet* Engine::find_sem(std::int32_t id, bool check_seq) const {
@@ -78,6 +83,13 @@ SemSet* Engine::find_sem(std::int32_t id, bool check_seq) const {
 MsgQueue* Engine::find_msg(std::int32_t id, bool check_seq) const {
     auto it = msgs_.find(proto::index_of(id));
     if (it == msgs_.end()) return nullptr;
+    if (check_seq && it->second->perm.id != id) return nullptr;
+    return it->second.get();
+}
+
+ShmSegment* Engine::find_shm(std::int32_t id, bool check_seq) const {
+    auto it = shms_.find(proto::index_of(id));
+    if (it == shms_.end()) return nullptr;
     if (check_seq && it->second->perm.id != id) return nullptr;
     return it->second.get();
 }
@@ -96,7 +108,12 @@ int Engine::validate_get(const proto::GetReq& req, const proto::Limits& limits) 
 int Engine::validate_create(const proto::GetReq& req, const proto::Limits& limits) {
     if (int e = validate_get(req, limits)) return e;
     if (req.kind == proto::Kind::sem && req.size == 0) return EINVAL;
-    if (req.kind == proto::Kind::shm) return ENOSYS;  // not this engine's (yet)
+    if (req.kind == proto::Kind::shm) {
+        // newseg: the size (the caller's size_t), then whether its page
+        // count fits (only a SHMMAX configured near 2^64 lets one through).
+        if (req.size < limits.shmmin || req.size > limits.shmmax) return EINVAL;
+        if (req.size > std::numeric_limits<std::uint64_t>::max() - (kShmPageBytes - 1)) return ENOSPC;
+    }
     return 0;
 }
 
@@ -106,12 +123,15 @@ proto::Reply Engine::create(const proto::GetReq& req, const proto::Caller& calle
     std::int32_t index = proto::index_of(req.id);
     if (sems_.count(index) && req.kind == proto::Kind::sem) return failure(EEXIST);
     if (msgs_.count(index) && req.kind == proto::Kind::msg) return failure(EEXIST);
+    if (shms_.count(index) && req.kind == proto::Kind::shm) return failure(EEXIST);
     Ctx ctx = begin();
     IpcPerm perm = IpcPerm::created(req.key, req.id, static_cast<std::uint32_t>(req.flags), caller);
     if (req.kind == proto::Kind::sem)
         sems_[index] = std::make_unique<SemSet>(perm, static_cast<int>(req.size), ctx.now_s, limits_);
-    else
+    else if (req.kind == proto::Kind::msg)
         msgs_[index] = std::make_unique<MsgQueue>(perm, limits_.msgmnb, ctx.now_s);
+    else
+        shms_[index] = std::make_unique<ShmSegment>(perm, req.size, caller.pid, ctx.now_s);
     finish(ctx);
     return success(req.id);
 }
@@ -122,12 +142,17 @@ proto::Reply Engine::get_existing(const proto::GetReq& req, const proto::Caller&
         if (SemSet* s = find_sem(req.id, true)) perm = &s->perm;
     } else if (req.kind == proto::Kind::msg) {
         if (MsgQueue* q = find_msg(req.id, true)) perm = &q->perm;
+    } else if (ShmSegment* seg = find_shm(req.id, true)) {
+        // Marked for destruction, its key is IPC_PRIVATE: the key no longer
+        // finds it (the referee has not heard yet).
+        if (seg->perm.key == req.key) perm = &seg->perm;
     }
     if (!perm) return failure(EIDRM);
     if ((req.flags & IPC_CREAT) && (req.flags & IPC_EXCL)) return failure(EEXIST);
     if (req.kind == proto::Kind::sem &&
         static_cast<std::int64_t>(req.size) > find_sem(req.id, true)->nsems())
         return failure(EINVAL);
+    if (req.kind == proto::Kind::shm && find_shm(req.id, true)->size() < req.size) return failure(EINVAL);
     if (!access_allowed(*perm, caller, req.flags)) return failure(EACCES);
     return success(req.id);
 }
@@ -175,6 +200,10 @@ void Engine::host_lost(std::uint32_t host) {
     Ctx ctx = begin();
     drop_calls(gone, ctx);
     for (const ProcKey& p : gone) exit_sem(p, ctx);
+    std::vector<std::int32_t> destroyed;
+    for (auto& [index, seg] : shms_)
+        if (seg->drop_host(host, ctx.now_s) && seg->may_destroy()) destroyed.push_back(index);
+    for (std::int32_t index : destroyed) shm_destroy(index, ctx);
     finish(ctx);
 }
 
@@ -184,6 +213,7 @@ void Engine::remove_all(int err) {
     for (auto& [index, q] : msgs_) q->remove(err, ctx);
     sems_.clear();
     msgs_.clear();
+    shms_.clear();
     deadlines_.clear();
     finish(ctx);
 }
@@ -223,6 +253,12 @@ proto::Usage Engine::usage(proto::Kind kind) const {
         for (const auto& [index, q] : msgs_) {
             u.items += q->qnum();
             u.bytes += q->cbytes();
+        }
+    } else if (kind == proto::Kind::shm) {
+        u.structures = shms_.size();
+        for (const auto& [index, seg] : shms_) {
+            u.items += seg->pages();
+            u.bytes += seg->size();
         }
     }
     return u;

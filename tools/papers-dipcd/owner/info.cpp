@@ -1,5 +1,6 @@
-// info.cpp — struct seminfo / msginfo as semctl_info and msgctl_info fill
-// them, from the layer's limits and the cluster's usage.
+// info.cpp — struct seminfo / msginfo / shminfo / shm_info as
+// semctl_info, msgctl_info, shmctl_ipc_info and shmctl_shm_info fill them,
+// from the layer's limits and the cluster's usage.
 #include <algorithm>
 #include <climits>
 
@@ -49,6 +50,30 @@ proto::MsgInfoRec msginfo(const proto::Limits& l, int cmd, const proto::Usage& c
         r.msgmap = kMsgmnbDefault;  // MSGMAP
         r.msgtql = kMsgmnbDefault;  // MSGTQL
     }
+    return r;
+}
+
+// shmctl_ipc_info: SHMSEG is reported as SHMMNI (Linux has no per-process
+// limit); SHMMIN is the layer's (Linux: the constant 1).
+proto::ShmInfoRec shminfo(const proto::Limits& l) {
+    proto::ShmInfoRec r;
+    r.shmmax = l.shmmax;
+    r.shmmin = l.shmmin;
+    r.shmmni = l.shmmni;
+    r.shmseg = l.shmmni;
+    r.shmall = l.shmall;
+    return r;
+}
+
+// shmctl_shm_info: segments in use (marked ones too), their pages. The
+// kernel's shm_rss counts the pages in memory; the layer's pages live in a
+// memfd on each host that uses them, so it reports every page as resident.
+// Nothing is swapped as far as the layer can tell.
+proto::ShmUsageRec shm_usage(const proto::Usage& cluster) {
+    proto::ShmUsageRec r;
+    r.used_ids = clip(cluster.structures);
+    r.shm_tot = cluster.items;
+    r.shm_rss = cluster.items;
     return r;
 }
 

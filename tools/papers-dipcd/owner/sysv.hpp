@@ -1,10 +1,12 @@
 // sysv.hpp — the System V constants the owner engine interprets, as Linux
 // defines them. The wire carries the caller's flags and commands unchanged,
-// so these are the values of <sys/ipc.h>, <sys/sem.h> and <sys/msg.h>.
+// so these are the values of <sys/ipc.h>, <sys/sem.h>, <sys/msg.h> and
+// <sys/shm.h>.
 #pragma once
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 
 #include <cstdint>
 
@@ -23,12 +25,29 @@ namespace papers::dipc::owner {
 #ifndef MSG_COPY
 #define MSG_COPY 040000
 #endif
+#ifndef SHM_STAT_ANY
+#define SHM_STAT_ANY 15
+#endif
+#ifndef SHM_EXEC
+#define SHM_EXEC 0100000
+#endif
 
 // The permission bits a structure keeps (S_IRWXUGO).
 constexpr std::uint32_t kModeBits = 0777;
 // ipcperms' request masks (S_IRUGO, S_IWUGO).
 constexpr int kReadPerm = 0444;
 constexpr int kWritePerm = 0222;
+constexpr int kExecPerm = 0111;  // S_IXUGO: shmat's SHM_EXEC
+
+// The mode bits a segment shows besides its permissions (ipc/shm.c).
+constexpr std::uint32_t kShmDest = 01000;    // SHM_DEST: goes at the last detach
+constexpr std::uint32_t kShmLocked = 02000;  // SHM_LOCKED
+// The kernel's PAGE_SIZE on the layer's hosts (x86_64): shm_tot and SHMALL
+// count segments in these.
+constexpr std::uint64_t kShmPageBytes = 4096;
+constexpr std::uint64_t shm_pages(std::uint64_t bytes) {
+    return bytes / kShmPageBytes + (bytes % kShmPageBytes != 0);
+}
 
 // Kernel constants that *_INFO reports and no sysctl changes
 // (include/uapi/linux/sem.h, msg.h).
