@@ -58,7 +58,10 @@ else()
 endif()
 # Only a static link needs these (libpapers.so records its own dependencies).
 # libpapers is C++: a C program linking libpapers.a needs the C++ runtime too.
-set(_pc_libs -lsodium -lrt -lstdc++ -lm)
+set(_pc_libs -lrt -lstdc++ -lm)
+if(PAPERS_WITH_UDP)
+  list(PREPEND _pc_libs -lsodium)
+endif()
 foreach(_l IN LISTS CMAKE_DL_LIBS)
   list(APPEND _pc_libs -l${_l})
 endforeach()

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/core_env.hpp"
 #include "papers/papers.h"
+#include "pmpi_env.hpp"
 
 namespace papers::pmpi {
 
@@ -26,33 +28,27 @@ struct State {
 State g;
 char g_yes, g_no;  // attribute values: addresses compared, never read
 
-const char* env(const char* name) {
-    const char* v = std::getenv(name);
-    return (v && *v) ? v : nullptr;
-}
-
-bool env_false(const char* name) {
-    const char* v = env(name);
-    return v && (!std::strcmp(v, "0") || !std::strcmp(v, "off") || !std::strcmp(v, "no"));
-}
-
-// The papers backend the hub configuration asks for, or "" for none.
+// The papers backend the hub configuration asks for, or "" for none. The
+// core's variables, read through the core's table.
 std::string wanted_backend() {
-    if (const char* b = env("PAPERS_BACKEND"); b && std::strcmp(b, "auto") != 0)
-        return std::strcmp(b, "mpi") == 0 ? "" : b;  // papers over MPI over papers: no
-    if (env("PAPERS_SIM")) return "sim";
-    if (env("PAPERS_PORT")) return "hub";
+    env::Reader core(core_env::kTable);
+    if (const std::string b = core.text(core_env::kBackend); !b.empty() && b != "detect")
+        return b == "mpi" ? "" : b;  // papers over MPI over papers: no
+    if (core.is_set(core_env::kSim)) return "sim";
+    if (core.is_set(core_env::kPort)) return "hub";
     return "";
 }
 
 // PAPERS_RANK/SIZE default to MPI's; if set they must agree (the hub port
 // of each PE is its rank, so the MPI rank must be the hub rank).
-bool agree_or_set(const char* name, int value) {
-    if (const char* v = env(name)) {
-        if (std::to_string(value) == v) return true;
+bool agree_or_set(const env::Var& var, int value) {
+    const char* name = var.name;
+    env::Reader core(core_env::kTable);
+    if (const auto v = core.raw(var)) {
+        if (std::to_string(value) == *v) return true;
         std::fprintf(stderr,
                      "papers-pmpi: rank %d: %s=%s but MPI says %d; the papers hub is not used\n",
-                     g.rank, name, v, value);
+                     g.rank, name, v->c_str(), value);
         return false;
     }
     setenv(name, std::to_string(value).c_str(), 1);
@@ -64,23 +60,25 @@ bool agree_or_set(const char* name, int value) {
 void start_session(int thread_level) {
     PMPI_Comm_rank(MPI_COMM_WORLD, &g.rank);
     PMPI_Comm_size(MPI_COMM_WORLD, &g.size);
-    if (env_false("PAPERS_PMPI")) return;
-    const std::string backend = wanted_backend();
-    if (backend.empty()) return;  // no hub configured: pure pass-through
-    g.print_stats = env("PAPERS_PMPI_STATS") && !env_false("PAPERS_PMPI_STATS");
+    env::Reader in(pmpi_env::kTable);
+    const bool enabled = in.flag(pmpi_env::kEnable, true);
+    g.print_stats = in.flag(pmpi_env::kStats, false);
     // With MPI_THREAD_MULTIPLE two threads may run collectives on two
     // congruent communicators at once; one hub cannot interleave them.
-    g.congruent = !env_false("PAPERS_PMPI_CONGRUENT") && thread_level != MPI_THREAD_MULTIPLE;
-    if (const char* m = env("PAPERS_PMPI_MAX_BYTES")) {
-        char* end = nullptr;
-        const unsigned long long v = std::strtoull(m, &end, 10);
-        if (end != m && *end == '\0')
-            g.max_bytes = static_cast<std::size_t>(v);
-        else if (g.rank == 0)
-            std::fprintf(stderr, "papers-pmpi: ignoring PAPERS_PMPI_MAX_BYTES='%s' (not a number)\n", m);
+    g.congruent = in.flag(pmpi_env::kCongruent, true) && thread_level != MPI_THREAD_MULTIPLE;
+    g.max_bytes = static_cast<std::size_t>(in.integer(pmpi_env::kMaxBytes, 1024));
+    if (!in.ok()) {
+        // Every rank sees the same environment, so all of them pass through.
+        if (g.rank == 0)
+            std::fprintf(stderr, "papers-pmpi: %s; MPI collectives run unchanged\n",
+                         in.error().c_str());
+        return;
     }
+    if (!enabled) return;
+    const std::string backend = wanted_backend();
+    if (backend.empty()) return;  // no hub configured: pure pass-through
 
-    int ok = agree_or_set("PAPERS_RANK", g.rank) && agree_or_set("PAPERS_SIZE", g.size);
+    int ok = agree_or_set(core_env::kRank, g.rank) && agree_or_set(core_env::kSize, g.size);
     if (ok) {
         setenv("PAPERS_BACKEND", backend.c_str(), 1);
         // MPI waits forever; papers bounds every wait. An MPI program may

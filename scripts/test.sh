@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set-up command 2: the whole test suite (RTL, engine, every backend, tools,
+# Set-up command 2: the whole test suite (RTL, hub engine, every backend, tools,
 # examples, install, and the KiCad board checks), from a clean clone too.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -86,6 +86,46 @@ WireMapping WireMapping::open_shared(const std::string& name, std::string& err) 
     return map_fd(fd, name, false, err);
 }
 
+WireErr check_wire(const Wire& w, const std::string& name, int ports, WireMode mode,
+                   std::string& err) {
+    if (w.magic != kWireMagic || w.layout != kWireLayout) {
+        err = "shared-memory object " + name + " is not a papers-hubsim wire (stale or foreign)";
+        return WireErr::not_found;
+    }
+    if (!w.ready.load()) {
+        err = "hub simulator at " + name + " is not serving";
+        return WireErr::not_serving;
+    }
+    if (w.hub_version != kProtocolVersion) {
+        err = "hub at " + name + " speaks protocol " + std::to_string(w.hub_version) +
+              ", this library speaks protocol " + std::to_string(kProtocolVersion);
+        return WireErr::version;
+    }
+    if (w.mode != mode) {
+        err = "simulator at " + name + " is wired as a " +
+              (w.mode == WireMode::hub ? "hub" : "LapLink cable") + ", not for this backend";
+        return WireErr::wrong_mode;
+    }
+    if (static_cast<int>(w.nports) != ports) {
+        err = "the simulated hub has " + std::to_string(w.nports) +
+              " enabled ports but PAPERS_SIZE=" + std::to_string(ports);
+        return WireErr::wrong_ports;
+    }
+    return WireErr::none;
+}
+
+WireMapping WireMapping::open_served(const std::string& name, int ports, WireMode mode,
+                                     WireErr& why, std::string& err) {
+    WireMapping m = open_shared(name, err);
+    if (!m) {
+        why = WireErr::not_found;
+        return m;
+    }
+    why = check_wire(*m.get(), name, ports, mode, err);
+    if (why != WireErr::none) return {};
+    return m;
+}
+
 WireMapping WireMapping::create_private() {
     return WireMapping(new Wire{}, "", true, false);
 }

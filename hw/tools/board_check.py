@@ -10,7 +10,8 @@
   schematic  the .kicad_sch label netlist equals the .kicad_pcb pad netlist.
   bom        print the bill of materials (markdown) read from the board.
 
-Everything but `drc` is stdlib-only and runs with any python3.
+Everything but `drc` is stdlib-only and runs with any python3. A module of the
+hw/tools package: from hw/, `python3 -m tools.board_check <command> ...`.
 """
 import argparse
 import os
@@ -19,12 +20,9 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-import board_sim as bs          # noqa: E402
-import sexpr                    # noqa: E402
-from logic_parts import PARTS   # noqa: E402
+from . import board_sim as bs
+from . import sexpr
+from .logic_parts import PARTS
 
 
 def fail(msg):

@@ -20,8 +20,8 @@ event is left -- the board's steady state.
 import heapq
 import re
 
-from logic_parts import PARTS
-import sexpr
+from . import sexpr
+from .logic_parts import PARTS
 
 X = 2
 SUPPLY = {"VCC": 1, "GND": 0}

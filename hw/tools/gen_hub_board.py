@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """gen_hub_board.py -- generate the PAPERS hub board (hw/papers-hub/) from hub_design.py.
 
-Run with Debian's /usr/bin/python3 (KiCad 6's pcbnew module lives there):
-    /usr/bin/python3 hw/tools/gen_hub_board.py [--out hw/papers-hub]
+Run with Debian's /usr/bin/python3 (KiCad 6's pcbnew module lives there), as a
+module of the hw/tools package, from hw/:
+    cd hw && /usr/bin/python3 -m tools.gen_hub_board [--out papers-hub]
 It places the parts, routes the board on two layers (router.py), writes the
 .kicad_pcb as S-expressions, then loads and re-saves it with pcbnew so the
 committed file is exactly what KiCad 6.0 writes (format 20211014), writes the
@@ -18,11 +19,10 @@ import time
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
 
-import footprints as fpl          # noqa: E402
-import hub_design                 # noqa: E402
-import router as rt               # noqa: E402
+from . import footprints as fpl
+from . import hub_design
+from . import router as rt
 
 BOARD_W, BOARD_H = 232.0, 150.0
 ORIGIN = (20.0, 20.0)            # board (0,0) on the KiCad page
@@ -381,7 +381,7 @@ def main():
     if not args.no_pcbnew:
         normalise_with_pcbnew(pcb)
     try:
-        import gen_schematic
+        from . import gen_schematic
     except ImportError:
         gen_schematic = None
     if gen_schematic:
@@ -396,7 +396,7 @@ def main():
                     diff.append(name)
         if diff:
             raise SystemExit("FAIL: %s in %s differ from the generator's output (regenerate with "
-                             "/usr/bin/python3 hw/tools/gen_hub_board.py)" % (diff, args.compare))
+                             "cd hw && /usr/bin/python3 -m tools.gen_hub_board)" % (diff, args.compare))
         print("PASS board_generated: the committed files are the generator's output")
 
 

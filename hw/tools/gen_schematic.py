@@ -9,7 +9,7 @@ label netlist with the pads of the .kicad_pcb.
 """
 import uuid
 
-from logic_parts import PARTS
+from .logic_parts import PARTS
 
 GRID = 2.54
 NS = uuid.UUID("6f1a7c52-4a0e-4d0b-9a8e-3f1d2c5b7a90")
@@ -135,7 +135,7 @@ def lib_symbol(part):
 
 
 def write(path, parts):
-    from footprints import FOOTPRINTS
+    from .footprints import FOOTPRINTS
     syms = {}
     for p in parts:
         syms.setdefault(symbol_name(p), p)

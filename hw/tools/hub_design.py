@@ -1,7 +1,7 @@
 """hub_design.py -- the PAPERS hub board as a netlist: parts, their pins and nets.
 
 This is the ONE design description; gen_hub_board.py places and routes it and writes
-the KiCad files from it.  Hub protocol v1 (/work/shared/spec/hub-protocol.md):
+the KiCad files from it.  Hub protocol v1 (docs/hub-protocol.md):
 
 Per port p (DB-25 female J<p+1>; pins 2..5 = X0..X3, 6 = S, 7 = L, 18..25 = GND;
 outputs R0..R3 on 15, 13, 12, 10 and G on 11):
@@ -53,7 +53,7 @@ class Part:
 def _chip(ref, value, group, gate_nets, extra=None):
     """A logic chip: gate_nets[i] = (input nets..., output net) for element i of the
     part table; a None entry leaves that gate spare (inputs tied to GND)."""
-    from logic_parts import PARTS
+    from .logic_parts import PARTS
     spec = PARTS[value]
     pins = {spec["vcc"]: "VCC", spec["gnd"]: "GND"}
     for el, nets in zip(spec["elements"], gate_nets + [None] * len(spec["elements"])):
@@ -193,8 +193,6 @@ def nets(parts):
 
 
 if __name__ == "__main__":
-    import sys, os
-    sys.path.insert(0, os.path.dirname(__file__))
     ps = build()
     ns = nets(ps)
     print(len(ps), "parts,", len(ns), "nets")

@@ -1,40 +1,24 @@
 // capers_backend.cpp — the `capers` backend: the unchanged hub engine
-// (NybbleBackend) over CapersExchanger, N = 2. The cable is either real
+// (HubEngine) over CapersExchanger, N = 2. The cable is either real
 // (PAPERS_PORT: a parallel port with a LapLink cable, through libieee1284 or
 // direct I/O) or virtual (PAPERS_SIM: papers-hubsim --mode laplink, which
 // `papersrun --backend capers -np 2` starts when no real port is configured).
-#include <chrono>
 #include <memory>
 #include <string>
 
 #include "../core/config.hpp"
 #include "../core/error.hpp"
-#include "../hub/hw_port.hpp"
-#include "../hub/nybble_backend.hpp"
-#include "../hub/sim_wire_check.hpp"
+#include "../hub/hub_family.hpp"
 #include "capers_exchanger.hpp"
-#include "papers/driver/sim_port.hpp"
 
 namespace papers::capers {
 
 namespace {
 
-std::unique_ptr<driver::Port> open_virtual_cable(const Config& cfg, long* spins, int* code) {
-    std::string err;
-    auto mapping = std::make_shared<sim::WireMapping>(sim::WireMapping::open_shared(cfg.sim, err));
-    if (!*mapping) {
-        *code = set_error(PAPERS_ENODEV, "capers backend: " + err);
-        return nullptr;
-    }
-    if (int rc = hub::check_sim_wire(*mapping->get(), cfg.sim, 2, sim::WireMode::laplink); rc) {
-        *code = rc;
-        return nullptr;
-    }
-    auto port = std::make_unique<driver::SimPort>(mapping, cfg.rank);
-    if (cfg.spin >= 0) port->set_spin_polls(static_cast<unsigned>(cfg.spin));
-    *spins = port->spin_polls();
-    *code = PAPERS_OK;
-    return port;
+std::unique_ptr<hub::Exchanger> make_capers_exchanger(std::unique_ptr<driver::Port> port,
+                                                      const hub::ExchangerSetup& setup) {
+    return std::make_unique<CapersExchanger>(std::move(port), setup.rank == 0, setup.timeout,
+                                             setup.spin_polls);
 }
 
 }  // namespace
@@ -48,12 +32,11 @@ std::unique_ptr<Backend> make_capers_backend(const Config& cfg, int* code) {
         return nullptr;
     }
     std::unique_ptr<driver::Port> port;
-    long spins = -1;
     if (!cfg.port.empty()) {
         port = hub::open_config_port(cfg, "capers", code);  // a real cable wins
-        if (port) spins = cfg.spin >= 0 ? cfg.spin : port->spin_polls();
     } else if (!cfg.sim.empty()) {
-        port = open_virtual_cable(cfg, &spins, code);
+        port = hub::open_simulated_port(cfg, sim::WireMode::laplink, 2, cfg.rank,
+                                        "capers backend: ", code);
     } else {
         *code = set_error(PAPERS_ENODEV,
                           "the capers backend needs a cable: PAPERS_PORT for the parallel port "
@@ -62,18 +45,7 @@ std::unique_ptr<Backend> make_capers_backend(const Config& cfg, int* code) {
         return nullptr;
     }
     if (!port) return nullptr;
-    const auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(cfg.timeout_s));
-    auto ex = std::make_unique<CapersExchanger>(*port, cfg.rank == 0, timeout,
-                                                static_cast<unsigned>(spins));
-    auto backend = std::make_unique<hub::NybbleBackend>(std::move(port), std::move(ex), cfg.rank,
-                                                        2, cfg.debug_tags, "capers");
-    if (int rc = backend->open(); rc) {
-        *code = rc;
-        return nullptr;
-    }
-    *code = PAPERS_OK;
-    return backend;
+    return hub::build_hub_family(cfg, std::move(port), make_capers_exchanger, "capers", code);
 }
 
 }  // namespace papers::capers

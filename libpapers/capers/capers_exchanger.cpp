@@ -3,30 +3,24 @@
 #include <cstdio>
 
 #include "../core/error.hpp"
+#include "../hub/spin_wait.hpp"
 #include "papers/driver/pins.hpp"
 #include "papers/papers.h"
 
 namespace papers::capers {
-
-using driver::Clock;
 
 namespace {
 // The five status bits a LapLink cable drives (peer D0..D4); bits 0..2 float.
 constexpr std::uint8_t kCableBits = 0xF8;
 }  // namespace
 
-CapersExchanger::CapersExchanger(driver::Port& port, bool leader,
-                                 std::chrono::nanoseconds timeout, unsigned spin_polls)
-    : port_(port), leader_(leader), timeout_(timeout), spin_polls_(spin_polls ? spin_polls : 1) {}
-
 void CapersExchanger::put(unsigned s, std::uint8_t x, bool led) {
     port_.write_data(pins::data_byte(s, x, led));
 }
 
 int CapersExchanger::wait_peer(unsigned want_s, int want_x, std::uint8_t* peer_x,
-                               const hub::Step& where, const char* waiting_for) {
-    unsigned polls_left = spin_polls_;
-    Clock::time_point deadline{};
+                               const hub::ExchangeLabel& where, const char* waiting_for) {
+    hub::SpinWait wait(spin_polls_, timeout_);
     bool armed = false;  // the previous read matched: this one must agree
     std::uint8_t prev = 0;
     unsigned confirms = 0;
@@ -43,10 +37,8 @@ int CapersExchanger::wait_peer(unsigned want_s, int want_x, std::uint8_t* peer_x
         // A match is confirmed by the very next read, without idling; a
         // line that never settles still runs into the deadline below.
         if (match && (++confirms & 0x3F) != 0) continue;
-        if (!match && --polls_left > 0) continue;
-        const auto now = Clock::now();
-        if (deadline == Clock::time_point{}) deadline = now + timeout_;
-        if (now >= deadline) {
+        if (!match && wait.spin()) continue;
+        if (wait.expired()) {
             char msg[400];
             std::snprintf(msg, sizeof msg,
                           "%s timed out after %.3g s in phase '%s' #%zu (capers exchange %llu): "
@@ -59,10 +51,7 @@ int CapersExchanger::wait_peer(unsigned want_s, int want_x, std::uint8_t* peer_x
                           port_.name().c_str(), st, pins::status_g(st), pins::status_r(st));
             return set_error(PAPERS_ETIMEDOUT, msg);
         }
-        if (!match) {
-            port_.idle(st, deadline);
-            polls_left = 1;  // after a wake-up, one look before blocking again
-        }
+        if (!match) wait.idle(port_, st);
     }
 }
 
@@ -90,7 +79,7 @@ int CapersExchanger::start() {
     return PAPERS_OK;
 }
 
-int CapersExchanger::nand(std::uint8_t x, std::uint8_t* r, const hub::Step& where) {
+int CapersExchanger::nand(std::uint8_t x, std::uint8_t* r, const hub::ExchangeLabel& where) {
     x &= 0xF;
     t_ ^= 1u;
     std::uint8_t peer = 0;

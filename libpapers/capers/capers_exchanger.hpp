@@ -14,7 +14,7 @@
 //   leader:   outb(S=0, X=0xF); wait peer (S=0, X=HELLO); outb(S=0, X=ACK);
 //             wait peer (S=0, X=READY)
 //   follower: outb(S=0, X=HELLO); wait peer (S=0, X=ACK); outb(S=0, X=READY)
-// Then t = 0 on both sides, and the census in NybbleBackend::open checks
+// Then t = 0 on both sides, and the census in HubEngine::open checks
 // size and ranks through the first real exchanges. Because the leader only
 // raises S after it has seen READY, a follower cannot mistake a stale S = 1
 // left on the leader's port by a crashed job for a request, and the leader
@@ -25,6 +25,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <memory>
 
 #include "../hub/exchanger.hpp"
 
@@ -38,30 +39,30 @@ inline constexpr std::uint8_t kReady = 0x3;
 
 class CapersExchanger final : public hub::Exchanger {
 public:
+    CapersExchanger(std::unique_ptr<driver::Port> port, bool leader,
+                    std::chrono::nanoseconds timeout, unsigned spin_polls)
+        : Exchanger(std::move(port)), leader_(leader), timeout_(timeout), spin_polls_(spin_polls) {}
     CapersExchanger(driver::Port& port, bool leader, std::chrono::nanoseconds timeout,
-                    unsigned spin_polls);
+                    unsigned spin_polls)
+        : Exchanger(port), leader_(leader), timeout_(timeout), spin_polls_(spin_polls) {}
 
     int start() override;
-    int nand(std::uint8_t x, std::uint8_t* r, const hub::Step& where) override;
+    int nand(std::uint8_t x, std::uint8_t* r, const hub::ExchangeLabel& where) override;
     int finish() override;
-    std::uint64_t exchanges() const override { return exchanges_; }
-    driver::Port& port() override { return port_; }
     bool leader() const { return leader_; }
 
 private:
     // Polls until the peer shows S == want_s (and X == want_x unless
     // want_x < 0), confirmed by two equal consecutive reads; stores the
     // peer's X. Bounded by the timeout (PAPERS_ETIMEDOUT naming op/phase).
-    int wait_peer(unsigned want_s, int want_x, std::uint8_t* peer_x, const hub::Step& where,
+    int wait_peer(unsigned want_s, int want_x, std::uint8_t* peer_x, const hub::ExchangeLabel& where,
                   const char* waiting_for);
     void put(unsigned s, std::uint8_t x, bool led);
 
-    driver::Port& port_;
     bool leader_;
     std::chrono::nanoseconds timeout_;
     unsigned spin_polls_;
     unsigned t_ = 0;
-    std::uint64_t exchanges_ = 0;
 };
 
 }  // namespace papers::capers

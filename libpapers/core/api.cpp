@@ -7,6 +7,7 @@
 #include <string>
 
 #include "backend.hpp"
+#include "call_check.hpp"
 #include "config.hpp"
 #include "error.hpp"
 #include "papers/papers.h"
@@ -37,16 +38,20 @@ int usable(const char* what) {
     return PAPERS_OK;
 }
 
-// Runs a backend call; a failure inside a collective leaves the PEs out of
-// step, so it breaks the session (fail-stop, spec §6).
+// Runs a backend call, after checking in debug mode that every PE makes
+// the same call (call_check.hpp); a failure inside a collective leaves the
+// PEs out of step, so it breaks the session (fail-stop, spec §6).
 template <class F>
-int run(F&& f) {
-    const int rc = f();
+int run(const char* api, const CallTag& tag, F&& f) {
+    Session& s = *g_session;
+    int rc = s.cfg.debug_tags ? check_same_call(*s.backend, s.cfg.rank, s.cfg.size, tag, api)
+                              : PAPERS_OK;
+    if (rc == PAPERS_OK) rc = f();
     if (rc < 0) {
-        g_session->broken = true;
-        g_session->broken_why = last_error();
+        s.broken = true;
+        s.broken_why = last_error();
     } else {
-        ++g_session->calls;
+        ++s.calls;
     }
     return rc;
 }
@@ -99,17 +104,20 @@ const char* papers_backend_name(void) { return g_session ? g_session->backend->n
 
 int papers_barrier(void) {
     if (int rc = usable("papers_barrier")) return rc;
-    return run([] { return g_session->backend->barrier(); });
+    return run("papers_barrier", CallTag::simple(Call::barrier),
+               [] { return g_session->backend->barrier(); });
 }
 
 int papers_any(int flag) {
     if (int rc = usable("papers_any")) return rc;
-    return run([&] { return g_session->backend->any(flag); });
+    return run("papers_any", CallTag::simple(Call::any),
+               [&] { return g_session->backend->any(flag); });
 }
 
 int papers_all(int flag) {
     if (int rc = usable("papers_all")) return rc;
-    return run([&] { return g_session->backend->all(flag); });
+    return run("papers_all", CallTag::simple(Call::all),
+               [&] { return g_session->backend->all(flag); });
 }
 
 // waitvec, and count/first/enqueue as arithmetic on its mask.
@@ -118,7 +126,8 @@ static int with_waitvec(const char* what, int flag, uint64_t* mask) {
     if (!mask) return bad(PAPERS_EINVAL, what, "mask is NULL");
     if (g_session->cfg.size > 64)
         return bad(PAPERS_ENOTSUP, what, "a 64-bit mask cannot hold more than 64 PEs");
-    return run([&] { return g_session->backend->waitvec(flag, mask); });
+    return run(what, CallTag::simple(Call::waitvec),
+               [&] { return g_session->backend->waitvec(flag, mask); });
 }
 
 int papers_waitvec(int flag, uint64_t* mask) { return with_waitvec("papers_waitvec", flag, mask); }
@@ -151,14 +160,16 @@ int papers_bcast(void* buf, size_t bytes, int root) {
         return bad(PAPERS_ERANK, "papers_bcast",
                    "root " + std::to_string(root) + " is not a rank of 0.." +
                        std::to_string(g_session->cfg.size - 1));
-    return run([&] { return g_session->backend->bcast(buf, bytes, root); });
+    return run("papers_bcast", CallTag::bcast(bytes, root),
+               [&] { return g_session->backend->bcast(buf, bytes, root); });
 }
 
 int papers_gather(const void* in, void* out, size_t bytes) {
     if (int rc = usable("papers_gather")) return rc;
     if (!in || !out) return bad(PAPERS_EINVAL, "papers_gather", "in or out buffer is NULL");
     if (bytes == 0) return bad(PAPERS_EINVAL, "papers_gather", "bytes is 0");
-    return run([&] { return g_session->backend->gather(in, out, bytes); });
+    return run("papers_gather", CallTag::sized(Call::gather, bytes),
+               [&] { return g_session->backend->gather(in, out, bytes); });
 }
 
 int papers_putget(const void* in, void* out, size_t bytes, int src) {
@@ -169,7 +180,8 @@ int papers_putget(const void* in, void* out, size_t bytes, int src) {
         return bad(PAPERS_ERANK, "papers_putget",
                    "source " + std::to_string(src) + " is not a rank of 0.." +
                        std::to_string(g_session->cfg.size - 1));
-    return run([&] { return g_session->backend->putget(in, out, bytes, src); });
+    return run("papers_putget", CallTag::sized(Call::putget, bytes),
+               [&] { return g_session->backend->putget(in, out, bytes, src); });
 }
 
 static int check_reduce_args(const char* what, const void* in, const void* out, size_t count,
@@ -191,7 +203,8 @@ int papers_reduce(const void* in, void* out, size_t count, papers_type_t type, p
     if (int rc = check_reduce_args("papers_reduce", in, out, count, type, op)) return rc;
     if (count > (SIZE_MAX / 8) / 64)
         return bad(PAPERS_EINVAL, "papers_reduce", "count is too large");
-    return run([&] { return g_session->backend->reduce(in, out, count, type, op); });
+    return run("papers_reduce", CallTag::reduce(count, type, op),
+               [&] { return g_session->backend->reduce(in, out, count, type, op); });
 }
 
 int papers_reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op) {
@@ -202,7 +215,8 @@ int papers_reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op
         return bad(PAPERS_EINVAL, "papers_reduce_loc", "op must be PAPERS_MIN or PAPERS_MAX");
     if (g_session->cfg.size > 64)
         return bad(PAPERS_ENOTSUP, "papers_reduce_loc", "more than 64 PEs");
-    return run([&] { return g_session->backend->reduce_loc(value, rank, type, op); });
+    return run("papers_reduce_loc", CallTag::reduce_loc(type, op),
+               [&] { return g_session->backend->reduce_loc(value, rank, type, op); });
 }
 
 int papers_stats(papers_stats_t* out) {

@@ -1,13 +1,16 @@
 // config.hpp — a PE's view of the job, read from the environment that
-// papersrun sets (see papers.h for the variables).
+// papersrun sets (the variables: core_env.hpp, docs/environment.md).
 #pragma once
 #include <string>
+
+#include "algo_table.hpp"
 
 namespace papers {
 
 struct Config {
     int rank = 0;
     int size = 1;
+    bool placed = false;      // PAPERS_RANK/PAPERS_SIZE were given (not the defaults)
     std::string backend = "sim";
     double timeout_s = 10.0;  // bound of every wait
     std::string sim;          // PAPERS_SIM: shared-memory name of the simulator wire
@@ -16,6 +19,8 @@ struct Config {
     std::string port_access;  // PAPERS_PORT_ACCESS: auto|ieee1284|direct
     long spin = -1;           // PAPERS_SPIN: polls before blocking (-1: backend default)
     bool debug_tags = false;  // PAPERS_DEBUG: tag operations to catch mismatches
+    std::string algorithms;   // PAPERS_ALGORITHMS as given (udp puts it in its digest)
+    algo::Overrides forced;   // ... parsed (algo_table.hpp)
 };
 
 // Parses the environment. Returns 0 or a negative code with `err` set

@@ -20,20 +20,10 @@ const std::string& last_error() { return g_last; }
 extern "C" const char* papers_strerror(int code) {
     switch (code) {
         case PAPERS_OK: return "success";
-        case PAPERS_EINVAL: return "invalid argument";
-        case PAPERS_ETIMEDOUT: return "timed out";
-        case PAPERS_ENODEV: return "no device (hub, simulator or port not found)";
-        case PAPERS_EVERSION: return "hub protocol version mismatch";
-        case PAPERS_EMEMBERSHIP: return "membership mismatch (PEs do not match rank/size)";
-        case PAPERS_EBROKEN: return "session broken by an earlier failure";
-        case PAPERS_ENOTINIT: return "not initialised";
-        case PAPERS_ERANK: return "rank out of range";
-        case PAPERS_EMISMATCH: return "PEs disagree on the operation";
-        case PAPERS_ENOTSUP: return "not supported";
-        case PAPERS_ENOMEM: return "out of memory";
-        case PAPERS_ESYS: return "operating-system error";
-        case PAPERS_EPERM: return "permission denied";
-        case PAPERS_EBUSY: return "busy (already initialised)";
+#define PAPERS_STRERROR_CASE_(name, value, text, meaning) \
+    case PAPERS_##name: return text;
+        PAPERS_ERRNO_MAP(PAPERS_STRERROR_CASE_)
+#undef PAPERS_STRERROR_CASE_
         default: return "unknown error";
     }
 }

@@ -1,8 +1,5 @@
 #include "placement.hpp"
 
-#include <cstdlib>
-#include <cstring>
-
 namespace papers {
 
 int usable_cpus() {
@@ -32,16 +29,6 @@ int CpuBinding::bind_slot(int slot) {
         return cpu;
     }
     return -1;
-}
-
-int CpuBinding::bind_rank(int rank, int size) {
-    const char* b = std::getenv("PAPERS_SHM_BIND");
-    if (b && !std::strcmp(b, "0")) return -1;
-    const bool force = b && !std::strcmp(b, "wrap");  // rank mod CPUs, even if uneven
-    const int n = usable_cpus();
-    if (size < 2) return -1;
-    if (size > n && size % n != 0 && !force) return -1;  // would load CPUs unevenly
-    return bind_slot(rank);
 }
 
 void CpuBinding::restore() {

@@ -1,7 +1,7 @@
 // placement.hpp — where ranks run: how many CPUs this process may use, and
-// binding a rank to one of them (as Open MPI binds to cores by default when
-// ranks <= cores; unlike Open MPI, papers also binds when the ranks of a
-// host are an even multiple of its CPUs). Used by the shm and udp backends.
+// binding a process to one of them. The policies (which rank goes where,
+// and when to bind at all) belong to the backends: shm/shm_binding.cpp,
+// udp/udp_factory.cpp.
 #pragma once
 #include <sched.h>
 
@@ -20,22 +20,6 @@ public:
     // one CPU (someone already placed us) or the call fails. Returns the
     // CPU, or -1 when it left the process alone.
     int bind_slot(int slot);
-
-    // The shm policy: slot = rank, when the ranks spread evenly (ranks <=
-    // CPUs, or a multiple of them). Left alone: an uneven spread (3 ranks on
-    // 2 CPUs would give one CPU two ranks for good, where the scheduler
-    // balances better), PAPERS_SHM_BIND=0. PAPERS_SHM_BIND=wrap binds
-    // whatever the spread.
-    //
-    // Why (measured on the 2-core VM, median per call):
-    //  - 2 ranks: spinning ranks get spread over the cores by the scheduler,
-    //    but ranks that yield and sleep (as ours do when the machine is
-    //    busy) can end up sharing one core and stay there: barrier ~3.8 us
-    //    instead of 0.09 us;
-    //  - 4 ranks: barrier 3.1 us bound vs 3.3-6.6 us unbound; 8 ranks:
-    //    6.6 us vs 10.6-15.8 us (the scheduler's 3+1 or 5+3 splits cost
-    //    switches).
-    int bind_rank(int rank, int size);
 
     void restore();
     int cpu() const { return cpu_; }

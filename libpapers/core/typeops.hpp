@@ -32,4 +32,28 @@ void normalise_logical(void* buf, std::size_t count, papers_type_t t);
 std::uint64_t order_key(const void* elem, papers_type_t t);
 void from_order_key(std::uint64_t key, void* elem, papers_type_t t);
 
+// reduce_loc's rule on every backend: the extreme (MIN or MAX in the order
+// of order_key) held by the lowest rank. Offer the ranks' values in rank
+// order; a later value wins only when strictly better.
+class FirstExtreme {
+public:
+    FirstExtreme(papers_type_t t, papers_op_t op) : type_(t), min_(op == PAPERS_MIN) {}
+    void offer(int rank, const void* value) {
+        const std::uint64_t k = order_key(value, type_);
+        if (rank_ >= 0 && !(min_ ? k < key_ : k > key_)) return;
+        rank_ = rank;
+        key_ = k;
+        value_ = value;
+    }
+    int rank() const { return rank_; }
+    const void* value() const { return value_; }  // as offered: must still be valid
+
+private:
+    papers_type_t type_;
+    bool min_;
+    int rank_ = -1;
+    std::uint64_t key_ = 0;
+    const void* value_ = nullptr;
+};
+
 }  // namespace papers

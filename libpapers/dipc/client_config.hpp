@@ -17,14 +17,19 @@ constexpr const char* kKeysEnv = "PAPERS_DIPC_KEYS";
 // the kernel untouched (decision 1).
 constexpr const char* kDefaultSocket = "/run/papers-dipc/dipcd.sock";
 
-// Bounded waits (decision 12): the daemon's default peer_timeout_ms (2000)
-// plus a margin. The welcome does not carry the daemon's own timeout.
+// Bounded waits on the local daemon's socket (decision 12): the daemon's
+// default peer_timeout_ms (2000) plus a margin. (Direct links measure an
+// owner's silence with the welcome's peer_timeout_ms.)
 constexpr int kConnectTimeoutMs = 5000;  // connect, then hello -> welcome
 constexpr int kVerdictTimeoutMs = 5000;  // the cancelled call's reply after cancel
 constexpr int kFrameTimeoutMs = 5000;    // the rest of a frame once its first bytes came
 // How long fork waits in the parent for the child to take over its
 // attachments (two connections and the inherit's round trip to the homes).
 constexpr int kForkInheritTimeoutMs = 3 * kConnectTimeoutMs;
+
+// A daemon link's receive buffer: a reply carrying a message of the default
+// MSGMAX (8192) fits whole; larger frames are read into their own vector.
+constexpr unsigned kLinkBufferBytes = 16 * 1024;
 
 // How many calls one thread can have in flight at once: a call, a signal
 // handler's call interrupting it, a handler interrupting that one, ...

@@ -6,6 +6,9 @@
 #include <atomic>
 #include <type_traits>
 
+#include "direct_link_set.hpp"
+#include "owner_cache.hpp"
+
 namespace papers::dipc::client {
 
 namespace {
@@ -19,12 +22,21 @@ std::atomic<ClientConfig*> g_config{nullptr};
 struct ThreadLinks {
     Link links[kLinksPerThread];
     bool busy[kLinksPerThread] = {};
+    DirectLinkSet* direct = nullptr;  // allocated by the thread's first direct link
+    bool direct_busy = false;
     bool tracked = false;
     ThreadLinks* prev = nullptr;
     ThreadLinks* next = nullptr;
 
     void close_all() {
         for (Link& l : links) l.close();
+        if (direct) direct->close_all();
+    }
+    // The thread is gone (exit, or a fork child's copy of another thread).
+    void release() {
+        close_all();
+        delete direct;
+        direct = nullptr;
     }
 };
 // Constant-initialised and trivially destructible: no lazy TLS constructor,
@@ -52,7 +64,7 @@ void on_thread_exit(void* p) {
     pthread_mutex_lock(&g_threads_lock);
     unlink_thread(t);
     pthread_mutex_unlock(&g_threads_lock);
-    t->close_all();
+    t->release();
 }
 
 // ---- once per process: stderr lines and limits ------------------------------
@@ -63,6 +75,8 @@ std::atomic<bool> g_said_keys{false};
 
 std::atomic<int> g_limits_state{0};  // 0 none, 1 being written, 2 ready
 proto::Limits g_limits;
+std::atomic<std::uint32_t> g_local_host{0};
+std::atomic<std::uint32_t> g_peer_timeout_ms{2000};
 
 void say_once(std::atomic<bool>& said, const std::string& line) {
     if (said.exchange(true)) return;
@@ -82,8 +96,14 @@ void fork_child() {
     ThreadLinks* self = &tl_links;
     for (ThreadLinks* t = g_threads; t;) {
         ThreadLinks* next = t->next;
-        t->close_all();
-        if (t != self) unlink_thread(t);
+        // The forking thread keeps its (closed) direct links: a signal
+        // handler may have forked while its call used one.
+        if (t != self) {
+            unlink_thread(t);
+            t->release();
+        } else {
+            t->close_all();
+        }
         t = next;
     }
     pthread_mutex_unlock(&g_threads_lock);
@@ -131,6 +151,27 @@ LinkLease::~LinkLease() {
     t.busy[link_ - t.links] = false;
 }
 
+DirectLease::~DirectLease() {
+    if (!held_) return;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    tl_links.direct_busy = false;
+}
+
+void DirectLease::acquire() {
+    ThreadLinks& t = tl_links;
+    if (held_ || t.direct_busy) return;
+    t.direct_busy = true;  // strictly LIFO nesting, as LinkLease
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    held_ = true;
+}
+
+DirectLink& DirectLease::link_to(std::uint32_t host, std::uint64_t generation) {
+    ThreadLinks& t = tl_links;
+    track_thread_links();
+    if (!t.direct) t.direct = new DirectLinkSet;
+    return t.direct->link_to(host, generation);
+}
+
 void track_thread_links() {
     ThreadLinks& t = tl_links;
     if (t.tracked) return;
@@ -145,6 +186,8 @@ void track_thread_links() {
 }
 
 void remember_welcome(const proto::Welcome& w) {
+    g_local_host.store(w.host, std::memory_order_relaxed);
+    if (w.peer_timeout_ms > 0) g_peer_timeout_ms.store(w.peer_timeout_ms, std::memory_order_relaxed);
     int expected = 0;
     if (!g_limits_state.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) return;
     g_limits = w.limits;
@@ -154,6 +197,10 @@ void remember_welcome(const proto::Welcome& w) {
 const proto::Limits& layer_limits(const Link& opened) {
     return g_limits_state.load(std::memory_order_acquire) == 2 ? g_limits : opened.welcome().limits;
 }
+
+bool limits_known() { return g_limits_state.load(std::memory_order_acquire) == 2; }
+std::uint32_t local_host() { return g_local_host.load(std::memory_order_relaxed); }
+std::uint32_t peer_timeout_ms() { return g_peer_timeout_ms.load(std::memory_order_relaxed); }
 
 void report_unreachable(const std::string& reason) {
     say_once(g_said_unreachable, "cannot reach the DIPC daemon at " + config().socket_path + ": " + reason +
@@ -176,12 +223,17 @@ namespace testing {
 
 void reset_process_state() {
     delete g_config.exchange(nullptr);
-    tl_links.close_all();
+    tl_links.release();
+    forget_all_owners();
+    g_local_host = 0;
+    g_peer_timeout_ms = 2000;
     g_said_unreachable = false;
     g_said_enolink = false;
     g_said_keys = false;
     g_limits_state = 0;
 }
+
+std::size_t thread_direct_links_open() { return tl_links.direct ? tl_links.direct->open_count() : 0; }
 
 }  // namespace testing
 

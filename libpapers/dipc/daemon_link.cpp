@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "client_config.hpp"
+#include "credentials.hpp"
 #include "unix_socket.hpp"
 
 namespace papers::dipc::client {
@@ -14,6 +16,9 @@ void Link::close() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     next_id_ = 1;
+    std::free(rbuf_);
+    rbuf_ = nullptr;
+    rbegin_ = rend_ = 0;
 }
 
 bool Link::fail(std::string& why, const std::string& reason) {
@@ -25,8 +30,15 @@ bool Link::fail(std::string& why, const std::string& reason) {
 bool Link::open(const std::string& path, std::string& why, std::uint8_t role) {
     close();
     std::int64_t deadline = sock::now_ms() + kConnectTimeoutMs;
+    // The daemon takes the credentials we connect with (SO_PEERCRED at accept).
+    generation_ = client::credential_generation();
+    rbuf_ = static_cast<std::uint8_t*>(std::malloc(kLinkBufferBytes));
+    if (!rbuf_) {
+        why = "no memory for a link's buffer";
+        return false;
+    }
     fd_ = sock::connect_unix(path, kConnectTimeoutMs, why);
-    if (fd_ < 0) return false;
+    if (fd_ < 0) return fail(why, why);
     std::vector<std::uint8_t> frame;
     std::uint64_t id = next_id_++;
     proto::ClientHello hello;
@@ -57,25 +69,54 @@ bool Link::open(const std::string& path, std::string& why, std::uint8_t role) {
     return true;
 }
 
-// A descriptor comes with the first byte of its frame, so only the length
-// prefix's receive can carry one.
+// Makes the buffer hold at least `need` bytes (need <= kLinkBufferBytes) from
+// rbegin_ on, receiving as much as there is room for. A descriptor comes with
+// the first byte of its frame, which one of these receives brings.
+bool Link::fill(std::size_t need, std::int64_t deadline_ms, std::string& why, int* passed_fd) {
+    if (rend_ - rbegin_ >= need) return true;
+    if (rbegin_ + need > kLinkBufferBytes) {
+        std::memmove(rbuf_, rbuf_ + rbegin_, rend_ - rbegin_);
+        rend_ -= rbegin_;
+        rbegin_ = 0;
+    }
+    std::int64_t k = sock::recv_at_least(fd_, rbuf_ + rend_, need - (rend_ - rbegin_), kLinkBufferBytes - rend_,
+                                         deadline_ms, why, passed_fd);
+    if (k < 0) return false;
+    rend_ += static_cast<std::uint32_t>(k);
+    return true;
+}
+
 bool Link::read_frame(std::int64_t deadline_ms, proto::Header& h, std::vector<std::uint8_t>& body,
                       std::string& why, int* passed_fd) {
-    std::uint8_t len_bytes[4];
-    if (!sock::recv_exact(fd_, len_bytes, 4, deadline_ms, why, passed_fd)) return false;
-    std::uint32_t len = len_bytes[0] | len_bytes[1] << 8 | len_bytes[2] << 16 | std::uint32_t(len_bytes[3]) << 24;
+    if (!fill(4, deadline_ms, why, passed_fd)) return false;
+    const std::uint8_t* lb = rbuf_ + rbegin_;
+    std::uint32_t len = lb[0] | lb[1] << 8 | lb[2] << 16 | std::uint32_t(lb[3]) << 24;
     if (len < proto::kHeaderBytes || len > proto::kMaxFrame) {
         why = "protocol error: frame of " + std::to_string(len) + " bytes";
         return false;
     }
-    std::vector<std::uint8_t> frame(len);
-    if (!sock::recv_exact(fd_, frame.data(), len, deadline_ms, why)) return false;
+    const std::uint8_t* frame;
+    std::vector<std::uint8_t> big;
+    if (4 + len <= kLinkBufferBytes) {
+        if (!fill(4 + len, deadline_ms, why, passed_fd)) return false;
+        frame = rbuf_ + rbegin_ + 4;
+        rbegin_ += 4 + len;
+    } else {
+        // Larger than the buffer: what came already, then the rest straight into place.
+        big.resize(len);
+        std::size_t have = rend_ - rbegin_ - 4;
+        std::memcpy(big.data(), rbuf_ + rbegin_ + 4, have);
+        rbegin_ = rend_;
+        if (!sock::recv_exact(fd_, big.data() + have, len - have, deadline_ms, why, passed_fd)) return false;
+        frame = big.data();
+    }
     const char* bad = nullptr;
-    if (!proto::decode_header(frame.data(), len, h, &bad)) {
+    if (!proto::decode_header(frame, len, h, &bad)) {
         why = std::string("protocol error: ") + bad;
         return false;
     }
-    body.assign(frame.begin() + proto::kHeaderBytes, frame.end());
+    body.assign(frame + proto::kHeaderBytes, frame + len);
+    if (rbegin_ == rend_) rbegin_ = rend_ = 0;
     return true;
 }
 
@@ -85,7 +126,7 @@ bool Link::send_frame(const std::vector<std::uint8_t>& frame, std::string& why) 
 }
 
 bool Link::receive(proto::Header& h, std::vector<std::uint8_t>& body, std::string& why) {
-    for (;;) {
+    while (!buffered()) {  // a frame that came with the last one needs no wait
         sock::Wait w = sock::wait_readable(fd_, -1, why);
         if (w == sock::Wait::interrupted) continue;
         if (w == sock::Wait::failed) return fail(why, why);
@@ -98,12 +139,19 @@ bool Link::receive(proto::Header& h, std::vector<std::uint8_t>& body, std::strin
 bool Link::exchange(std::uint64_t id, const std::vector<std::uint8_t>& frame, bool cancellable,
                     proto::Reply& reply, std::string& why, int* passed_fd) {
     if (passed_fd) *passed_fd = -1;
-    if (!sock::send_all(fd_, frame.data(), frame.size(), why)) return fail(why, why);
+    // A daemon that closed the link (it restarted, or ended the session)
+    // makes the send fail with EPIPE: a Unix socket tells at once, so no
+    // check is needed before each request.
+    refused_request_ = false;
+    if (!sock::send_all(fd_, frame.data(), frame.size(), why)) {
+        refused_request_ = errno == EPIPE || errno == ECONNRESET;
+        return fail(why, why);
+    }
     // Forever until the reply or a signal; after a cancel, bounded.
     std::int64_t deadline = -1;
     bool cancelled = false;
     for (;;) {
-        sock::Wait w = sock::wait_readable(fd_, deadline, why);
+        sock::Wait w = buffered() ? sock::Wait::ready : sock::wait_readable(fd_, deadline, why);
         if (w == sock::Wait::failed) return fail(why, why);
         if (w == sock::Wait::timed_out)
             return fail(why, "no verdict on a cancelled call within " + std::to_string(kVerdictTimeoutMs) + " ms");

@@ -6,6 +6,10 @@
 // A Link is plain data with a constexpr constructor and no destructor, so a
 // thread_local array of them needs no lazy initialisation (usable from a
 // signal handler); the owner closes it (client_state.cpp).
+//
+// Frames are received into a buffer of the link's own (allocated while it
+// is open): one recvmsg(2) usually brings a whole reply, where reading the
+// length and then the body took two.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -19,6 +23,12 @@ class Link {
 public:
     bool is_open() const { return fd_ >= 0; }
     int fd() const { return fd_; }
+    // Bytes came that no request asked for: the link cannot serve one.
+    bool has_unasked_bytes() const { return buffered(); }
+    // The daemon knows the process by the credentials it connected with
+    // (SO_PEERCRED): a link opened before they changed must not be used
+    // (credentials.hpp).
+    std::uint64_t credential_generation() const { return generation_; }
     // Connects and exchanges hello/welcome; false with a reason. The link
     // stays closed on failure. `role`: ClientHello's (0 calls, 1 the
     // process's DSM service connection).
@@ -28,7 +38,9 @@ public:
     // Sends one request and waits for its reply. `cancellable`: the call may
     // block at the owner, so a signal makes it send cancel and take the
     // verdict (a reply err of EINTR, or the call's real result). False with
-    // a reason when the link broke (it is then closed: its state is unknown).
+    // a reason when the link broke (it is then closed: its state is unknown;
+    // refused_request() says whether the daemon had closed it before the
+    // request could go out, so that it never ran).
     // `passed_fd`: where a descriptor sent with the reply goes (shmat's
     // memfd; -1 if none came, sock::kDescriptorLost if it could not be
     // received); the caller owns it.
@@ -53,6 +65,8 @@ public:
         return send_frame(frame, why);
     }
 
+    bool refused_request() const { return refused_request_; }
+
     // Closes this process's descriptor (thread exit, broken link, and in a
     // fork child the inherited copy: the parent's connection is untouched,
     // as close(2) only drops the child's reference).
@@ -63,12 +77,20 @@ private:
                   proto::Reply& reply, std::string& why, int* passed_fd);
     bool read_frame(std::int64_t deadline_ms, proto::Header& h, std::vector<std::uint8_t>& body,
                     std::string& why, int* passed_fd = nullptr);
+    bool fill(std::size_t need, std::int64_t deadline_ms, std::string& why, int* passed_fd);
+    bool buffered() const { return rend_ > rbegin_; }
     bool send_frame(const std::vector<std::uint8_t>& frame, std::string& why);
     bool fail(std::string& why, const std::string& reason);
 
     int fd_ = -1;
     std::uint64_t next_id_ = 1;  // request ids increase per connection
     proto::Welcome welcome_{};
+    std::uint64_t generation_ = 0;
+    bool refused_request_ = false;
+    // Received bytes not yet consumed: [rbegin_, rend_) of rbuf_ (malloc'd
+    // by open, freed by close: the Link itself stays trivially destructible).
+    std::uint8_t* rbuf_ = nullptr;
+    std::uint32_t rbegin_ = 0, rend_ = 0;
 };
 
 }  // namespace papers::dipc::client

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "client_config.hpp"
+#include "real_system.hpp"
 #include "unix_socket.hpp"
 
 namespace papers::dipc::client {
@@ -52,6 +54,10 @@ bool DirectLink::send_body(std::string& why) {
     return sock::send_all(fd_, out_.data(), out_.size(), why);
 }
 
+// Reads until a frame is whole. The owner speaks at least every heartbeat,
+// so a silence of peer_timeout_ms since the last bytes is loss; any bytes
+// (heartbeats too) restart that clock. deadline_ms (-1: none) bounds the
+// whole wait (a cancelled call's verdict).
 DirectLink::Got DirectLink::next_frame(std::int64_t deadline_ms, std::string& why) {
     for (;;) {
         const std::uint8_t* p = rbuf_.data() + rbegin_;
@@ -77,7 +83,19 @@ DirectLink::Got DirectLink::next_frame(std::int64_t deadline_ms, std::string& wh
             rbegin_ = 0;
             if (rbuf_.size() < want) rbuf_.resize(want);
         }
-        ssize_t n = ::recv(fd_, rbuf_.data() + rend_, rbuf_.size() - rend_, MSG_DONTWAIT);
+        // poll(2) first: the answer to a request just sent is still on its
+        // way, so a receive first would mostly find nothing.
+        std::int64_t silence_end = sock::now_ms() + peer_timeout_ms_;
+        bool bounded = deadline_ms >= 0 && deadline_ms < silence_end;
+        sock::Wait w = sock::wait_readable(fd_, bounded ? deadline_ms : silence_end, why);
+        if (w == sock::Wait::interrupted) return Got::interrupted;
+        if (w == sock::Wait::failed) return Got::failed;
+        if (w == sock::Wait::timed_out) {
+            if (bounded) return Got::timed_out;
+            why = "the owner's daemon was silent for " + std::to_string(peer_timeout_ms_) + " ms";
+            return Got::failed;
+        }
+        ssize_t n = real::recv(fd_, rbuf_.data() + rend_, rbuf_.size() - rend_, MSG_DONTWAIT);
         if (n > 0) {
             rend_ += static_cast<std::size_t>(n);
             continue;
@@ -90,29 +108,28 @@ DirectLink::Got DirectLink::next_frame(std::int64_t deadline_ms, std::string& wh
             why = std::string("direct link: ") + std::strerror(errno);
             return Got::failed;
         }
-        sock::Wait w = sock::wait_readable(fd_, deadline_ms, why);
-        if (w == sock::Wait::interrupted) return Got::interrupted;
-        if (w == sock::Wait::timed_out) return Got::timed_out;
-        if (w == sock::Wait::failed) return Got::failed;
     }
 }
 
 bool DirectLink::exchange(std::uint64_t id, bool cancellable, proto::Reply& reply, std::string& why) {
+    if (!is_open()) return fail(why, "the direct link is closed");
     if (!send_body(why)) return fail(why, why);
     bool cancelled = false;
+    std::int64_t verdict_deadline = -1;
     for (;;) {
-        // The owner speaks at least every heartbeat: silence this long is loss.
-        std::int64_t deadline = sock::now_ms() + peer_timeout_ms_;
-        Got g = next_frame(deadline, why);
+        // A signal handler that forked closed the link in the child.
+        if (!is_open()) return fail(why, "the direct link was closed meanwhile");
+        Got g = next_frame(verdict_deadline, why);
         if (g == Got::failed) return fail(why, why);
         if (g == Got::timed_out)
-            return fail(why, "the owner's daemon was silent for " + std::to_string(peer_timeout_ms_) + " ms");
+            return fail(why, "no verdict on a cancelled call within " + std::to_string(kVerdictTimeoutMs) + " ms");
         if (g == Got::interrupted) {
             if (!cancellable || cancelled) continue;
             body_.clear();
             proto::encode_body(proto::Op::cancel, next_id_++, proto::CancelReq{id}, body_);
             if (!send_body(why)) return fail(why, why);
             cancelled = true;
+            verdict_deadline = sock::now_ms() + kVerdictTimeoutMs;
             continue;
         }
         proto::Header h;

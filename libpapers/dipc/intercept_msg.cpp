@@ -43,7 +43,7 @@ int dipc_msgsnd(int msqid, const void* msgp, size_t msgsz, int flags) {
     if (!read_user(&mtype, msgp, sizeof mtype)) return fail(EFAULT);  // ksys_msgsnd: get_user first
     if (static_cast<long>(msgsz) < 0 || mtype < 1) return fail(EINVAL);
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::msg, msqid)) return -1;
     if (msgsz > call.limits().msgmax) return fail(EINVAL);
     proto::MsgsndReq req;
     req.id = msqid;
@@ -63,7 +63,7 @@ ssize_t dipc_msgrcv(int msqid, void* msgp, size_t msgsz, long msgtyp, int flags)
     if (static_cast<long>(msgsz) < 0) return fail(EINVAL);
     if ((flags & MSG_COPY) && ((flags & MSG_EXCEPT) || !(flags & IPC_NOWAIT))) return fail(EINVAL);
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::msg, msqid)) return -1;
     if (flags & MSG_COPY) {
         // prepare_copy: the kernel loads min(msgsz, MSGMAX) bytes from the buffer first.
         std::vector<std::uint8_t> probe(std::min<std::size_t>(msgsz, call.limits().msgmax));
@@ -81,8 +81,8 @@ ssize_t dipc_msgrcv(int msqid, void* msgp, size_t msgsz, long msgtyp, int flags)
     if (!call.payload(reply, msg)) return -1;
     std::size_t n = std::min(msgsz, msg.text.size());
     long mtype = static_cast<long>(msg.mtype);
-    if (!write_user(msgp, &mtype, sizeof mtype)) return fail(EFAULT);
-    if (!write_user(static_cast<char*>(msgp) + sizeof(long), msg.text.data(), n)) return fail(EFAULT);
+    const Piece pieces[] = {{&mtype, sizeof mtype}, {msg.text.data(), n}};  // do_msg_fill: mtype, then text
+    if (!write_user(msgp, pieces, 2)) return fail(EFAULT);
     return static_cast<ssize_t>(n);
 }
 
@@ -114,7 +114,7 @@ int msg_info(int msqid, int cmd, struct msginfo* user_buf) {
 
 int msg_stat(int msqid, int cmd, struct msqid_ds* user_buf) {
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!(cmd == IPC_STAT ? call.open_for(proto::Kind::msg, msqid) : call.open())) return -1;
     proto::Reply reply;
     int target = cmd == IPC_STAT ? msqid : proto::index_of(msqid);
     if (!call.ask(Op::msgctl, ctl(target, cmd), false, reply)) return -1;
@@ -131,7 +131,7 @@ int msg_set(int msqid, const struct msqid_ds* user_buf) {
     struct msqid_ds in;
     if (!read_user(&in, user_buf, sizeof in)) return fail(EFAULT);  // copy_msqid_from_user
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::msg, msqid)) return -1;
     proto::MsgctlReq req = ctl(msqid, IPC_SET);
     req.set = from_msqid_ds(in);
     proto::Reply reply;
@@ -141,7 +141,7 @@ int msg_set(int msqid, const struct msqid_ds* user_buf) {
 
 int msg_rmid(int msqid) {
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::msg, msqid)) return -1;
     proto::Reply reply;
     if (!call.ask(Op::msgctl, ctl(msqid, IPC_RMID), false, reply)) return -1;
     return static_cast<int>(reply_result(reply));

@@ -2,7 +2,8 @@
 // call (routing.hpp); the kernel's calls go through untouched, the layer's
 // make the kernel's own checks that come before its lookup, in its order
 // (Linux ipc/sem.c: ksys_semget, do_semtimedop, ksys_semctl), then ask the
-// daemon; buffers are copied in before and out after (decision 7).
+// daemon, or for a call on an id the id's owner (daemon_call.hpp); buffers
+// are copied in before and out after (decision 7).
 #include <sys/sem.h>
 
 #include <algorithm>
@@ -80,7 +81,7 @@ int dipc_semtimedop(int semid, struct sembuf* sops, size_t nsops, const struct t
     unsigned n = static_cast<unsigned>(nsops);  // the system call takes an unsigned int
     if (n < 1) return fail(EINVAL);
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::sem, semid)) return -1;
     if (n > call.limits().semopm) return fail(E2BIG);
     std::vector<struct sembuf> raw(n);
     if (!read_user(raw.data(), sops, n * sizeof(struct sembuf))) return fail(EFAULT);
@@ -127,7 +128,7 @@ int sem_info(int semid, int semnum, int cmd, struct seminfo* user_buf) {
 // index bits of the argument: ipcid_to_idx).
 int sem_stat(int semid, int cmd, struct semid_ds* user_buf) {
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!(cmd == IPC_STAT ? call.open_for(proto::Kind::sem, semid) : call.open())) return -1;
     proto::Reply reply;
     int target = cmd == IPC_STAT ? semid : proto::index_of(semid);
     if (!call.ask(Op::semctl, ctl(target, 0, cmd), false, reply)) return -1;
@@ -142,7 +143,7 @@ int sem_stat(int semid, int cmd, struct semid_ds* user_buf) {
 
 int sem_getall(int semid, unsigned short* user_array) {
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::sem, semid)) return -1;
     proto::Reply reply;
     if (!call.ask(Op::semctl, ctl(semid, 0, GETALL), false, reply)) return -1;
     if (reply.err) return static_cast<int>(reply_result(reply));
@@ -160,9 +161,9 @@ int sem_getall(int semid, unsigned short* user_array) {
 // in the kernel's ipc_checkid.
 int sem_setall(int semid, const unsigned short* user_array) {
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::sem, semid)) return -1;
     proto::Reply reply;
-    if (!call.ask(Op::semctl, ctl(proto::index_of(semid), 0, SEM_STAT_ANY), false, reply)) return -1;
+    if (!call.ask_daemon(Op::semctl, ctl(proto::index_of(semid), 0, SEM_STAT_ANY), reply)) return -1;
     if (reply.err) return static_cast<int>(reply_result(reply));
     if (reply.ret != semid) return fail(EINVAL);
     proto::SemDsRec rec;
@@ -178,7 +179,7 @@ int sem_setall(int semid, const unsigned short* user_array) {
 
 int sem_setval(int semid, int semnum, int val) {
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::sem, semid)) return -1;
     if (val < 0 || static_cast<std::uint32_t>(val) > call.limits().semvmx) return fail(ERANGE);  // semctl_setval
     proto::SemctlReq req = ctl(semid, semnum, SETVAL);
     req.val = val;
@@ -191,7 +192,7 @@ int sem_set(int semid, const struct semid_ds* user_buf) {
     struct semid_ds in;
     if (!read_user(&in, user_buf, sizeof in)) return fail(EFAULT);  // copy_semid_from_user
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::sem, semid)) return -1;
     proto::SemctlReq req = ctl(semid, 0, IPC_SET);
     req.set = from_semid_ds(in);
     proto::Reply reply;
@@ -202,7 +203,7 @@ int sem_set(int semid, const struct semid_ds* user_buf) {
 // IPC_RMID, GETVAL, GETPID, GETNCNT, GETZCNT: no argument, the answer is ret.
 int sem_plain(int semid, int semnum, int cmd) {
     DaemonCall call;
-    if (!call.open()) return -1;
+    if (!call.open_for(proto::Kind::sem, semid)) return -1;
     proto::Reply reply;
     if (!call.ask(Op::semctl, ctl(semid, semnum, cmd), false, reply)) return -1;
     return static_cast<int>(reply_result(reply));

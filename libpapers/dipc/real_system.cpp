@@ -52,6 +52,11 @@ using RecvmsgFn = ssize_t(int, struct msghdr*, int);
 using SendFn = ssize_t(int, const void*, size_t, int);
 using SendtoFn = ssize_t(int, const void*, size_t, int, const struct sockaddr*, socklen_t);
 using SendmsgFn = ssize_t(int, const struct msghdr*, int);
+using SetidFn = int(unsigned);
+using Setid2Fn = int(unsigned, unsigned);
+using Setid3Fn = int(unsigned, unsigned, unsigned);
+using SetgroupsFn = int(size_t, const gid_t*);
+using InitgroupsFn = int(const char*, gid_t);
 using ReadChkFn = ssize_t(int, void*, size_t, size_t);
 using PreadChkFn = ssize_t(int, void*, size_t, off_t, size_t);
 using RecvChkFn = ssize_t(int, void*, size_t, size_t, int);
@@ -148,6 +153,17 @@ ssize_t sendto(int fd, const void* buf, size_t n, int flags, const struct sockad
 ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) {
     PAPERS_DIPC_REAL(SendmsgFn, "sendmsg", -1, fd, msg, flags);
 }
+
+int setuid(uid_t uid) { PAPERS_DIPC_REAL(SetidFn, "setuid", -1, uid); }
+int seteuid(uid_t uid) { PAPERS_DIPC_REAL(SetidFn, "seteuid", -1, uid); }
+int setreuid(uid_t r, uid_t e) { PAPERS_DIPC_REAL(Setid2Fn, "setreuid", -1, r, e); }
+int setresuid(uid_t r, uid_t e, uid_t s) { PAPERS_DIPC_REAL(Setid3Fn, "setresuid", -1, r, e, s); }
+int setgid(gid_t gid) { PAPERS_DIPC_REAL(SetidFn, "setgid", -1, gid); }
+int setegid(gid_t gid) { PAPERS_DIPC_REAL(SetidFn, "setegid", -1, gid); }
+int setregid(gid_t r, gid_t e) { PAPERS_DIPC_REAL(Setid2Fn, "setregid", -1, r, e); }
+int setresgid(gid_t r, gid_t e, gid_t s) { PAPERS_DIPC_REAL(Setid3Fn, "setresgid", -1, r, e, s); }
+int setgroups(size_t n, const gid_t* groups) { PAPERS_DIPC_REAL(SetgroupsFn, "setgroups", -1, n, groups); }
+int initgroups(const char* user, gid_t group) { PAPERS_DIPC_REAL(InitgroupsFn, "initgroups", -1, user, group); }
 
 ssize_t read_chk(int fd, void* buf, size_t n, size_t buflen) {
     PAPERS_DIPC_REAL(ReadChkFn, "__read_chk", -1, fd, buf, n, buflen);

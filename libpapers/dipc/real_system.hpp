@@ -1,6 +1,7 @@
-// real_system.hpp — the C library's functions that the shared-memory part
-// of the layer wraps (signals, mprotect, the read/write family, longjmp),
-// found behind ours with dlsym(RTLD_NEXT).
+// real_system.hpp — the C library's functions that the layer wraps besides
+// the SysV calls (for shared memory: signals, mprotect, the read/write
+// family, longjmp; for its links: the credential calls), found behind ours
+// with dlsym(RTLD_NEXT).
 //
 // Each is resolved on its first use, on its own and without a lock or a
 // static guard: these functions run from signal handlers, from other
@@ -39,6 +40,17 @@ ssize_t recvmsg(int fd, struct msghdr* msg, int flags);
 ssize_t send(int fd, const void* buf, size_t n, int flags);
 ssize_t sendto(int fd, const void* buf, size_t n, int flags, const struct sockaddr* to, socklen_t tolen);
 ssize_t sendmsg(int fd, const struct msghdr* msg, int flags);
+
+int setuid(uid_t uid);
+int seteuid(uid_t uid);
+int setreuid(uid_t r, uid_t e);
+int setresuid(uid_t r, uid_t e, uid_t s);
+int setgid(gid_t gid);
+int setegid(gid_t gid);
+int setregid(gid_t r, gid_t e);
+int setresgid(gid_t r, gid_t e, gid_t s);
+int setgroups(size_t n, const gid_t* groups);
+int initgroups(const char* user, gid_t group);
 
 // The fortified forms (_FORTIFY_SOURCE): only called to make them fail
 // their own size check, as the C library would.

@@ -89,11 +89,6 @@ Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why) {
     return Wait::failed;
 }
 
-bool idle_peer_gone(int fd) {
-    pollfd pfd{fd, POLLIN | POLLRDHUP, 0};
-    return poll(&pfd, 1, 0) != 0;  // ready, or an error polling it: either way not a usable idle link
-}
-
 namespace {
 
 // recv(2) that also takes the descriptors passed with the bytes: the first
@@ -124,33 +119,38 @@ ssize_t recv_with_fd(int fd, std::uint8_t* p, std::size_t n, int* passed_fd) {
 
 }  // namespace
 
-bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why, int* passed_fd) {
-    while (n > 0) {
-        ssize_t k = recv_with_fd(fd, p, n, passed_fd);
+std::int64_t recv_at_least(int fd, std::uint8_t* p, std::size_t min, std::size_t max, std::int64_t deadline_ms,
+                           std::string& why, int* passed_fd) {
+    std::size_t got = 0;
+    while (got < min) {
+        ssize_t k = recv_with_fd(fd, p + got, max - got, passed_fd);
         if (k > 0) {
-            p += k;
-            n -= static_cast<std::size_t>(k);
+            got += static_cast<std::size_t>(k);
             continue;
         }
         if (k == 0) {
             why = "connection closed by the daemon";
-            return false;
+            return -1;
         }
         if (errno == EINTR) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
             why = errno_text("recv", errno);
-            return false;
+            return -1;
         }
         Wait w;
         do w = wait_readable(fd, deadline_ms, why);
         while (w == Wait::interrupted);
         if (w == Wait::timed_out) {
             why = "the daemon stopped in the middle of a message";
-            return false;
+            return -1;
         }
-        if (w == Wait::failed) return false;
+        if (w == Wait::failed) return -1;
     }
-    return true;
+    return static_cast<std::int64_t>(got);
+}
+
+bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why, int* passed_fd) {
+    return recv_at_least(fd, p, n, n, deadline_ms, why, passed_fd) >= 0;
 }
 
 }  // namespace papers::dipc::client::sock

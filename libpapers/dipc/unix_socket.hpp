@@ -27,10 +27,6 @@ enum class Wait { ready, interrupted, timed_out, failed };
 // restarted, whatever SA_RESTART says).
 Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why);
 
-// True when a connection with no request outstanding has something to read
-// or was hung up: between requests that can only mean the peer closed it.
-bool idle_peer_gone(int fd);
-
 // Receives exactly n bytes by deadline_ms (signals do not cut it short).
 // A descriptor the peer passed with these bytes (SCM_RIGHTS, close-on-exec)
 // goes to *passed_fd when asked for (kDescriptorLost if it could not be
@@ -38,5 +34,11 @@ bool idle_peer_gone(int fd);
 constexpr int kDescriptorLost = -2;
 bool recv_exact(int fd, std::uint8_t* p, std::size_t n, std::int64_t deadline_ms, std::string& why,
                 int* passed_fd = nullptr);
+// Receives at least `min` and at most `max` bytes by deadline_ms: one
+// recvmsg(2) when they are there already (a whole frame and the next ones'
+// beginnings in one system call). The count received, or -1 (why says why).
+// Descriptors as recv_exact.
+std::int64_t recv_at_least(int fd, std::uint8_t* p, std::size_t min, std::size_t max, std::int64_t deadline_ms,
+                           std::string& why, int* passed_fd = nullptr);
 
 }  // namespace papers::dipc::client::sock

@@ -10,5 +10,13 @@ namespace papers::dipc::client {
 
 bool read_user(void* to, const void* user_from, std::size_t n);
 bool write_user(void* user_to, const void* from, std::size_t n);
+// Writes the pieces one after the other from user_to on, in one system
+// call where write_user would take one per piece (msgrcv's mtype, then its
+// text). As in the kernel, the pieces before a fault are written.
+struct Piece {
+    const void* data;
+    std::size_t size;
+};
+bool write_user(void* user_to, const Piece* pieces, int count);
 
 }  // namespace papers::dipc::client

@@ -1,10 +1,9 @@
 // bcast.cpp — the root drives every nybble: 2 exchanges per byte.
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::bcast(void* buf, std::size_t bytes, int root) {
-    if (int rc = check_same("bcast", 1, bytes); rc) return rc;
+int HubEngine::bcast(void* buf, std::size_t bytes, int root) {
     if (size_ == 1) return PAPERS_OK;
     return bcast_bytes(static_cast<unsigned char*>(buf), bytes, root, "bcast");
 }

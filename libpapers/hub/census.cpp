@@ -4,11 +4,11 @@
 #include <string>
 
 #include "../core/error.hpp"
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::census() {
+int HubEngine::census() {
     // 1. Same size everywhere: AND == OR over the 16-bit size (8 exchanges).
     std::uint16_t and_size = 0, or_size = 0;
     for (unsigned i = 0; i < 4; ++i) {

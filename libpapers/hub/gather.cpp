@@ -2,12 +2,11 @@
 // per byte, which is the information bound of a 4-bit wide hub.
 #include <cstring>
 
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::gather(const void* in, void* out, std::size_t bytes) {
-    if (int rc = check_same("gather", 2, bytes); rc) return rc;
+int HubEngine::gather(const void* in, void* out, std::size_t bytes) {
     auto* dst = static_cast<unsigned char*>(out);
     std::memmove(dst + static_cast<std::size_t>(rank_) * bytes, in, bytes);
     if (size_ == 1) return PAPERS_OK;

@@ -6,14 +6,9 @@
 #include "../core/error.hpp"
 #include "papers/driver/pins.hpp"
 #include "papers/papers.h"
+#include "spin_wait.hpp"
 
 namespace papers::hub {
-
-using driver::Clock;
-
-HubExchanger::HubExchanger(driver::Port& port, std::chrono::nanoseconds timeout,
-                           unsigned spin_polls)
-    : port_(port), timeout_(timeout), spin_polls_(spin_polls ? spin_polls : 1) {}
 
 int HubExchanger::start() {
     port_.write_control(pins::kControlAtOpen);
@@ -23,20 +18,16 @@ int HubExchanger::start() {
     return PAPERS_OK;
 }
 
-int HubExchanger::wait_for_g(std::uint8_t* status, const Step& where) {
-    unsigned polls_left = spin_polls_;
-    Clock::time_point deadline{};
+int HubExchanger::wait_for_g(std::uint8_t* status, const ExchangeLabel& where) {
+    SpinWait wait(spin_polls_, timeout_);
     for (;;) {
         const std::uint8_t st = port_.read_status();
         if (pins::status_g(st) == t_) {
             *status = st;
             return PAPERS_OK;
         }
-        if (--polls_left > 0) continue;
-        // Spun long enough: check the clock, then give the CPU away.
-        const auto now = Clock::now();
-        if (deadline == Clock::time_point{}) deadline = now + timeout_;
-        if (now >= deadline) {
+        if (wait.spin()) continue;
+        if (wait.expired()) {
             char msg[320];
             std::snprintf(msg, sizeof msg,
                           "%s timed out after %.3g s in phase '%s' #%zu (hub exchange %llu): "
@@ -46,12 +37,11 @@ int HubExchanger::wait_for_g(std::uint8_t* status, const Step& where) {
                           port_.name().c_str(), st);
             return set_error(PAPERS_ETIMEDOUT, msg);
         }
-        port_.idle(st, deadline);
-        polls_left = 1;  // after a wake-up, one look is enough before blocking again
+        wait.idle(port_, st);
     }
 }
 
-int HubExchanger::nand(std::uint8_t x, std::uint8_t* r, const Step& where) {
+int HubExchanger::nand(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& where) {
     t_ ^= 1u;
     // X, S and the LED hint (we are about to wait) in one outb.
     port_.write_data(pins::data_byte(t_, x, true));

@@ -5,12 +5,11 @@
 #include <cstring>
 #include <vector>
 
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::putget(const void* in, void* out, std::size_t bytes, int src) {
-    if (int rc = check_same("putget", 3, bytes); rc) return rc;
+int HubEngine::putget(const void* in, void* out, std::size_t bytes, int src) {
     if (size_ == 1) {
         std::memmove(out, in, bytes);
         return PAPERS_OK;

@@ -1,56 +1,47 @@
-// reduce.cpp — picks the cheapest algorithm by hub exchanges (cost.hpp):
-//   BAND/BOR          bit-parallel AND/OR, count*bits/4        (reduce_bitwise.cpp)
-//   LAND/LOR          four elements per exchange, ceil(count/4) (reduce_bitwise.cpp)
-//   MIN/MAX           bit-serial over the global OR, bits*ceil(count/4), when
-//                     cheaper than the gather, i.e. for N > 4 (reduce_bitserial.cpp)
-//   SUM/PROD/BXOR     gather, then combine locally in rank order (reduce_gather.cpp)
+// reduce.cpp — picks the algorithm from the table in hub_algorithms.hpp
+// (the cheapest by hub exchanges, or the one PAPERS_ALGORITHMS forces) and
+// runs it:
+//   bitwise    BAND/BOR bit-parallel            (reduce_bitwise.cpp)
+//   logical    LAND/LOR four elements at a time (reduce_bitwise.cpp)
+//   bitserial  MIN/MAX over the global OR       (reduce_bitserial.cpp)
+//   gather     any op, rank-order combine       (reduce_gather.cpp)
 #include <cstring>
 #include <vector>
 
 #include "../core/typeops.hpp"
-#include "cost.hpp"
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
+int HubEngine::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
                           papers_op_t op) {
-    if (int rc = check_same("reduce", 0x10u | (unsigned(type) << 4) | unsigned(op), count); rc)
-        return rc;
     const std::size_t bytes = count * type_size(type);
     if (size_ == 1) {
         std::memmove(out, in, bytes);
         if (op == PAPERS_LAND || op == PAPERS_LOR) normalise_logical(out, count, type);
         return PAPERS_OK;
     }
-    switch (op) {
-        case PAPERS_BAND:
-        case PAPERS_BOR:
+    const ReduceShape shape{size_, count, type_bits(type), op};
+    switch (algo::select<ReduceAlgo, ReduceShape>(kReduceAlgorithms, shape, forced_reduce_).id) {
+        case ReduceAlgo::bitwise:
             return reduce_bitwise(static_cast<const unsigned char*>(in),
                                   static_cast<unsigned char*>(out), bytes, op);
-        case PAPERS_LAND:
-        case PAPERS_LOR:
-            return reduce_logical(in, out, count, type, op);
-        case PAPERS_MIN:
-        case PAPERS_MAX:
-            if (cost::reduce_bitserial(count, type_bits(type)) <
-                cost::reduce_gather(size_, count, type_bits(type)))
-                return reduce_bitserial(in, out, count, type, op, nullptr);
-            return reduce_by_gather(in, out, count, type, op);
-        default:
-            return reduce_by_gather(in, out, count, type, op);
+        case ReduceAlgo::logical: return reduce_logical(in, out, count, type, op);
+        case ReduceAlgo::bitserial: return reduce_bitserial(in, out, count, type, op, nullptr);
+        case ReduceAlgo::gather: break;
     }
+    return reduce_by_gather(in, out, count, type, op);
 }
 
-int NybbleBackend::reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op) {
-    if (int rc = check_same("reduce_loc", 0x20u | (unsigned(type) << 4) | unsigned(op), 1); rc)
-        return rc;
+int HubEngine::reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op) {
     if (size_ == 1) {
         *rank = 0;
         return PAPERS_OK;
     }
-    const unsigned bits = type_bits(type);
-    if (cost::reduce_bitserial(1, bits) + cost::waitvec(size_) < cost::reduce_gather(size_, 1, bits)) {
+    const ReduceShape shape{size_, 1, type_bits(type), op};
+    const auto& row =
+        algo::select<ReduceLocAlgo, ReduceShape>(kReduceLocAlgorithms, shape, forced_reduce_loc_);
+    if (row.id == ReduceLocAlgo::bitserial) {
         // The PEs still candidates after the bit-serial pass hold the
         // extreme; the lowest of them is found with one waitvec.
         std::vector<bool> cand;
@@ -66,13 +57,10 @@ int NybbleBackend::reduce_loc(void* value, int* rank, papers_type_t type, papers
     const std::size_t es = type_size(type);
     std::vector<unsigned char> all(es * size_);
     if (int rc = gather(value, all.data(), es); rc) return rc;
-    int best = 0;
-    for (int r = 1; r < size_; ++r) {
-        const auto kb = order_key(&all[es * best], type), kr = order_key(&all[es * r], type);
-        if (op == PAPERS_MIN ? kr < kb : kr > kb) best = r;
-    }
-    std::memcpy(value, &all[es * best], es);
-    *rank = best;
+    FirstExtreme best(type, op);
+    for (int r = 0; r < size_; ++r) best.offer(r, &all[es * r]);
+    std::memcpy(value, best.value(), es);
+    *rank = best.rank();
     return PAPERS_OK;
 }
 

@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "../core/typeops.hpp"
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::reduce_bitserial(const void* in, void* out, std::size_t count,
+int HubEngine::reduce_bitserial(const void* in, void* out, std::size_t count,
                                     papers_type_t type, papers_op_t op,
                                     std::vector<bool>* still_candidate) {
     const std::size_t es = type_size(type);

@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "../core/typeops.hpp"
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::reduce_bitwise(const unsigned char* in, unsigned char* out, std::size_t bytes,
+int HubEngine::reduce_bitwise(const unsigned char* in, unsigned char* out, std::size_t bytes,
                                   papers_op_t op) {
     const bool is_and = op == PAPERS_BAND;
     for (std::size_t i = 0; i < bytes; ++i) {
@@ -27,7 +27,7 @@ int NybbleBackend::reduce_bitwise(const unsigned char* in, unsigned char* out, s
     return PAPERS_OK;
 }
 
-int NybbleBackend::reduce_logical(const void* in, void* out, std::size_t count,
+int HubEngine::reduce_logical(const void* in, void* out, std::size_t count,
                                   papers_type_t type, papers_op_t op) {
     const std::size_t es = type_size(type);
     std::vector<unsigned char> truth(in == out ? count * es : 0);

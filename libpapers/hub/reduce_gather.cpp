@@ -5,11 +5,11 @@
 #include <vector>
 
 #include "../core/typeops.hpp"
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::reduce_by_gather(const void* in, void* out, std::size_t count,
+int HubEngine::reduce_by_gather(const void* in, void* out, std::size_t count,
                                     papers_type_t type, papers_op_t op) {
     const std::size_t bytes = count * type_size(type);
     std::vector<unsigned char> all(bytes * size_);

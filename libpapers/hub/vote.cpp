@@ -1,24 +1,24 @@
 // vote.cpp — any / all in one exchange on lane 0; waitvec as a one-hot OR
 // mask, four ranks per exchange.
-#include "nybble_backend.hpp"
+#include "hub_engine.hpp"
 
 namespace papers::hub {
 
-int NybbleBackend::any(int flag) {
+int HubEngine::any(int flag) {
     if (size_ == 1) return flag != 0;
     std::uint8_t r = 0;
     if (int rc = or4(flag ? 1 : 0, &r, {"any", "vote", 0}); rc) return rc;
     return r & 1;
 }
 
-int NybbleBackend::all(int flag) {
+int HubEngine::all(int flag) {
     if (size_ == 1) return flag != 0;
     std::uint8_t r = 0;
     if (int rc = and4(flag ? 1 : 0, &r, {"all", "vote", 0}); rc) return rc;
     return r & 1;
 }
 
-int NybbleBackend::waitvec(int flag, std::uint64_t* mask) {
+int HubEngine::waitvec(int flag, std::uint64_t* mask) {
     std::vector<bool> mine(size_, false), out;
     mine[rank_] = flag != 0;
     if (size_ == 1) {

@@ -1,4 +1,5 @@
 // mpi_backend.cpp — life cycle and the bounded wait of the mpi backend.
+#include "../core/env_vars.hpp"
 #include "mpi_backend.hpp"
 
 #include <sched.h>
@@ -18,7 +19,7 @@ namespace {
 // (busy-polling ranks then steal the CPU from the rank everyone waits for).
 unsigned default_spin(int size) {
     int local = size;
-    if (const char* s = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE")) local = std::atoi(s);
+    if (const char* s = env::foreign("OMPI_COMM_WORLD_LOCAL_SIZE")) local = std::atoi(s);
     const unsigned cores = std::thread::hardware_concurrency();
     return (cores && local > static_cast<int>(cores)) ? 1u : 2000u;
 }

@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "mpi_algorithms.hpp"
 #include "mpi_plugin.hpp"
 
 namespace papers::mpi {
@@ -22,6 +23,9 @@ public:
     MpiBackend(MPI_Comm comm, int rank, int size, bool owns_mpi, const Config& cfg,
                const PluginHost& host);
     ~MpiBackend() override;
+    // The algorithm PAPERS_ALGORITHMS forces (mpi_algorithms.hpp), checked
+    // by the factory before it touches MPI.
+    void force_reduce(const ReduceRow* row) { forced_reduce_ = row; }
 
     int barrier() override;
     int any(int flag) override;
@@ -62,6 +66,7 @@ private:
     PluginHost host_;
     bool stuck_ = false;   // a request never completed: MPI state is unusable
     bool finalized_ = false;
+    const ReduceRow* forced_reduce_ = nullptr;
 };
 
 }  // namespace papers::mpi

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "mpi_env.hpp"
 #include "../core/error.hpp"
 #include "mpi_plugin.hpp"
 
@@ -54,8 +55,8 @@ Factory load_factory(std::string& why) {
     if (factory) return factory;
 
     std::vector<std::string> candidates;
-    const char* forced = std::getenv("PAPERS_MPI_PLUGIN");
-    if (forced && *forced) {
+    env::Reader in(mpi_env::kTable);
+    if (const std::string forced = in.text(mpi_env::kPlugin); !forced.empty()) {
         candidates.push_back(forced);
     } else {
         const std::string dir = own_directory();

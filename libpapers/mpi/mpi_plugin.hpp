@@ -15,7 +15,7 @@
 
 namespace papers::mpi {
 
-inline constexpr int kPluginAbi = 1;  // bump when Config, Backend or this struct changes
+inline constexpr int kPluginAbi = 2;  // bump when Config, Backend or this struct changes
 
 struct PluginHost {
     int abi;  // kPluginAbi of the libpapers that loads the plugin

@@ -1,7 +1,6 @@
 // mpi_plugin_entry.cpp — the factory libpapers calls after dlopen(): joins
 // MPI (initialising it only if the program has not), duplicates
 // MPI_COMM_WORLD and takes rank/size from MPI.
-#include <cstdlib>
 #include <string>
 
 #include "mpi_backend.hpp"
@@ -11,14 +10,12 @@ namespace {
 
 constexpr int kMaxSize = 4096;  // the core's bound on PAPERS_SIZE
 
-// PAPERS_RANK/PAPERS_SIZE are optional under mpirun; if given they must agree.
-bool env_disagrees(const char* name, int actual, std::string& why) {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return false;
-    char* end = nullptr;
-    const long n = std::strtol(v, &end, 10);
-    if (end != v && *end == '\0' && n == actual) return false;
-    why = std::string(name) + "=" + v + " but MPI says " + std::to_string(actual) +
+// PAPERS_RANK/PAPERS_SIZE are optional under mpirun; if given (the core
+// parsed them into cfg) they must agree.
+bool disagrees(const char* name, int given, int actual, std::string& why) {
+    if (given == actual) return false;
+    why = std::string(name) + "=" + std::to_string(given) + " but MPI says " +
+          std::to_string(actual) +
           " (under mpirun leave PAPERS_RANK/PAPERS_SIZE unset: MPI numbers the ranks)";
     return true;
 }
@@ -28,6 +25,10 @@ papers::Backend* create(const Config& cfg, const PluginHost& host, int* code) {
         *code = host.set_error(c, msg.c_str());
         return nullptr;
     };
+    // PAPERS_ALGORITHMS, checked before MPI is touched.
+    algo::Resolver forced(cfg.forced, "mpi");
+    const ReduceRow* forced_reduce = forced.forced<ReduceAlgo, ReduceShape>("reduce", kReduceAlgorithms);
+    if (std::string err; !forced.ok(err)) return fail(PAPERS_EINVAL, err);
     int initialised = 0, finalised = 0;
     PMPI_Initialized(&initialised);
     PMPI_Finalized(&finalised);
@@ -51,15 +52,18 @@ papers::Backend* create(const Config& cfg, const PluginHost& host, int* code) {
     PMPI_Comm_size(comm, &size);
 
     std::string why;
-    if (size > kMaxSize || env_disagrees("PAPERS_SIZE", size, why) ||
-        env_disagrees("PAPERS_RANK", rank, why)) {
+    if (size > kMaxSize ||
+        (cfg.placed && (disagrees("PAPERS_SIZE", cfg.size, size, why) ||
+                        disagrees("PAPERS_RANK", cfg.rank, rank, why)))) {
         if (why.empty()) why = "MPI world of " + std::to_string(size) + " ranks exceeds papers' " +
                                std::to_string(kMaxSize);
         PMPI_Comm_free(&comm);
         return fail(PAPERS_EMEMBERSHIP, "mpi: rank " + std::to_string(rank) + ": " + why);
     }
+    auto* backend = new MpiBackend(comm, rank, size, owns, cfg, host);
+    backend->force_reduce(forced_reduce);
     *code = PAPERS_OK;
-    return new MpiBackend(comm, rank, size, owns, cfg, host);
+    return backend;
 }
 
 }  // namespace

@@ -54,8 +54,11 @@ MPI_Op mpi_op(papers_op_t op) {
 
 int MpiBackend::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
                        papers_op_t op) {
-    if (type_is_float(type)) return reduce_by_gather(in, out, count, type, op);
-    return allreduce_int(in, out, count, type, op);
+    switch (algo::select<ReduceAlgo, ReduceShape>(kReduceAlgorithms, {type}, forced_reduce_).id) {
+        case ReduceAlgo::allreduce: return allreduce_int(in, out, count, type, op);
+        case ReduceAlgo::gather: break;
+    }
+    return reduce_by_gather(in, out, count, type, op);
 }
 
 int MpiBackend::allreduce_int(const void* in, void* out, std::size_t count, papers_type_t type,
@@ -103,13 +106,10 @@ int MpiBackend::reduce_loc(void* value, int* rank, papers_type_t type, papers_op
     const std::size_t es = type_size(type);
     std::vector<unsigned char> all(es * static_cast<std::size_t>(size_));
     if (int rc = allgather_bytes(value, all.data(), es, "reduce_loc"); rc) return rc;
-    int best = 0;
-    for (int r = 1; r < size_; ++r) {
-        const auto kb = order_key(&all[es * best], type), kr = order_key(&all[es * r], type);
-        if (op == PAPERS_MIN ? kr < kb : kr > kb) best = r;
-    }
-    std::memcpy(value, &all[es * best], es);
-    *rank = best;
+    FirstExtreme best(type, op);
+    for (int r = 0; r < size_; ++r) best.offer(r, &all[es * static_cast<std::size_t>(r)]);
+    std::memcpy(value, best.value(), es);
+    *rank = best.rank();
     return PAPERS_OK;
 }
 

@@ -2,18 +2,22 @@
 # dependency) and, when MPI is installed, the plugin libpapers_mpi.so it
 # dlopen()s (see mpi_plugin.hpp and docs/mpi.md).
 target_sources(papers_objects PRIVATE ${CMAKE_CURRENT_LIST_DIR}/mpi_loader.cpp)
+target_compile_definitions(papers_objects PRIVATE PAPERS_WITH_MPI=1)
 
 find_package(MPI QUIET COMPONENTS C)
 if(MPI_C_FOUND)
   # Lands next to libpapers.so (CMAKE_LIBRARY_OUTPUT_DIRECTORY), where the
-  # loader looks first. typeops and Backend's vtable are compiled in: the
-  # plugin exports only its factory and needs no symbol from libpapers.
+  # loader looks first. The stateless core pieces (typeops, env_vars,
+  # algo_table, Backend's vtable) are compiled in: the plugin exports only
+  # its factory and needs no symbol from libpapers.
   add_library(papers_mpi MODULE
     ${CMAKE_CURRENT_LIST_DIR}/mpi_plugin_entry.cpp
     ${CMAKE_CURRENT_LIST_DIR}/mpi_backend.cpp
     ${CMAKE_CURRENT_LIST_DIR}/mpi_ops.cpp
     ${CMAKE_CURRENT_LIST_DIR}/mpi_reduce.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../core/typeops.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../core/env_vars.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../core/algo_table.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../core/backend.cpp)
   target_include_directories(papers_mpi PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../include)
   target_link_libraries(papers_mpi PRIVATE MPI::MPI_C)

@@ -17,15 +17,18 @@ namespace papers::shm {
 
 inline constexpr std::size_t kLine = 64;
 inline constexpr std::uint64_t kMagic = 0x314d535245504150ull;  // "PAPERSM1"
-inline constexpr std::uint32_t kLayoutVersion = 1;
+inline constexpr std::uint32_t kLayoutVersion = 2;
 inline constexpr int kMaxRounds = 12;  // dissemination rounds: ceil(log2(4096))
 inline constexpr std::size_t kSlotHeader = 8;  // seq word + pad before the payload
 
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
 static_assert(sizeof(std::atomic<std::uint32_t>) == 4);
 
-// Barrier algorithm, chosen once by the creator so that every rank agrees.
+// Algorithms (shm_algorithms.hpp), chosen once by the creator so that every
+// rank agrees.
 enum class BarrierAlgo : std::uint32_t { dissemination = 0, central = 1 };
+enum class ReduceAlgo : std::uint32_t { flat = 0, split = 1 };
+inline constexpr std::uint32_t kAutomatic = 0xFFFFFFFF;  // no forced algorithm
 
 // How a publisher and a sleeper agree that no wake-up is lost (see waiter.hpp).
 enum class FenceMode : std::uint32_t {
@@ -49,6 +52,7 @@ struct alignas(kLine) Header {
     std::int32_t creator_pid;
     std::int32_t creator_rank;
     std::uint64_t split_min_bytes;  // reductions longer than this use reduce_split
+    std::uint32_t forced_reduce;    // a ReduceAlgo, or kAutomatic
     std::atomic<std::uint32_t> ready;
 
     // Membership (start-up only).

@@ -1,8 +1,7 @@
 // reduce_loc.cpp — min/max with location in one step (instead of the
 // generic reduce + waitvec): every rank puts its value, every rank scans
-// ranks 0..N-1 and keeps the first strictly better one, so ties go to the
-// lowest rank. Values are compared by order_key(), the same total order the
-// MIN/MAX reductions use.
+// ranks 0..N-1 and keeps the first strictly better one (FirstExtreme, the
+// rule of every backend), so ties go to the lowest rank.
 #include <cstring>
 
 #include "../core/typeops.hpp"
@@ -11,31 +10,21 @@
 namespace papers::shm {
 
 int ShmBackend::reduce_loc(void* value, int* rank, papers_type_t type, papers_op_t op) {
-    if (debug_)
-        if (int rc = check_tag(Tag::reduce_loc, std::uint64_t(type), std::uint64_t(op)); rc)
-            return rc;
     const std::size_t es = type_size(type);
     unsigned char* p = nullptr;
     if (int rc = st_.begin_write(&p); rc) return step_failed(rc, "papers_reduce_loc");
     std::memcpy(p, value, es);
     st_.publish();
-    std::uint64_t best = 0;
-    int best_rank = -1;
-    const unsigned char* best_val = nullptr;
+    FirstExtreme best(type, op);
     for (int r = 0; r < n_; ++r) {
         const unsigned char* d = p;
         if (r != me_)
             if (int rc = st_.await(r, &d); rc) return step_failed(rc, "papers_reduce_loc");
-        const std::uint64_t k = order_key(d, type);
-        if (best_rank < 0 || (op == PAPERS_MIN ? k < best : k > best)) {
-            best = k;
-            best_rank = r;
-            best_val = d;
-        }
+        best.offer(r, d);
     }
-    // best_val points into a slot that stays valid until my next step.
-    std::memcpy(value, best_val, es);
-    *rank = best_rank;
+    // The value points into a slot that stays valid until my next step.
+    std::memcpy(value, best.value(), es);
+    *rank = best.rank();
     return 0;
 }
 

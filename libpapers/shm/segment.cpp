@@ -48,6 +48,7 @@ void init_header(Header& h, const Geometry& g, const Config& cfg, const Choices&
     h.barrier_algo = c.barrier_algo;
     h.fence_mode = c.fence_mode;
     h.split_min_bytes = c.split_min_bytes;
+    h.forced_reduce = c.forced_reduce;
     h.creator_pid = static_cast<std::int32_t>(getpid());
     h.creator_rank = cfg.rank;
     h.refs.store(1, std::memory_order_relaxed);

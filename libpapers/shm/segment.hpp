@@ -19,6 +19,7 @@ struct Choices {
     BarrierAlgo barrier_algo = BarrierAlgo::dissemination;
     FenceMode fence_mode = FenceMode::strong;
     std::uint64_t split_min_bytes = 4096;  // reduce_split above this (N >= 3)
+    std::uint32_t forced_reduce = kAutomatic;  // PAPERS_ALGORITHMS=reduce=...
 };
 
 class Segment {

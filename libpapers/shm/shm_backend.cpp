@@ -1,5 +1,5 @@
 // shm_backend.cpp — the factory, start-up choices, finalize, the choice of
-// reduce algorithm, and the error messages of every wait.
+// reduce algorithm (shm_algorithms.hpp), and the error messages of every wait.
 #include "shm_backend.hpp"
 
 #include <unistd.h>
@@ -13,15 +13,12 @@
 #include "../core/config.hpp"
 #include "../core/error.hpp"
 #include "../core/typeops.hpp"
+#include "shm_binding.hpp"
+#include "shm_env.hpp"
 
 namespace papers::shm {
 
 namespace {
-
-const char* env(const char* name) {
-    const char* v = std::getenv(name);
-    return (v && *v) ? v : nullptr;
-}
 
 std::string rank_list(const std::vector<int>& v) {
     std::string s;
@@ -53,18 +50,22 @@ int ShmBackend::open(const Config& cfg) {
     cpus = std::min<long>(cpus, usable_cpus());
     const bool oversubscribed = n_ > cpus;
 
+    env::Reader in(shm_env::kTable);
+    const std::string_view fence = in.choice(shm_env::kFence);
+    const std::string_view bind = in.choice(shm_env::kBind);
+    const long yield_us = in.integer(shm_env::kYieldUs, oversubscribed ? 200 : 50);
+    if (!in.ok()) return set_error(PAPERS_EINVAL, in.error());
+    algo::Resolver forced(cfg.forced, "shm");
+    const BarrierRow* barrier = forced.forced<BarrierAlgo, BarrierShape>("barrier", kBarrierAlgorithms);
+    const ReduceRow* reduce = forced.forced<ReduceAlgo, ReduceShape>("reduce", kReduceAlgorithms);
+    if (std::string err; !forced.ok(err)) return set_error(PAPERS_EINVAL, err);
+
     // The creator's choices hold for the whole job (all ranks must agree,
     // whatever their own environment says).
     Choices c;
-    c.barrier_algo = oversubscribed ? BarrierAlgo::central : BarrierAlgo::dissemination;
-    if (const char* b = env("PAPERS_SHM_BARRIER")) {
-        if (!std::strcmp(b, "dissemination")) c.barrier_algo = BarrierAlgo::dissemination;
-        else if (!std::strcmp(b, "central")) c.barrier_algo = BarrierAlgo::central;
-        else
-            return set_error(PAPERS_EINVAL, std::string("PAPERS_SHM_BARRIER must be "
-                                                        "dissemination or central, got '") +
-                                                b + "'");
-    }
+    c.barrier_algo = algo::select<BarrierAlgo, BarrierShape>(
+                         kBarrierAlgorithms, BarrierShape{n_, oversubscribed}, barrier)
+                         .id;
     // Fence (waiter.hpp): asymmetric when every rank has a CPU, so the fast
     // path is a plain store (measured with 2 ranks: a vote 0.067 us a call in
     // a loop instead of 0.081 us with xchg); strong when ranks share CPUs,
@@ -74,27 +75,14 @@ int ShmBackend::open(const Config& cfg) {
     // trusting the asymmetric fence.
     const bool membarrier_ok = register_membarrier();
     c.fence_mode = (!oversubscribed && membarrier_ok) ? FenceMode::asymmetric : FenceMode::strong;
-    if (const char* f = env("PAPERS_SHM_FENCE")) {
-        if (!std::strcmp(f, "strong")) c.fence_mode = FenceMode::strong;
-        else if (!std::strcmp(f, "asymmetric")) c.fence_mode = FenceMode::asymmetric;
-        else
-            return set_error(PAPERS_EINVAL,
-                             std::string("PAPERS_SHM_FENCE must be strong or asymmetric, got '") +
-                                 f + "'");
-    }
+    if (fence == "strong") c.fence_mode = FenceMode::strong;
+    if (fence == "asymmetric") c.fence_mode = FenceMode::asymmetric;
     // Sharing cores, every extra step costs context switches: split later.
     c.split_min_bytes = oversubscribed ? kSplitMinBytesShared : kSplitMinBytes;
-    if (const char* r = env("PAPERS_SHM_REDUCE")) {  // for measurements
-        if (!std::strcmp(r, "flat")) c.split_min_bytes = UINT64_MAX;
-        else if (!std::strcmp(r, "split")) c.split_min_bytes = 0;
-        else if (std::strcmp(r, "auto"))
-            return set_error(PAPERS_EINVAL,
-                             std::string("PAPERS_SHM_REDUCE must be auto, flat or split, got '") +
-                                 r + "'");
-    }
+    c.forced_reduce = reduce ? static_cast<std::uint32_t>(reduce->id) : kAutomatic;
     if (int rc = seg_.open(cfg, c); rc) return rc;
     Header* h = seg_.header();
-    binding_.bind_rank(me_, n_);
+    bind_rank(binding_, me_, n_, bind);
     if (h->fence_mode == FenceMode::asymmetric && !membarrier_ok)
         h->weak_fence.store(1, std::memory_order_relaxed);
 
@@ -104,8 +92,7 @@ int ShmBackend::open(const Config& cfg) {
     // ranks on 2 cores: 20 polls first cost +30%, 200 polls +300%).
     Waiter::Tuning t;
     t.spin = cfg.spin >= 0 ? cfg.spin : (oversubscribed ? 0 : 4000);
-    t.yield_us = oversubscribed ? 200 : 50;
-    if (const char* y = env("PAPERS_SHM_YIELD_US")) t.yield_us = std::atol(y);
+    t.yield_us = yield_us;
     w_.init(&seg_, n_, cfg.timeout_s, h->fence_mode, t);
     // Every rank attached a moment ago: one we cannot see is in another pid
     // namespace, not dead, and then pids tell nothing.
@@ -122,8 +109,9 @@ int ShmBackend::open(const Config& cfg) {
     }
     rounds_ = static_cast<int>(rounds_v_.size());
     scratch_.resize(std::size_t(n_));
-    debug_ = cfg.debug_tags;
     split_min_bytes_ = h->split_min_bytes;
+    for (const ReduceRow& row : kReduceAlgorithms)
+        if (static_cast<std::uint32_t>(row.id) == h->forced_reduce) forced_reduce_ = &row;
     return PAPERS_OK;
 }
 
@@ -139,10 +127,11 @@ int ShmBackend::finalize() {
 
 int ShmBackend::reduce(const void* in, void* out, std::size_t count, papers_type_t type,
                        papers_op_t op) {
-    if (debug_)
-        if (int rc = check_tag(Tag::reduce, count, std::uint64_t(type) << 8 | op); rc) return rc;
-    if (n_ >= 3 && count * type_size(type) > split_min_bytes_)
-        return reduce_split(in, out, count, type, op);
+    const ReduceShape shape{n_, count * type_size(type), split_min_bytes_};
+    switch (algo::select<ReduceAlgo, ReduceShape>(kReduceAlgorithms, shape, forced_reduce_).id) {
+        case ReduceAlgo::split: return reduce_split(in, out, count, type, op);
+        case ReduceAlgo::flat: break;
+    }
     return reduce_flat(in, out, count, type, op);
 }
 

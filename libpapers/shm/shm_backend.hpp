@@ -11,7 +11,6 @@
 //   reduce_split.cpp           reduce-scatter + all-gather for long vectors
 //   reduce_loc.cpp             min/max with location in one step
 //   reduce_kernels.cpp         vectorisable element loops of the reductions
-//   debug_tags.cpp             PAPERS_DEBUG: catch ranks calling different operations
 #pragma once
 #include <memory>
 #include <string>
@@ -20,6 +19,7 @@
 #include "../core/backend.hpp"
 #include "../core/placement.hpp"
 #include "segment.hpp"
+#include "shm_algorithms.hpp"
 #include "steps.hpp"
 #include "waiter.hpp"
 
@@ -31,8 +31,6 @@ public:
     int open(const Config& cfg);
 
     int barrier() override {
-        if (debug_)
-            if (int rc = check_tag(Tag::barrier, 0, 0); rc) return rc;
         return algo_ == BarrierAlgo::central ? barrier_central() : barrier_dissemination();
     }
     int any(int flag) override;
@@ -52,14 +50,7 @@ public:
     const Waiter& waiter() const { return w_; }
     int bound_cpu() const { return binding_.cpu(); }
 
-    // PAPERS_DEBUG=1: before each operation all ranks compare what they are
-    // about to do (operation and its size arguments) in one extra step.
-    enum class Tag : std::uint32_t {
-        barrier = 1, any, all, waitvec, bcast, gather, putget, reduce, reduce_loc
-    };
-
 private:
-    int check_tag(Tag tag, std::uint64_t a, std::uint64_t b);
     int barrier_dissemination();
     int barrier_central();
     int reduce_flat(const void* in, void* out, std::size_t count, papers_type_t type,
@@ -95,7 +86,7 @@ private:
     std::vector<Round> rounds_v_;
     std::vector<unsigned char> scratch_;  // per-rank flags of a vote
     std::uint64_t split_min_bytes_ = 0;   // longer reductions use reduce_split (N >= 3)
-    bool debug_ = false;                  // PAPERS_DEBUG: check_tag() before every operation
+    const ReduceRow* forced_reduce_ = nullptr;  // the creator's PAPERS_ALGORITHMS=reduce=
     CpuBinding binding_;                  // this rank's CPU, if bound
 };
 

@@ -2,6 +2,7 @@
 # added to libpapers. One file per algorithm; see shm_backend.hpp.
 target_sources(papers_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/shm_backend.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shm_binding.cpp
   ${CMAKE_CURRENT_LIST_DIR}/segment.cpp
   ${CMAKE_CURRENT_LIST_DIR}/waiter.cpp
   ${CMAKE_CURRENT_LIST_DIR}/barrier_dissemination.cpp
@@ -13,8 +14,7 @@ target_sources(papers_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/reduce_flat.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reduce_split.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reduce_kernels.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/reduce_loc.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/debug_tags.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/reduce_loc.cpp)
 # Element loops of the reductions: -O3 lets GCC vectorise them (no
 # -ffast-math: results stay bit-identical to papers::combine).
 set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/reduce_kernels.cpp

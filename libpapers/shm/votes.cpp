@@ -25,8 +25,6 @@ int ShmBackend::vote_step(int flag, const char* op, unsigned char* flags) {
 }
 
 int ShmBackend::any(int flag) {
-    if (debug_)
-        if (int rc = check_tag(Tag::any, 0, 0); rc) return rc;
     if (int rc = vote_step(flag, "papers_any", scratch_.data()); rc) return rc;
     for (int r = 0; r < n_; ++r)
         if (scratch_[r]) return 1;
@@ -34,8 +32,6 @@ int ShmBackend::any(int flag) {
 }
 
 int ShmBackend::all(int flag) {
-    if (debug_)
-        if (int rc = check_tag(Tag::all, 0, 0); rc) return rc;
     if (int rc = vote_step(flag, "papers_all", scratch_.data()); rc) return rc;
     for (int r = 0; r < n_; ++r)
         if (!scratch_[r]) return 0;
@@ -43,8 +39,6 @@ int ShmBackend::all(int flag) {
 }
 
 int ShmBackend::waitvec(int flag, std::uint64_t* mask) {
-    if (debug_)
-        if (int rc = check_tag(Tag::waitvec, 0, 0); rc) return rc;
     if (int rc = vote_step(flag, "papers_waitvec", scratch_.data()); rc) return rc;
     std::uint64_t m = 0;
     for (int r = 0; r < n_ && r < 64; ++r)

@@ -1,4 +1,4 @@
-// transport.hpp — reliable, authenticated rounds over one UDP socket.
+// transport.hpp — reliable, authenticated rounds over a rank's UDP links.
 //
 // The algorithms (one file each) are written as rounds: post() the
 // messages of a round, then wait() for the ones this rank expects. The
@@ -17,21 +17,20 @@
 //     dropped.
 // Every wait is bounded by PAPERS_TIMEOUT; the error names the silent peer.
 //
-// Sockets: besides its main socket, a rank has one "link" socket per peer,
-// bound to the same address and port and connected to that peer. Linux
-// delivers a peer's datagrams to the link connected to it (the best match
-// of the four-tuple) and everything else, from unknown addresses, to the
-// main socket. A connected socket sends without a route lookup per
-// datagram: 0.5 us of the ~4 us a loopback datagram costs on the 2-core VM
-// (docs/performance.md). It also lets a wait poll only the link of the peer
-// it waits for; all sockets are swept every few polls and while blocked.
-// SO_REUSEPORT is on only while the sockets are bound, then cleared, so no
-// other socket can join the port afterwards.
+// The class is one object; its parts live in one file each:
+//   links.cpp                  the sockets and every socket call (Links)
+//   transport.cpp              construction, the received-message accessors
+//   transport_progress.cpp     the progress thread
+//   transport_framing.cpp      operations (begin/end, the lock), mismatches
+//   transport_send.cpp         post, header + MAC, the fault injector
+//   transport_dispatch.cpp     draining sockets, judging each datagram
+//   transport_retransmit.cpp   REQs: answering, pulling windows, asking again
+//   transport_wait.cpp         the wait policy: spin, poll, block
+//   transport_diagnostics.cpp  timeouts that name the silent peer, counters
+//   transport_linger.cpp       finalize: serve peers until they are done
 #pragma once
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/udp.hpp>
-#include <poll.h>
 #include <sys/types.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -44,20 +43,14 @@
 #include <vector>
 
 #include "fault_injector.hpp"
+#include "links.hpp"
 #include "mac.hpp"
 #include "message_store.hpp"
 #include "peers.hpp"
+#include "run_ahead.hpp"
 #include "wire_format.hpp"
 
 namespace papers::udp {
-
-// At most this many bcasts (the only operation whose completion does not
-// prove that every rank entered it) run back to back; then the backend
-// inserts a barrier. That bounds how far a rank can run ahead of another,
-// hence the memory of both stores, and the window of operation numbers a
-// datagram may carry.
-constexpr int kMaxNonFullRun = 16;
-constexpr std::uint64_t kAheadLimit = kMaxNonFullRun + 4;
 
 // What a hostile or broken network did to us, and what we did about it.
 struct Counters {
@@ -86,8 +79,8 @@ struct TransportSetup {
     std::optional<FaultSpec> faults;
 };
 
-// One expected message of a round.
-struct Expect {
+// One message a round expects.
+struct ExpectedMessage {
     int peer;
     std::uint8_t round;
     std::uint64_t len;  // exact length the peer must send
@@ -97,7 +90,7 @@ class Transport {
 public:
     using Clock = std::chrono::steady_clock;
 
-    // Binds this rank's socket. On failure returns nullptr with *code and
+    // Binds this rank's sockets. On failure returns nullptr with *code and
     // the error message set.
     static std::unique_ptr<Transport> open(const TransportSetup& setup, int* code);
     ~Transport();
@@ -106,28 +99,33 @@ public:
     // thread answers REQs (and releases datagrams the fault injector holds),
     // so a peer that lost our last datagram of an operation is not stranded
     // until our next call. It wakes every progress period (PAPERS_TIMEOUT /
-    // 20, 5..50 ms) and works only when no call ran during a whole period:
-    // no cost on the hot path but an uncontended mutex and a count per call.
+    // 20, 5..50 ms) and works only when no operation ended during a whole
+    // period: no cost on the hot path but an uncontended mutex and a count
+    // per operation.
     void start_progress();
     void stop_progress();  // joins it; also done by the destructor
-    // Held by the application thread for the whole of each papers call.
-    class Call {
+
+    // Operation framing: every collective is begin_op, rounds, Op::end. The
+    // Op holds the transport's lock (the progress thread keeps off) from
+    // begin_op until end(), or until it is destroyed on a failure path.
+    class Op {
     public:
-        explicit Call(Transport& t) : t_(t), lock_(t.mu_) {}
-        ~Call() { ++t_.calls_; }
-        Call(const Call&) = delete;
-        Call& operator=(const Call&) = delete;
+        Op() = default;
+        Op(Op&&) = default;
+        Op& operator=(Op&&) = default;
+        // `full`: completing the operation proves every rank entered it
+        // (see message_store.hpp).
+        void end(bool full);
+        ~Op() { release(); }
 
     private:
-        Transport& t_;
+        friend class Transport;
+        Op(Transport& t) : t_(&t), lock_(t.mu_) {}
+        void release();
+        Transport* t_ = nullptr;
         std::unique_lock<std::mutex> lock_;
     };
-    Call call() { return Call(*this); }
-
-    // Operation framing: every collective is begin_op, rounds, end_op.
-    // `full`: completing it proves every rank entered it (see message_store.hpp).
-    void begin_op(OpKind kind, const char* api);
-    void end_op(bool full);
+    [[nodiscard]] Op begin_op(OpKind kind, const char* api);
     std::uint64_t current_op() const { return cur_op_; }
 
     // Sends a message of the current operation (kept for retransmission).
@@ -135,11 +133,11 @@ public:
     void post(std::uint8_t round, int dest, Bytes bytes);
     // Waits until every expected message of the current operation is
     // complete. 0 or a negative PAPERS_E* code (message set).
-    int wait(std::span<const Expect> expects);
+    int wait(std::span<const ExpectedMessage> expects);
     int wait_one(int peer, std::uint8_t round, std::uint64_t len);
-    // A vector an algorithm may fill with its Expects (reused: no allocation
-    // per operation).
-    std::vector<Expect>& scratch_expects() { return scratch_expects_; }
+    // A vector an algorithm may fill with its expected messages (reused: no
+    // allocation per operation).
+    std::vector<ExpectedMessage>& scratch_expects() { return scratch_expects_; }
     // A complete message of the current operation (after wait()).
     const Bytes& received(std::uint8_t round, int peer);
 
@@ -157,40 +155,60 @@ public:
     int size() const { return n_; }
 
 private:
-    Transport(const TransportSetup& s);
+    Transport(const TransportSetup& s, std::unique_ptr<Links> links);
 
-    void transmit(const std::uint8_t* d, std::size_t n, int dest);  // through the injector
-    void raw_send(const std::uint8_t* d, std::size_t n, int dest);
+    // framing
+    void end_op(bool full);
+    // Records a peer in another collective at our operation number.
+    void note_mismatch(int peer, OpKind theirs);
+
+    // sending: header + MAC, through the fault injector
     void send_fragment(const Outgoing& o, std::uint32_t frag);
     void send_control(Kind kind, int dest, std::uint64_t op, std::uint8_t round,
                       const std::uint8_t* payload, std::uint32_t len);
+    void seal_and_send(const Header& h, const std::uint8_t* payload, int dest);
+    void transmit(const std::uint8_t* d, std::size_t n, int dest);
+    void raw_send(const std::uint8_t* d, std::size_t n, int dest);
+
+    // dispatch. A link's datagrams come from its peer (the kernel checks the
+    // source); the main socket's are matched against the peers.
+    int drain_socket(int peer);                                  // -1: the main socket
+    int drain_waited(std::span<const ExpectedMessage> expects);  // the links of missing messages
+    int drain_all();                                             // every socket that has data
+    void handle(const std::uint8_t* d, std::size_t n, int src);
+    void handle_data(const Header& h, const std::uint8_t* payload, int src);
+    int sender_of(const boost::asio::ip::udp::endpoint& from, const std::uint8_t* d,
+                  std::size_t n) const;
+
+    // retransmission and flow control
+    void answer_req(const Header& h, const std::uint8_t* payload);
+    void pull_windows(std::span<const ExpectedMessage> expects);
+    void request_missing(std::span<const ExpectedMessage> expects);
     void send_req(int dest, std::uint8_t round, std::uint32_t base, std::uint32_t nbits,
                   const std::vector<std::uint8_t>& bits);
-    void send_done(int dest);
 
-    // Datagrams handled. A link's datagrams come from its peer (the kernel
-    // checks the source); the main socket's are matched against the peers.
-    int drain_socket(boost::asio::ip::udp::socket& s, int peer);
-    int drain_waited(std::span<const Expect> expects);  // the links of missing messages
-    int drain_all();                                    // every socket that has data
-    void handle(const std::uint8_t* d, std::size_t n, int src);
-    void answer_req(const Header& h, const std::uint8_t* payload);
-    int sender_of(const boost::asio::ip::udp::endpoint& from, const std::uint8_t* d, std::size_t n) const;
-    void block_until(Clock::time_point t);
+    // wait policy
     bool spin_more(long& polls, Clock::time_point now, Clock::time_point spin_end);
+    void block_until(Clock::time_point t);
+    int check_expected(std::span<const ExpectedMessage> expects);
 
-    void pull_windows(std::span<const Expect> expects);
-    void request_missing(std::span<const Expect> expects);
+    // diagnostics
     void gossip_stall(int waiting_for, std::uint8_t round);
-    int timeout_error(const Expect& e, Clock::time_point started);
-    int check_expected(std::span<const Expect> expects);
+    int timeout_error(const ExpectedMessage& e, Clock::time_point started);
     std::string peer_name(int r) const;
     std::string silence_of(int r, Clock::time_point now) const;
 
+    // finalize
+    void send_done(int dest);
+
+    // progress thread
+    void progress_loop();
+
     int me_, n_;
     std::vector<Peer> peers_;
+    std::unique_ptr<Links> links_;
     Mac mac_;
-    Expectations ex_;
+    ReceiverIdentity self_;
     std::uint32_t stride_;
     long spin_polls_;
     bool oversubscribed_;
@@ -199,13 +217,9 @@ private:
     Clock::duration timeout_;  // of every wait
     Clock::duration last_wait_ = Clock::duration::zero();
     std::uint64_t waits_ = 0;
-    std::vector<Expect> scratch_expects_;
+    std::vector<ExpectedMessage> scratch_expects_;
     Clock::duration rto_min_, rto_max_, gossip_period_;
 
-    boost::asio::io_context io_;
-    boost::asio::ip::udp::socket socket_;              // unknown sources
-    std::vector<boost::asio::ip::udp::socket> links_;  // [peer], connected to it
-    std::vector<pollfd> pollfds_;                      // main socket, then the links
     std::unique_ptr<FaultInjector> faults_;
     std::vector<std::uint8_t> rx_, tx_;
 
@@ -236,10 +250,9 @@ private:
     Counters counters_;
 
     // Progress thread (see start_progress).
-    void progress_loop();
     std::mutex mu_;  // the transport's state: application thread or progress thread
-    std::uint64_t calls_ = 0;       // calls ended (under mu_)
-    std::uint64_t calls_seen_ = 0;  // by the progress thread at its last wake
+    std::uint64_t ops_ended_ = 0;       // operations ended or abandoned (under mu_)
+    std::uint64_t ops_seen_ = 0;        // by the progress thread at its last wake
     Clock::duration progress_period_;
     std::unique_ptr<std::thread> progress_thread_;
     pid_t progress_pid_ = 0;  // a child forked after start owns no thread

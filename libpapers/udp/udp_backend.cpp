@@ -4,16 +4,11 @@
 #include <cstdio>
 #include <cstring>
 
+#include "../core/error.hpp"
 #include "../core/typeops.hpp"
 #include "algorithms.hpp"
 
 namespace papers::udp {
-
-namespace {
-// Integer vectors at least this long use Rabenseifner instead of recursive
-// doubling (moves ~2x the vector instead of log2(n)x).
-constexpr std::size_t kRabenseifnerBytes = 32 * 1024;
-}  // namespace
 
 UdpBackend::UdpBackend(const Config& cfg, std::unique_ptr<Transport> transport, bool report)
     : cfg_(cfg), t_(std::move(transport)), report_(report) {}
@@ -27,37 +22,52 @@ void UdpBackend::report_once() {
                  t_->report().c_str());
 }
 
-int UdpBackend::begin(OpKind kind, const char* api) {
-    if (kind == OpKind::bcast) {
-        if (nonfull_run_ >= kMaxNonFullRun) {
-            t_->begin_op(OpKind::sync, api);
-            if (int rc = dissemination_barrier(*t_)) return rc;
-            t_->end_op(true);
-            nonfull_run_ = 0;
-        }
-        ++nonfull_run_;
-    } else {
-        nonfull_run_ = 0;
+int UdpBackend::begin(OpKind kind, const char* api, Transport::Op& running) {
+    if (run_ahead_.needs_barrier(kind)) {
+        Transport::Op sync = t_->begin_op(OpKind::sync, api);
+        if (int rc = dissemination_barrier(*t_)) return rc;
+        sync.end(true);
     }
-    t_->begin_op(kind, api);
+    running = t_->begin_op(kind, api);
     return PAPERS_OK;
 }
 
-int UdpBackend::hello(std::uint64_t digest, int crowding, int forced_group) {
+int UdpBackend::force_algorithms(const algo::Overrides& forced) {
+    algo::Resolver r(forced, "udp");
+    forced_barrier_ = r.forced<BarrierAlgo, BarrierShape>("barrier", kBarrierAlgorithms, &forced_group_);
+    forced_reduce_ = r.forced<ReduceAlgo, ReduceShape>("reduce", kReduceAlgorithms);
+    forced_putget_ = r.forced<PutgetAlgo, PutgetShape>("putget", kPutgetAlgorithms);
+    std::string err;
+    if (!r.ok(err)) return set_error(PAPERS_EINVAL, err);
+    if (forced_group_ > cfg_.size)
+        return set_error(PAPERS_EINVAL, "PAPERS_ALGORITHMS: barrier=groups:" +
+                                            std::to_string(forced_group_) +
+                                            ": the group size must be from 1 to " +
+                                            std::to_string(cfg_.size));
+    return PAPERS_OK;
+}
+
+int UdpBackend::hello(std::uint64_t digest, int crowding) {
     if (!t_) return PAPERS_OK;
-    t_->begin_op(OpKind::hello, "papers_init");
+    Transport::Op handshake = t_->begin_op(OpKind::hello, "papers_init");
     auto most = static_cast<std::uint8_t>(std::clamp(crowding, 1, 255));
     if (int rc = dissemination_hello(*t_, digest, most)) return rc;
-    t_->end_op(true);
+    handshake.end(true);
     // A barrier after the handshake: completing it proves that every rank
     // finished the handshake, so no peer can still need one of its
     // datagrams once we return and compute. (At start-up a peer may bind
     // its port only after our handshake datagram reached it and was lost,
     // and a rank outside papers calls answers no retransmit request.)
-    t_->begin_op(OpKind::sync, "papers_init");
+    Transport::Op sync = t_->begin_op(OpKind::sync, "papers_init");
     if (int rc = dissemination_barrier(*t_)) return rc;
-    t_->end_op(true);
-    group_ = std::min(forced_group > 0 ? forced_group : int(most), cfg_.size);
+    sync.end(true);
+    const BarrierShape shape{cfg_.size, int(most)};
+    switch (algo::select<BarrierAlgo, BarrierShape>(kBarrierAlgorithms, shape, forced_barrier_).id) {
+        case BarrierAlgo::groups: group_ = forced_group_ > 0 ? int(forced_group_) : int(most); break;
+        case BarrierAlgo::dissemination: group_ = 1; break;
+        case BarrierAlgo::star: group_ = cfg_.size; break;
+    }
+    group_ = std::min(group_, cfg_.size);
     return PAPERS_OK;
 }
 
@@ -68,10 +78,10 @@ int UdpBackend::barrier() {
 
 int UdpBackend::vote(const char* api, std::vector<std::uint8_t>& bits, OpKind kind) {
     if (!t_) return PAPERS_OK;
-    const auto call = t_->call();  // the progress thread keeps off
-    if (int rc = begin(kind, api)) return rc;
+    Transport::Op running;
+    if (int rc = begin(kind, api, running)) return rc;
     if (int rc = two_level_or(*t_, bits, group_)) return rc;
-    t_->end_op(true);
+    running.end(true);
     return PAPERS_OK;
 }
 
@@ -97,10 +107,10 @@ int UdpBackend::waitvec(int flag, std::uint64_t* mask) {
 
 int UdpBackend::bcast(void* buf, std::size_t bytes, int root) {
     if (!t_) return PAPERS_OK;
-    const auto call = t_->call();  // the progress thread keeps off
-    if (int rc = begin(OpKind::bcast, "papers_bcast")) return rc;
+    Transport::Op running;
+    if (int rc = begin(OpKind::bcast, "papers_bcast", running)) return rc;
     if (int rc = binomial_bcast(*t_, static_cast<std::uint8_t*>(buf), bytes, root)) return rc;
-    t_->end_op(false);  // the root finishes without hearing from anyone
+    running.end(false);  // the root finishes without hearing from anyone
     return PAPERS_OK;
 }
 
@@ -109,12 +119,12 @@ int UdpBackend::gather(const void* in, void* out, std::size_t bytes) {
         std::memmove(out, in, bytes);
         return PAPERS_OK;
     }
-    const auto call = t_->call();  // the progress thread keeps off
-    if (int rc = begin(OpKind::gather, "papers_gather")) return rc;
+    Transport::Op running;
+    if (int rc = begin(OpKind::gather, "papers_gather", running)) return rc;
     // Through a copy: `in` may lie inside `out`.
     const Bytes mine(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
     if (int rc = bruck_allgather(*t_, mine.data(), bytes, static_cast<std::uint8_t*>(out))) return rc;
-    t_->end_op(true);
+    running.end(true);
     return PAPERS_OK;
 }
 
@@ -123,12 +133,20 @@ int UdpBackend::putget(const void* in, void* out, std::size_t bytes, int src) {
         std::memmove(out, in, bytes);
         return PAPERS_OK;
     }
-    const auto call = t_->call();  // the progress thread keeps off
-    if (int rc = begin(OpKind::putget, "papers_putget")) return rc;
+    Transport::Op running;
+    if (int rc = begin(OpKind::putget, "papers_putget", running)) return rc;
     const Bytes mine(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
-    if (int rc = putget_exchange(*t_, mine.data(), static_cast<std::uint8_t*>(out), bytes, src))
-        return rc;
-    t_->end_op(true);
+    const PutgetShape shape{cfg_.size, bytes};
+    auto* to = static_cast<std::uint8_t*>(out);
+    switch (algo::select<PutgetAlgo, PutgetShape>(kPutgetAlgorithms, shape, forced_putget_).id) {
+        case PutgetAlgo::allgather:
+            if (int rc = putget_allgather(*t_, mine.data(), to, bytes, src)) return rc;
+            break;
+        case PutgetAlgo::direct:
+            if (int rc = putget_direct(*t_, mine.data(), to, bytes, src)) return rc;
+            break;
+    }
+    running.end(true);
     return PAPERS_OK;
 }
 
@@ -138,18 +156,23 @@ int UdpBackend::reduce(const void* in, void* out, std::size_t count, papers_type
     Bytes acc(static_cast<const std::uint8_t*>(in), static_cast<const std::uint8_t*>(in) + bytes);
     if (op == PAPERS_LAND || op == PAPERS_LOR) normalise_logical(acc.data(), count, type);
     if (t_) {
-        const auto call = t_->call();
-        if (int rc = begin(OpKind::reduce, "papers_reduce")) return rc;
-        int rc;
-        const bool order_matters = type_is_float(type) && (op == PAPERS_SUM || op == PAPERS_PROD);
-        if (order_matters)
-            rc = rank_order_allreduce(*t_, acc.data(), count, type, op);
-        else if (bytes >= kRabenseifnerBytes && count >= std::size_t(Fold(0, cfg_.size).p2))
-            rc = rabenseifner_allreduce(*t_, acc.data(), count, type, op);
-        else
-            rc = recursive_doubling_allreduce(*t_, acc.data(), count, type, op);
+        Transport::Op running;
+        if (int rc = begin(OpKind::reduce, "papers_reduce", running)) return rc;
+        int rc = PAPERS_OK;
+        const ReduceShape shape{cfg_.size, count, bytes, type, op};
+        switch (algo::select<ReduceAlgo, ReduceShape>(kReduceAlgorithms, shape, forced_reduce_).id) {
+            case ReduceAlgo::rank_order:
+                rc = rank_order_allreduce(*t_, acc.data(), count, type, op);
+                break;
+            case ReduceAlgo::rabenseifner:
+                rc = rabenseifner_allreduce(*t_, acc.data(), count, type, op);
+                break;
+            case ReduceAlgo::recursive_doubling:
+                rc = recursive_doubling_allreduce(*t_, acc.data(), count, type, op);
+                break;
+        }
         if (rc) return rc;
-        t_->end_op(true);
+        running.end(true);
     }
     std::memcpy(out, acc.data(), bytes);
     return PAPERS_OK;
@@ -158,10 +181,11 @@ int UdpBackend::reduce(const void* in, void* out, std::size_t count, papers_type
 int UdpBackend::finalize() {
     if (!t_) return PAPERS_OK;
     t_->stop_progress();  // from here on this thread serves REQs (linger)
-    if (int rc = begin(OpKind::final, "papers_finalize")) return rc;
+    Transport::Op running;
+    if (int rc = begin(OpKind::final, "papers_finalize", running)) return rc;
     t_->mark_final(t_->current_op());
     if (int rc = dissemination_barrier(*t_)) return rc;
-    t_->end_op(true);
+    running.end(true);
     // Peers may still need our final messages: stay until each target says
     // DONE, bounded (docs/udp.md, "Finalize").
     t_->linger(dissemination_sources(cfg_.rank, cfg_.size), dissemination_targets(cfg_.rank, cfg_.size),

@@ -1,9 +1,10 @@
 // udp_backend.hpp — the Ethernet backend (PAPERS_BACKEND=udp).
 //
-// One UDP socket per rank (Boost.Asio), peers from PAPERS_HOSTS, every
-// datagram authenticated with the job key (PAPERS_KEY). Each collective is
-// one numbered operation made of O(log n) rounds (algorithms.hpp) over a
-// Transport that makes rounds reliable (transport.hpp). docs/udp.md.
+// Peers from PAPERS_HOSTS, a socket per peer (links.hpp), every datagram
+// authenticated with the job key (PAPERS_KEY). Each collective is one
+// numbered operation made of O(log n) rounds (algorithms.hpp, chosen from
+// udp_algorithms.hpp) over a Transport that makes rounds reliable
+// (transport.hpp). docs/udp.md.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "../core/config.hpp"
 #include "../core/placement.hpp"
 #include "transport.hpp"
+#include "udp_algorithms.hpp"
 
 namespace papers::udp {
 
@@ -34,12 +36,14 @@ public:
     int finalize() override;
     const char* name() const override { return "udp"; }
 
+    // The algorithms PAPERS_ALGORITHMS forces (udp_algorithms.hpp); 0 or
+    // PAPERS_EINVAL with the message set.
+    int force_algorithms(const algo::Overrides& forced);
     // The start-up handshake (operation 0), run by the factory. `crowding`:
     // ranks per core on this host, rounded up (1 when every rank has a
-    // core). `forced_group`: the group size of the barrier and votes from
-    // PAPERS_UDP_BARRIER, or 0 for automatic (the largest crowding of any
-    // host, the same on every rank after the handshake).
-    int hello(std::uint64_t digest, int crowding, int forced_group);
+    // core). Then the barrier's group size is chosen from the largest
+    // crowding of any host, the same on every rank.
+    int hello(std::uint64_t digest, int crowding);
     // Binds this rank to a CPU (undone by finalize).
     CpuBinding& binding() { return binding_; }
     int group() const { return group_; }
@@ -49,19 +53,23 @@ public:
     }
 
 private:
-    // Starts an operation (after a flow-control barrier when too many
-    // bcasts ran back to back).
-    int begin(OpKind kind, const char* api);
+    // Starts an operation in `op` (after a barrier when the run-ahead guard
+    // asks for one, run_ahead.hpp).
+    int begin(OpKind kind, const char* api, Transport::Op& running);
     // Barrier (no bits) and votes: an OR over all ranks.
     int vote(const char* api, std::vector<std::uint8_t>& bits, OpKind kind = OpKind::vote);
     void report_once();
 
     Config cfg_;
     std::unique_ptr<Transport> t_;
-    int nonfull_run_ = 0;
+    RunAheadGuard run_ahead_;
     // Group size of two_level_or for barriers and votes: chosen at
     // start-up, the same on every rank.
     int group_ = 1;
+    const BarrierRow* forced_barrier_ = nullptr;
+    long forced_group_ = -1;  // the K of barrier=groups:K
+    const ReduceRow* forced_reduce_ = nullptr;
+    const PutgetRow* forced_putget_ = nullptr;
     CpuBinding binding_;
     bool report_ = false, reported_ = false;
 };

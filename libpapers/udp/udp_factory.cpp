@@ -1,46 +1,16 @@
-// udp_factory.cpp — builds the udp backend from the environment:
-//   PAPERS_HOSTS       host[:port] per rank, in rank order (required, n > 1)
-//   PAPERS_KEY         64 hex digits, the job's MAC key (required, n > 1)
-//   PAPERS_UDP_MTU     largest datagram in bytes (default 16384 when every
-//                      peer is on this machine's loopback, else 1472)
-//   PAPERS_UDP_FAULTS  fault injection, for tests only (fault_injector.hpp)
-//   PAPERS_UDP_REPORT  non-empty and not 0: print counters to stderr at exit
-//   PAPERS_UDP_BARRIER dissemination | star | groups:K: force the group size
-//                      of the barrier/vote algorithm (two_level_or.cpp) to 1,
-//                      n or K (default: ranks per core of the most crowded host)
-//   PAPERS_UDP_BIND    0: never bind ranks to CPUs (default: bind when this
-//                      host has more ranks than cores, a multiple of them)
-// then runs the start-up handshake.
+// udp_factory.cpp — builds the udp backend from the environment (the
+// variables: udp_env.hpp), then runs the start-up handshake.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "../core/error.hpp"
 #include "udp_backend.hpp"
+#include "udp_env.hpp"
 
 namespace papers::udp {
 
 namespace {
-
-const char* env(const char* name) {
-    const char* v = std::getenv(name);
-    return (v && *v) ? v : nullptr;
-}
-
-// PAPERS_UDP_BARRIER: "" (automatic: group 0), dissemination (1), star (n)
-// or groups:K (1 <= K <= n).
-bool parse_barrier_choice(const std::string& choice, int n, int& group) {
-    group = 0;
-    if (choice.empty()) return true;
-    if (choice == "dissemination") group = 1;
-    if (choice == "star") group = n;
-    if (choice.rfind("groups:", 0) == 0) {
-        char* end = nullptr;
-        const long k = std::strtol(choice.c_str() + 7, &end, 10);
-        if (*end == 0 && end != choice.c_str() + 7 && k >= 1 && k <= n) group = int(k);
-    }
-    return group > 0;
-}
 
 int fail(int* code, int rc, const std::string& msg) {
     *code = set_error(rc, "udp backend: " + msg);
@@ -54,7 +24,19 @@ std::uint64_t job_digest(int size, const std::string& hosts) {
 }
 
 std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
-    const bool report = env("PAPERS_UDP_REPORT") && std::string(env("PAPERS_UDP_REPORT")) != "0";
+    using namespace udp_env;
+    env::Reader in(kTable);
+    const bool report = in.flag(kReport, false);
+    const std::string hosts = in.text(kHosts);
+    const std::string key = in.text(kKey);
+    const auto mtu = in.integer(kMtu, 0);
+    const std::string rto = in.text(kRto);
+    const std::string faults = in.text(kFaults);
+    const std::string_view bind = in.choice(kBind);
+    if (!in.ok()) {
+        fail(code, PAPERS_EINVAL, in.error());
+        return nullptr;
+    }
     if (cfg.size == 1) return std::make_unique<UdpBackend>(cfg, nullptr, report);
 
     TransportSetup s;
@@ -66,8 +48,7 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         fail(code, PAPERS_EINVAL, "at most 65534 ranks");
         return nullptr;
     }
-    const char* hosts = env("PAPERS_HOSTS");
-    if (!hosts) {
+    if (hosts.empty()) {
         fail(code, PAPERS_EINVAL,
              "PAPERS_HOSTS is not set; it lists one host[:port] per rank in rank order, e.g. "
              "127.0.0.1:40001,127.0.0.1:40002 (papersrun --backend udp sets it)");
@@ -86,8 +67,7 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
                      "); use one family for the whole job");
             return nullptr;
         }
-    const char* key = env("PAPERS_KEY");
-    if (!key) {
+    if (key.empty()) {
         fail(code, PAPERS_EINVAL,
              "PAPERS_KEY is not set; it must hold the job's 32-byte key as 64 hex digits, the "
              "same on every rank (papersrun generates one; never put it on a command line)");
@@ -120,32 +100,23 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         }
     }
     s.datagram_bytes = all_loopback ? 16384 : 1472;  // 1472: one Ethernet frame, no IP fragments
-    if (const char* mtu = env("PAPERS_UDP_MTU")) {
-        char* end = nullptr;
-        const long v = std::strtol(mtu, &end, 10);
-        if (*end || v < long(kMinDatagram) || v > long(kMaxDatagram)) {
-            fail(code, PAPERS_EINVAL,
-                 std::string("PAPERS_UDP_MTU must be a datagram size from ") +
-                     std::to_string(kMinDatagram) + " to " + std::to_string(kMaxDatagram) +
-                     " bytes, got '" + mtu + "'");
-            return nullptr;
-        }
-        s.datagram_bytes = static_cast<std::size_t>(v);
-    }
+    if (mtu) s.datagram_bytes = static_cast<std::size_t>(mtu);
     const int cpus = usable_cpus();
     s.oversubscribed = local > cpus;
-    if (const char* rto = env("PAPERS_UDP_RTO")) {  // "min_us,max_us": a tuning knob
+    if (!rto.empty()) {  // "min_us,max_us": a tuning knob
         unsigned long lo = 0, hi = 0;
-        if (std::sscanf(rto, "%lu,%lu", &lo, &hi) != 2 || lo < 50 || hi < lo || hi > 10000000) {
+        char tail = 0;
+        if (std::sscanf(rto.c_str(), "%lu,%lu%c", &lo, &hi, &tail) != 2 || lo < 50 || hi < lo ||
+            hi > 10000000) {
             fail(code, PAPERS_EINVAL,
-                 std::string("PAPERS_UDP_RTO must be 'min_us,max_us' with 50 <= min <= max, got '") +
+                 "PAPERS_UDP_RTO must be 'min_us,max_us' with 50 <= min <= max <= 10000000, got '" +
                      rto + "'");
             return nullptr;
         }
         s.rto_min = std::chrono::microseconds(lo);
         s.rto_max = std::chrono::microseconds(hi);
     }
-    if (const char* faults = env("PAPERS_UDP_FAULTS")) {
+    if (!faults.empty()) {
         FaultSpec spec;
         if (!parse_fault_spec(faults, spec, err)) {
             fail(code, PAPERS_EINVAL, err);
@@ -154,28 +125,22 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         s.faults = spec;
     }
 
-    // Forcing the barrier algorithm (tests): part of the digest, so ranks
-    // that disagree fail at start-up instead of deadlocking.
-    const std::string choice = env("PAPERS_UDP_BARRIER") ? env("PAPERS_UDP_BARRIER") : "";
-    int forced_group = 0;
-    if (!parse_barrier_choice(choice, cfg.size, forced_group)) {
-        fail(code, PAPERS_EINVAL,
-             "PAPERS_UDP_BARRIER must be dissemination, star or groups:K with K from 1 to " +
-                 std::to_string(cfg.size) + ", got '" + choice + "'");
-        return nullptr;
-    }
-
     auto transport = Transport::open(s, code);
     if (!transport) return nullptr;
     auto backend = std::make_unique<UdpBackend>(cfg, std::move(transport), report);
+    if (int rc = backend->force_algorithms(cfg.forced); rc) {
+        *code = rc;
+        return nullptr;
+    }
     // More ranks than cores, evenly: ranks per core consecutive local ranks
     // on each core, so that a group of two_level_or shares one core.
     const int per_cpu = (local + cpus - 1) / cpus;
-    const char* bind = env("PAPERS_UDP_BIND");
-    if (local > cpus && local % cpus == 0 && !(bind && std::string(bind) == "0"))
+    if (local > cpus && local % cpus == 0 && bind != "0")
         backend->binding().bind_slot(local_index / per_cpu);
-    const std::string digest_input = std::string(hosts) + "/" + choice;
-    if (int rc = backend->hello(job_digest(cfg.size, digest_input), per_cpu, forced_group); rc) {
+    // The forced algorithms are part of the digest, so ranks that disagree
+    // fail at start-up instead of deadlocking.
+    const std::string digest_input = hosts + "/" + cfg.algorithms;
+    if (int rc = backend->hello(job_digest(cfg.size, digest_input), per_cpu); rc) {
         *code = rc;
         return nullptr;
     }

@@ -70,9 +70,9 @@ Header decode_header(const std::uint8_t* d) {
     return h;
 }
 
-Verdict check_fields(const Header& h, const std::uint8_t* payload, const Expectations& ex) {
-    if (h.job != ex.job) return Verdict::wrong_job;
-    if (h.sender >= ex.size || h.receiver != ex.me || h.sender == ex.me) return Verdict::malformed;
+Verdict check_fields(const Header& h, const std::uint8_t* payload, const ReceiverIdentity& self) {
+    if (h.job != self.job) return Verdict::wrong_job;
+    if (h.sender >= self.size || h.receiver != self.me || h.sender == self.me) return Verdict::malformed;
     if (h.payload_len > kMaxDatagram - kOverhead) return Verdict::malformed;
     const auto opk = static_cast<std::uint8_t>(h.opkind);
     if (opk < 1 || opk > kLastOpKind) return Verdict::malformed;
@@ -102,7 +102,7 @@ Verdict check_fields(const Header& h, const std::uint8_t* payload, const Expecta
             if (h.total != 0 || h.frag != 0 || h.stride != 0 || h.payload_len != kStallBytes)
                 return Verdict::malformed;
             const std::uint16_t waits_for = get_u16(payload);
-            if (waits_for != kNoRank && waits_for >= ex.size) return Verdict::malformed;
+            if (waits_for != kNoRank && waits_for >= self.size) return Verdict::malformed;
             return Verdict::ok;
         }
     }
@@ -110,7 +110,7 @@ Verdict check_fields(const Header& h, const std::uint8_t* payload, const Expecta
 }
 
 Verdict parse_datagram(const std::uint8_t* d, std::size_t n, const Mac& mac,
-                       const Expectations& ex, Header& h, const std::uint8_t*& payload) {
+                       const ReceiverIdentity& self, Header& h, const std::uint8_t*& payload) {
     // Structure first: cheap, and it bounds every later read.
     if (n < kOverhead || n > kMaxDatagram) return Verdict::malformed;
     if (get_u32(d) != kMagic || d[4] != kVersion) return Verdict::malformed;
@@ -119,7 +119,7 @@ Verdict parse_datagram(const std::uint8_t* d, std::size_t n, const Mac& mac,
     if (!mac.verify(d, kHeaderBytes + plen, d + kHeaderBytes + plen)) return Verdict::bad_mac;
     h = decode_header(d);
     payload = d + kHeaderBytes;
-    return check_fields(h, payload, ex);
+    return check_fields(h, payload, self);
 }
 
 }  // namespace papers::udp

@@ -101,20 +101,21 @@ enum class Verdict {
     wrong_job,  // authentic but for another job sharing the key
 };
 
-struct Expectations {
+// Who this rank is: what every field of a datagram for it must match.
+struct ReceiverIdentity {
     std::uint64_t job = 0;
     int size = 1;  // ranks in the job
     int me = 0;    // the receiver
 };
 
 // Checks a received datagram: structure, then MAC, then every field against
-// `ex`. On ok fills `h` and points `payload` at the payload inside `d`.
+// `self`. On ok fills `h` and points `payload` at the payload inside `d`.
 Verdict parse_datagram(const std::uint8_t* d, std::size_t n, const Mac& mac,
-                       const Expectations& ex, Header& h, const std::uint8_t*& payload);
+                       const ReceiverIdentity& self, Header& h, const std::uint8_t*& payload);
 
 // The header checks alone (after the MAC); exposed for the fuzzer, which
 // cannot forge MACs and so reaches the field checks through this.
-Verdict check_fields(const Header& h, const std::uint8_t* payload, const Expectations& ex);
+Verdict check_fields(const Header& h, const std::uint8_t* payload, const ReceiverIdentity& self);
 // Reads the 48 header bytes without judging them.
 Header decode_header(const std::uint8_t* d);
 

@@ -10,6 +10,7 @@
 
 #include "Vpapers_hub.h"
 #include "verilated.h"
+#include "verilated_bits.hpp"
 #include "verilated_vcd_c.h"
 
 namespace papers::sim {
@@ -51,26 +52,6 @@ const RtlConstants& rtl_constants() {
         return c;
     }();
     return constants;
-}
-
-// Write `width` bits of `value` at bit `lsb` of a Verilated port. Ports up to 64 bits are
-// plain integers; wider ones (x_i when NPORTS > 16) are VlWide arrays of 32-bit words.
-template <typename T>
-    requires std::is_integral_v<T>
-void put_bits(T& field, int lsb, int width, std::uint64_t value) {
-    const std::uint64_t ones = width >= 64 ? ~0ULL : (1ULL << width) - 1;
-    const auto mask = static_cast<T>(ones << lsb);
-    field = static_cast<T>((field & ~mask) | (static_cast<T>(value << lsb) & mask));
-}
-
-template <std::size_t Words>
-void put_bits(VlWide<Words>& field, int lsb, int width, std::uint64_t value) {
-    for (int b = 0; b < width; ++b) {
-        const int bit = lsb + b;
-        const EData word_mask = EData{1} << (bit % 32);
-        EData& word = field[static_cast<std::size_t>(bit / 32)];
-        word = ((value >> b) & 1U) ? (word | word_mask) : (word & ~word_mask);
-    }
 }
 
 }  // namespace
@@ -144,7 +125,7 @@ void HubModel::set_enable(std::uint64_t mask) {
                                     std::to_string(kPorts) + " ports (rebuild with a larger " +
                                     "PAPERS_HUB_PORTS)");
     }
-    put_bits(impl_->top->en_i, 0, kPorts, mask);
+    bits::put(impl_->top->en_i, 0, kPorts, mask);
 }
 
 void HubModel::set_data(int port, std::uint8_t data_byte) {
@@ -152,8 +133,8 @@ void HubModel::set_data(int port, std::uint8_t data_byte) {
         throw std::out_of_range("HubModel::set_data: port " + std::to_string(port) +
                                 " out of range 0.." + std::to_string(kPorts - 1));
     }
-    put_bits(impl_->top->x_i, kNybbleBits * port, kNybbleBits, pins::data_x(data_byte));
-    put_bits(impl_->top->s_i, port, 1, pins::data_strobe(data_byte));
+    bits::put(impl_->top->x_i, kNybbleBits * port, kNybbleBits, pins::data_x(data_byte));
+    bits::put(impl_->top->s_i, port, 1, pins::data_strobe(data_byte));
 }
 
 void HubModel::tick() { impl_->tick(); }

@@ -1,6 +1,6 @@
 // verilated_bits.hpp — read and write bit fields of Verilated ports, whatever their width.
 // Ports up to 64 bits are plain integers (CData/SData/IData/QData); wider ones are VlWide
-// arrays of 32-bit words. Used by tree_hub_model.cpp (hub_model.cpp has its own copy).
+// arrays of 32-bit words. Used by hub_model.cpp and tree_hub_model.cpp.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -16,6 +16,7 @@ add_executable(dipc_client_test
   client_memory_test.cpp
   client_signal_test.cpp
   client_link_test.cpp
+  client_owner_route_test.cpp
   client_passthrough_test.cpp
   client_dsm_fake_daemon.cpp
   client_dsm_test_support.cpp
@@ -36,3 +37,16 @@ target_compile_definitions(dipc_client_test PRIVATE
   DIPC_PRELOAD_PATH="$<TARGET_FILE:papers_dipc>")
 add_dependencies(dipc_client_test dipc_client_probe papers_dipc)
 gtest_discover_tests(dipc_client_test PROPERTIES LABELS "dipc" TIMEOUT 60)
+
+# Calls on another host's structures over direct links, end to end: real
+# daemons (cluster.hpp), client_remote_agent preloaded on the hosts.
+add_executable(dipc_client_remote_agent client_remote_agent.cpp)
+target_link_libraries(dipc_client_remote_agent PRIVATE Threads::Threads)
+add_executable(dipc_client_remote_test client_remote_test.cpp)
+target_link_libraries(dipc_client_remote_test PRIVATE dipc_cluster GTest::gtest_main)
+target_compile_definitions(dipc_client_remote_test PRIVATE
+  REMOTE_AGENT="$<TARGET_FILE:dipc_client_remote_agent>"
+  LAYER_AGENT="$<TARGET_FILE:dipc_layer_agent>")
+add_dependencies(dipc_client_remote_test dipc_client_remote_agent dipc_layer_agent papers-dipcd papers_dipc)
+# Daemons and timeouts: one test at a time.
+gtest_discover_tests(dipc_client_remote_test PROPERTIES LABELS "dipc" TIMEOUT 180 RUN_SERIAL TRUE)

@@ -116,6 +116,16 @@ bool FakeDaemon::wait_for_op(proto::Op op, std::size_t count, int timeout_ms) co
         timeout_ms);
 }
 
+void FakeDaemon::set_owner(std::int32_t id, std::uint32_t owner_host) {
+    std::lock_guard<std::mutex> g(mu_);
+    owners_[id] = owner_host;
+}
+
+std::size_t FakeDaemon::whereis_count() const {
+    std::lock_guard<std::mutex> g(mu_);
+    return whereis_;
+}
+
 std::vector<FakeDaemon::Connection> FakeDaemon::connections() const {
     std::lock_guard<std::mutex> g(mu_);
     std::vector<Connection> out;
@@ -165,6 +175,21 @@ bool FakeDaemon::serve_frame(int conn, int fd) {
         w.limits = limits;
         std::vector<std::uint8_t> out;
         proto::encode_frame(proto::Op::welcome, h.request_id, w, out);
+        send_frame(conn, out);
+        return true;
+    }
+    if (h.op == proto::Op::whereis) {
+        proto::Reply r = ok_reply(host);
+        proto::TableRef t;
+        if (!proto::decode_payload(body, t)) return false;
+        {
+            std::lock_guard<std::mutex> g(mu_);
+            ++whereis_;
+            auto it = owners_.find(t.id);
+            if (it != owners_.end()) r.ret = it->second;
+        }
+        std::vector<std::uint8_t> out;
+        proto::encode_frame(proto::Op::reply, h.request_id, r, out);
         send_frame(conn, out);
         return true;
     }

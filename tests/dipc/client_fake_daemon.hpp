@@ -57,6 +57,12 @@ public:
     const std::string& path() const { return path_; }
     proto::Limits limits;  // sent in every welcome
     std::uint32_t host = 7;
+    // whereis is answered by the fake itself, not recorded with the other
+    // requests nor passed to the handler: an id is owned by `host` (this
+    // host: calls on it stay on the Unix socket) unless set_owner() named
+    // another host for it. whereis_count() says how many were asked.
+    void set_owner(std::int32_t id, std::uint32_t owner_host);
+    std::size_t whereis_count() const;
 
     // Answer now (a Reply) or hold (nullopt: answer later with reply()).
     // Called on the daemon's thread, without its lock. Default: ok_reply(0).
@@ -101,6 +107,8 @@ private:
     };
     std::map<int, Conn> conns_;
     int next_conn_ = 1;
+    std::size_t whereis_ = 0;
+    std::map<std::int32_t, std::uint32_t> owners_;
     bool stop_ = false;
 };
 

@@ -89,8 +89,12 @@ TEST_F(ClientMemory, MsgrcvBadBufferConsumesTheMessageThenEfault) {
     EXPECT_EQ(msgrcv(dipc_id(), kUnmapped, 16, 0, 0), -1);
     EXPECT_EQ(errno, EFAULT);
     GuardedBuffer buf(sizeof(long) + 2);  // mtype fits, the text does not
+    std::memset(buf.data(), 0, sizeof(long) + 2);
     EXPECT_EQ(msgrcv(dipc_id(), buf.data(), 16, 0, 0), -1);
     EXPECT_EQ(errno, EFAULT);
+    long mtype;  // written before the text failed, as the kernel's do_msg_fill does
+    std::memcpy(&mtype, buf.data(), sizeof mtype);
+    EXPECT_EQ(mtype, 3);
     EXPECT_EQ(sent(proto::Op::msgrcv), 2u);  // both were asked for (and consumed) first
     GuardedBuffer exact(sizeof(long) + 3);
     EXPECT_EQ(msgrcv(dipc_id(), exact.data(), 16, 0, 0), 3);

@@ -261,6 +261,7 @@ void LayerTwin::call(int p, const Target& t, KRequest req, Resolve resolve) {
     const std::string what = describe(p, req, t) + (at_owner ? " [DIPC side on the owner host]" : "");
     log(what);
     ++calls_;
+    if (!at_owner) route_before_first_call(p, t);
     KResult k, d;
     K.send(kq);
     if (!K.wait_kernel_blocked(setup_.wait_ms)) return fail(what + ": the kernel actor neither answered nor blocked");
@@ -274,9 +275,7 @@ void LayerTwin::call(int p, const Target& t, KRequest req, Resolve resolve) {
             D.receive(d, setup_.wait_ms);
             return;
         }
-        const std::size_t known = handles_.size();
         compare(p, t, req, k, d);
-        if (at_owner && handles_.size() > known) known_on_calling_host(handles_.back());
         return settle(p);
     }
     // The kernel's call sleeps: in a semtimedop timeout, or blocked.
@@ -304,37 +303,30 @@ void LayerTwin::call(int p, const Target& t, KRequest req, Resolve resolve) {
     settle(p);
 }
 
-// The calling host's daemon learns of a new structure from the referee's
-// broadcast; a call that comes first waits while it asks the referee, and a
-// signal then is lost (LayerDiffBugs.ASignalWhileTheDaemonAsksTheRefereeIsNotLost
-// fails on it). One uncompared call that waits for that here keeps the
-// random sequences clear of the bug.
-void LayerTwin::known_on_calling_host(const Handle& h) {
+// The interposer routes a call on a remote id with requests of its own
+// first (whereis to the local daemon, once per id; link_open, once per
+// owner host and thread), and a signal while it waits for those is not a
+// signal to the call (LayerDiffBugs.ASignalWhileTheCallIsRoutedInterruptsIt
+// fails on it). So before a DIPC actor's first call on a structure, one
+// uncompared IPC_STAT (it changes nothing) routes it; after that the only
+// wait in poll(2) is the call's own, for the owner's reply.
+void LayerTwin::route_before_first_call(int p, const Target& t) {
+    Party& P = parties_[p];
+    if (t.handle < 0 || !handles_[t.handle].live) return;
+    if (!P.routed.insert(t.handle).second) return;
+    const Handle& h = handles_[t.handle];
     KRequest q;
     q.call = h.kind == Kind::sem ? KCall::semctl : KCall::msgctl;
     q.cmd = IPC_STAT;
     q.id = h.eid;
-    parties_[0].dipc->probe(q, setup_.wait_ms);
-}
-
-// The calling host's daemon counts *_INFO usage from its directory, which
-// learns of a removal from the referee's broadcast; the owner's reply can
-// come first (LayerDiffBugs.InfoRightAfterARemovalThroughARemoteOwnerDoesNotCountIt
-// fails on it). A call on an id nobody has makes that daemon sync with the
-// referee, after which the broadcast is there: this keeps the random
-// sequences clear of the bug.
-void LayerTwin::removal_known_on_calling_host() {
-    KRequest q;
-    q.call = KCall::semctl;
-    q.cmd = IPC_STAT;
-    q.id = proto::make_id(proto::kSlots - 1, proto::kMaxSeq);
-    parties_[0].dipc->probe(q, setup_.wait_ms);
+    P.dipc->probe(q, setup_.wait_ms);
 }
 
 // A kept call must be waiting at the owner before anything else happens.
-// A semop shows in GETNCNT/GETZCNT there; a message call has no such
-// count, but its request reached the calling host's daemon before any
-// later one, and that daemon keeps the order on its link to the owner.
+// A semop shows in GETNCNT/GETZCNT there. A message call has no such
+// count: its request was sent (the actor waits for the reply), and a socket
+// on this machine (loopback, veth) has delivered it to the owner's socket
+// before the send returned, so the owner reads it before any later call's.
 void LayerTwin::confirm_queued(int p) {
     Party& P = parties_[p];
     if (P.req.call != KCall::semop || P.target.handle < 0) return;
@@ -436,6 +428,7 @@ void LayerTwin::kill_party(int p) {
     P.pending = false;
     ++outcomes_[std::string("killed") + (waited_on >= 0 ? " while blocked in semop" : "")];
     ++P.generation;
+    P.routed.clear();
     start_actors(p);
     converge(p, waited_on);
     settle(-1);
@@ -618,7 +611,6 @@ void LayerTwin::compare(int p, const Target& t, const KRequest& q, const KResult
             t.handle >= 0) {
             handles_[t.handle].live = false;
             log("  -> H" + std::to_string(t.handle) + " removed");
-            removal_known_on_calling_host();
         }
     }
     std::string diff = o.str();

@@ -14,13 +14,15 @@
 //
 // Blocking. The kernel actor is seen asleep in its SysV wait (/proc); then
 // the DIPC call must not answer: its actor is seen waiting in poll(2) for
-// the owner's reply, and then interrupted (a signal: the owner's verdict
-// must be EINTR, which it is only if the call was still pending), left to
-// time out (semtimedop), or kept in flight: a semop until GETNCNT/GETZCNT
-// at the owner equal the kernel's (it is queued there), a msgsnd/msgrcv
-// after its request reached the daemon (requests from one host keep their
-// order). After every step each call in flight either completed on both
-// sides with the same result or still waits on both.
+// the owner's reply (each actor's first call on a structure is routed by
+// an uncompared IPC_STAT before, so that this wait is the call's own), and
+// then interrupted (a signal: the owner's verdict must be EINTR, which it
+// is only if the call was still pending), left to time out (semtimedop), or
+// kept in flight: a semop until GETNCNT/GETZCNT at the owner equal the
+// kernel's (it is queued there), a msgsnd/msgrcv once sent (a socket on
+// this machine has delivered it when the send returns). After every step
+// each call in flight either completed on both sides with the same result
+// or still waits on both.
 //
 // Process exit. A killed party's kernel actor has its undo applied when it
 // is reaped; the DIPC actor's is applied by the owner when the calling
@@ -30,6 +32,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -98,6 +101,7 @@ private:
         bool pending = false;
         KRequest req;  // as generated (ids filled per side when sent)
         Target target;
+        std::set<int> routed;  // handles its DIPC actor has called on
     };
 
     std::unique_ptr<RemoteActor> spawn(Role role, int party);
@@ -106,8 +110,7 @@ private:
     KRequest for_dipc(const Target& t, const KRequest& req) const;
     bool creates_at_owner(const KRequest& req) const;
     bool may_keep(int p, const KRequest& req, const Target& t) const;
-    void known_on_calling_host(const Handle& h);
-    void removal_known_on_calling_host();
+    void route_before_first_call(int p, const Target& t);
     void confirm_queued(int p);
     void interrupt(int p);
     void settle(int except);

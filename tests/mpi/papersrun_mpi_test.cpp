@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "backends.hpp"
+#include "launchers.hpp"
 #include "child_processes.hpp"
 #include "launch_error.hpp"
 #include "mpi_launch.hpp"

@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "backends.hpp"
+#include "launchers.hpp"
 #include "command_line.hpp"
 #include "job_env.hpp"
 #include "job_supervisor.hpp"
@@ -124,12 +124,12 @@ TEST(ChooseBackend, OptionThenEnvironmentThenSim) {
 
 TEST(BackendTable, HasEveryTransportAndEachCanBeChecked) {
     for (const char* name : {"sim", "capers", "hub", "shm", "udp", "mpi", "auto"})
-        EXPECT_NE(find_backend(name), nullptr) << name;
-    for (const auto& b : backend_table()) {
+        EXPECT_NE(find_launcher(name), nullptr) << name;
+    for (const auto& b : launcher_table()) {
         if (b.name == "auto") continue;  // resolved before check/prepare
         EXPECT_TRUE(b.check && b.prepare) << b.name;
     }
-    EXPECT_EQ(find_backend("tcp"), nullptr);
+    EXPECT_EQ(find_launcher("tcp"), nullptr);
 }
 
 TEST(JobEnv, DefaultsKeepExportedValuesAndRanksGetTheirOwn) {

@@ -1,4 +1,4 @@
-// hub_model_test.cpp — the Verilated papers_hub (through HubModel) against hub protocol v1 §4.
+// hub_model_test.cpp — the Verilated papers_hub (through HubModel) against hub protocol v1 (spec §4).
 // Expected values are computed here, from the spec text; the product code computes none.
 #include <gtest/gtest.h>
 #include <unistd.h>

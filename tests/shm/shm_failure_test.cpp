@@ -147,7 +147,7 @@ TEST(ShmTimeout, BarrierNamesTheRankThatStoppedTakingPart) {
             papers_finalize();
             return -rc;
         };
-        auto res = run_job(ranks_of(3, {{"PAPERS_SHM_BARRIER", algo}}), body, opt);
+        auto res = run_job(ranks_of(3, {{"PAPERS_ALGORITHMS", std::string("barrier=") + algo}}), body, opt);
         for (int r : {0, 1}) {
             const std::string& t = res[r].text;
             EXPECT_EQ(res[r].exit_code, -PAPERS_ETIMEDOUT) << algo << ": " << t;
@@ -240,12 +240,12 @@ TEST(ShmDebugTags, MismatchedOperationsFailWithBothSidesNamed) {
         EXPECT_EQ(r.exit_code, -PAPERS_EMISMATCH) << r.text;
         EXPECT_LT(secs_of(r.text), 1.0) << r.text;
     }
-    EXPECT_NE(res[0].text.find("rank 0 called papers_bcast(100, 0) while rank 1 called "
-                               "papers_gather(100, 0)"),
+    EXPECT_NE(res[0].text.find("rank 0 called papers_bcast(100 bytes, root 0) while rank 1 "
+                               "called papers_gather(100 bytes)"),
               std::string::npos)
         << res[0].text;
-    EXPECT_NE(res[1].text.find("rank 1 called papers_gather(100, 0) while rank 0 called "
-                               "papers_bcast(100, 0)"),
+    EXPECT_NE(res[1].text.find("rank 1 called papers_gather(100 bytes) while rank 0 called "
+                               "papers_bcast(100 bytes, root 0)"),
               std::string::npos)
         << res[1].text;
     remove_segment(opt.job);

@@ -55,15 +55,16 @@ class ShmSuite : public ::testing::TestWithParam<int> {};
 
 TEST_P(ShmSuite, FullOperationSuitePasses) { expect_clean_job(GetParam(), {}); }
 
-// The other barrier algorithm and the strong fence, so that both code paths
-// are exercised whatever the core count decides.
-TEST_P(ShmSuite, PassesWithCentralBarrierAndStrongFence) {
-    expect_clean_job(GetParam(), {{"PAPERS_SHM_BARRIER", "central"}, {"PAPERS_SHM_FENCE", "strong"}});
+// Every algorithm of the tables and both fences, so that every code path
+// is exercised whatever the core count decides.
+TEST_P(ShmSuite, PassesWithCentralBarrierSplitReduceAndStrongFence) {
+    expect_clean_job(GetParam(), {{"PAPERS_ALGORITHMS", "barrier=central,reduce=split"},
+                                  {"PAPERS_SHM_FENCE", "strong"}});
 }
 
-TEST_P(ShmSuite, PassesWithDisseminationBarrierAndNoSpin) {
+TEST_P(ShmSuite, PassesWithDisseminationBarrierFlatReduceAndNoSpin) {
     // PAPERS_SPIN=0: every wait that is not already satisfied goes to futex.
-    expect_clean_job(GetParam(), {{"PAPERS_SHM_BARRIER", "dissemination"},
+    expect_clean_job(GetParam(), {{"PAPERS_ALGORITHMS", "barrier=dissemination,reduce=flat"},
                                   {"PAPERS_SHM_FENCE", "asymmetric"},
                                   {"PAPERS_SPIN", "0"}});
 }

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return k;
     }());
     static Inbox inbox;
-    const Expectations ex{0x1234, 8, 3};
+    const ReceiverIdentity ex{0x1234, 8, 3};
     Header h;
     const std::uint8_t* payload = nullptr;
     (void)parse_datagram(data, size, mac, ex, h, payload);

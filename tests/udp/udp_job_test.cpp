@@ -55,10 +55,11 @@ INSTANTIATE_TEST_SUITE_P(Ranks, UdpSuite, testing::Values(1, 2, 3, 4, 5, 8));
 // count picks: groups of 1 (dissemination), 2 and 3 (two levels, with a
 // leader alone in the last group), 5 (star).
 TEST(UdpSuiteAlgorithms, EveryGroupSizePasses) {
-    for (const char* algo : {"star", "dissemination", "groups:2", "groups:3"}) {
+    for (const char* algo : {"barrier=star", "barrier=dissemination", "barrier=groups:2",
+                             "barrier=groups:3,reduce=rabenseifner,putget=direct"}) {
         SCOPED_TRACE(algo);
         JobSpec s = suite_job(5, 1);
-        s.env["PAPERS_UDP_BARRIER"] = algo;
+        s.env["PAPERS_ALGORITHMS"] = algo;
         s.env["PAPERS_UDP_FAULTS"] = "drop=0.1,reorder=0.1,seed=3";
         const auto res = run_job(s);
         expect_suite_passed(res);
@@ -236,19 +237,27 @@ TEST(UdpSetup, MissingKeyIsAClearError) {
     }
 }
 
-TEST(UdpSetup, BadBarrierChoiceIsAClearError) {
-    for (const char* bad : {"groups:0", "groups:3", "groups:x", "ring"}) {
+TEST(UdpSetup, BadAlgorithmChoiceIsAClearError) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"barrier=groups:0", "'barrier=groups:0': the parameter after ':' must be a number >= 1"},
+        {"barrier=groups:x", "'barrier=groups:x': the parameter after ':' must be a number >= 1"},
+        {"barrier=groups:3", "barrier=groups:3: the group size must be from 1 to 2"},
+        {"barrier=ring", "barrier=ring: on the udp backend it is not one of its barrier "
+                         "algorithms (groups, dissemination, star)"},
+        {"bcast=binomial", "bcast=binomial: on the udp backend it has no choice of bcast "
+                           "algorithm (it chooses for: barrier, reduce, putget)"},
+        {"barrier=star:2", "barrier=star: on the udp backend it takes no parameter"},
+    };
+    for (const auto& [bad, message] : cases) {
         JobSpec s;
         s.n = 2;
         s.program = UDP_TEST_RANK_BIN;
         s.env["PAPERS_TIMEOUT"] = "1";
-        s.env["PAPERS_UDP_BARRIER"] = bad;
+        s.env["PAPERS_ALGORITHMS"] = bad;
         const auto res = run_job(s);
         for (const auto& r : res) {
             EXPECT_EQ(r.status, 3) << describe(res);
-            EXPECT_NE(r.output.find("PAPERS_UDP_BARRIER must be dissemination, star or groups:K with K "
-                                    "from 1 to 2, got '" + std::string(bad) + "'"),
-                      std::string::npos)
+            EXPECT_NE(r.output.find(std::string("PAPERS_ALGORITHMS: ") + message), std::string::npos)
                 << describe(res);
         }
     }

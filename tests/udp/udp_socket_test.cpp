@@ -98,7 +98,7 @@ TEST(UdpSockets, DatagramsLeaveFromTheRanksPort) {
     ASSERT_EQ(sodium_init() >= 0, true);
     Fixture f;
     ASSERT_TRUE(f.t) << papers_errmsg();
-    f.t->begin_op(OpKind::barrier, "test");
+    auto op = f.t->begin_op(OpKind::barrier, "test");
     f.t->post(0, 1, Bytes{1, 2, 3});
     sockaddr_in from{};
     socklen_t len = sizeof from;
@@ -120,7 +120,7 @@ TEST(UdpSockets, PeerAndStrangerDatagramsAreToldApart) {
     const int stranger = udp_socket(0, false);
     for (int i = 0; i < 3; ++i) f.junk_from(f.peer);  // from rank 1's endpoint: its link
     for (int i = 0; i < 2; ++i) f.junk_from(stranger);   // from nobody: the main socket
-    f.t->begin_op(OpKind::barrier, "test");
+    auto op = f.t->begin_op(OpKind::barrier, "test");
     // Nothing valid comes: the wait times out, having handled the junk.
     EXPECT_EQ(f.t->wait_one(1, 0, 0), PAPERS_ETIMEDOUT);
     EXPECT_NE(std::string(papers_errmsg()).find("rank 1 (127.0.0.1:"), std::string::npos)

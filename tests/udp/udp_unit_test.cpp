@@ -22,7 +22,7 @@ Key key_of(std::uint8_t seed) {
     return k;
 }
 
-const Expectations kEx{0x1234, 4, 2};
+const ReceiverIdentity kEx{0x1234, 4, 2};
 
 std::vector<std::uint8_t> make(const Header& h0, const std::vector<std::uint8_t>& payload, const Mac& mac) {
     Header h = h0;

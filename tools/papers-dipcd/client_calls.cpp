@@ -26,7 +26,7 @@ bool first_id(const std::uint8_t* p, std::size_t n, std::int32_t& id) {
 bool Daemon::session_opened(SessionId, const proto::Caller&) { return registered_ && !stopping_; }
 
 void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::Header& h, const std::uint8_t* p,
-                         std::size_t n) {
+                         std::size_t n, bool synced) {
     proto::Caller who = who_in;
     who.host = dir_.self();
     procs_->seen(who);
@@ -76,6 +76,11 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
         if (!proto::decode_payload(p, n, r)) return reply(error_reply(EINVAL));
         if (r.cmd == SEM_STAT || r.cmd == SEM_STAT_ANY) {
             auto e = dir_.at_index(kind, r.id);
+            if (!e && !synced) {  // perhaps created a moment ago: sync, then look again
+                std::vector<std::uint8_t> copy(p, p + n);
+                proto::Header hc = h;
+                return sync_with_referee([=, this] { client_call(s, who_in, hc, copy.data(), copy.size(), true); });
+            }
             if (!e) return reply(error_reply(EINVAL));
             r.id = id = e->id;
             body = proto::encode_payload(r);
@@ -85,6 +90,11 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
         if (!proto::decode_payload(p, n, r)) return reply(error_reply(EINVAL));
         if (r.cmd == MSG_STAT || r.cmd == MSG_STAT_ANY) {
             auto e = dir_.at_index(kind, r.id);
+            if (!e && !synced) {
+                std::vector<std::uint8_t> copy(p, p + n);
+                proto::Header hc = h;
+                return sync_with_referee([=, this] { client_call(s, who_in, hc, copy.data(), copy.size(), true); });
+            }
             if (!e) return reply(error_reply(EINVAL));
             r.id = id = e->id;
             body = proto::encode_payload(r);
@@ -149,7 +159,12 @@ void Daemon::route(SessionId s, const proto::Caller& who, std::uint64_t req, pro
         // Kernel ids never get here (the interposer keeps them); an unknown
         // DIPC id may be younger than our last broadcast: sync once, then EINVAL.
         if (synced || !proto::is_dipc_id(id)) return reply(error_reply(EINVAL));
+        // While we ask, the call is ours: a cancel answers it EINTR at once
+        // and the answer from the referee then finds nothing to do.
+        auto key = std::make_pair(s, req);
+        routing_.insert(key);
         return sync_with_referee([=, this, body = std::move(body)]() mutable {
+            if (!routing_.erase(key)) return;  // cancelled, or its session ended
             route(s, who, req, op, std::move(body), kind, id, reply, true);
         });
     }
@@ -183,6 +198,14 @@ bool Daemon::answer_info(SessionId s, std::uint64_t req, proto::Op op, const std
     }
     bool info = cmd == IPC_INFO || (kind == proto::Kind::sem ? cmd == SEM_INFO : cmd == MSG_INFO);
     if (!info) return false;
+    // A structure removed or created a moment ago through another host may
+    // not be in our table yet (the owner answers its caller before the
+    // referee's broadcast arrives here): sync first, then count.
+    sync_with_referee([this, s, req, kind, cmd] { answer_info_now(s, req, kind, cmd); });
+    return true;
+}
+
+void Daemon::answer_info_now(SessionId s, std::uint64_t req, proto::Kind kind, int cmd) {
     auto finish = [this, s, req, kind, cmd](const proto::Usage& total) {
         proto::Reply r;
         std::int32_t hi = dir_.highest_index(kind);
@@ -195,10 +218,7 @@ bool Daemon::answer_info(SessionId s, std::uint64_t req, proto::Op op, const std
     };
     proto::Usage total = dir_.usage(kind);
     // Semaphore counts are in the table; message counts only at the owners.
-    if (kind == proto::Kind::sem || cmd == IPC_INFO) {
-        finish(total);
-        return true;
-    }
+    if (kind == proto::Kind::sem || cmd == IPC_INFO) return finish(total);
     std::set<std::uint32_t> owners;
     for (const auto& e : dir_.owned_by_kind(kind)) owners.insert(e.owner);
     auto sum = std::make_shared<proto::Usage>();
@@ -219,10 +239,10 @@ bool Daemon::answer_info(SessionId s, std::uint64_t req, proto::Op op, const std
     }
     if (owners.count(dir_.self())) --*left;
     one(engine_->usage(kind));
-    return true;
 }
 
 void Daemon::client_cancel(SessionId s, std::uint64_t target) {
+    if (routing_.erase({s, target})) return local_->reply(s, target, error_reply(EINTR));
     auto it = forwarded_.find({s, target});
     if (it != forwarded_.end()) {
         peers_->send(it->second.conn, proto::Op::cancel, 0, proto::CancelReq{it->second.request});
@@ -237,6 +257,7 @@ void Daemon::session_closed(SessionId s, const proto::Caller& who_in) {
     dsm_session_closed(s, who);
     // Whatever the thread still waited for must not complete without it.
     owner_->origin_gone(s);
+    for (auto it = routing_.begin(); it != routing_.end();) it = it->first == s ? routing_.erase(it) : std::next(it);
     for (auto it = forwarded_.begin(); it != forwarded_.end();) {
         if (it->first.first == s) {
             peers_->send(it->second.conn, proto::Op::cancel, 0, proto::CancelReq{it->second.request});

@@ -53,13 +53,14 @@ private:
     // --- client_calls.cpp: calls from local processes
     bool session_opened(SessionId s, const proto::Caller& who);
     void client_call(SessionId s, const proto::Caller& who, const proto::Header& h, const std::uint8_t* p,
-                     std::size_t n);
+                     std::size_t n, bool synced = false);
     void session_closed(SessionId s, const proto::Caller& who);
     void client_get(SessionId s, const proto::Caller& who, std::uint64_t req, proto::GetReq g, int attempt = 0);
     void route(SessionId s, const proto::Caller& who, std::uint64_t req, proto::Op op,
                std::vector<std::uint8_t> body, proto::Kind kind, std::int32_t id, Respond respond,
                bool synced = false);
     bool answer_info(SessionId s, std::uint64_t req, proto::Op op, const std::uint8_t* p, std::size_t n);
+    void answer_info_now(SessionId s, std::uint64_t req, proto::Kind kind, int cmd);
     void client_cancel(SessionId s, std::uint64_t target);
     void process_gone(const proto::Caller& who, const std::set<std::uint32_t>& hosts);
     // --- dsm_calls.cpp: shared memory
@@ -121,6 +122,8 @@ private:
         std::uint64_t request;
     };
     std::map<std::pair<SessionId, std::uint64_t>, Forwarded> forwarded_;
+    // Calls waiting here for the referee before they can be routed.
+    std::set<std::pair<SessionId, std::uint64_t>> routing_;
     // Direct links of other hosts' processes, at this owner: who calls on each.
     std::map<ConnId, proto::Caller> client_links_;
     // Links accepted at the referee: which host registered on each.

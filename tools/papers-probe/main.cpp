@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/core_env.hpp"
 #include "papers/driver/hw_port.hpp"
 #include "port_survey.hpp"
 #include "self_test.hpp"
@@ -24,10 +25,6 @@ using namespace papers;
 
 enum Exit { kOk = 0, kSelfTestFailed = 1, kUsage = 2, kNoPort = 3, kNoHub = 4 };
 
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return (v && *v) ? v : fallback;
-}
 
 std::vector<std::uint8_t> sample_status(driver::Port& port) {
     std::vector<std::uint8_t> s;
@@ -108,8 +105,9 @@ int main(int argc, char** argv) {
         "papers-probe: list the parallel ports of this machine and the access methods that "
         "work, read the hub's status (G and R), and check a hub cable with --self-test.\n"
         "Exit codes: 0 ok, 1 self-test failed, 2 usage, 3 no usable port, 4 no hub answers."};
-    std::string port = env_or("PAPERS_PORT", "");
-    std::string access = env_or("PAPERS_PORT_ACCESS", "");
+    env::Reader in(core_env::kTable);  // the library's own declaration of the two
+    std::string port = in.text(core_env::kPort);
+    std::string access = in.text(core_env::kPortAccess);
     bool self_test = false;
     double timeout_s = 2.0;
     int rounds = 1;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/core_env.hpp"
 #include "papers/driver/hw_port.hpp"
 #include "papers/driver/pins.hpp"
 
@@ -16,10 +17,6 @@ namespace {
 
 enum Exit { kOk = 0, kUsage = 2, kNoPort = 3 };
 
-std::string env_or(const char* name) {
-    const char* v = std::getenv(name);
-    return (v && *v) ? v : "";
-}
 
 }  // namespace
 
@@ -29,8 +26,9 @@ int main(int argc, char** argv) {
         "papers-reset: after a crashed job, write S=0, L=0 (DATA = 0x00) on this PC's parallel "
         "port. Run it on every PC of the hub (or both ends of a LapLink cable); the hub then "
         "returns to G=0.\nExit codes: 0 done, 2 usage, 3 port cannot be opened."};
-    std::string port = env_or("PAPERS_PORT");
-    std::string access = env_or("PAPERS_PORT_ACCESS");
+    env::Reader in(core_env::kTable);  // the library's own declaration of the two
+    std::string port = in.text(core_env::kPort);
+    std::string access = in.text(core_env::kPortAccess);
     bool quiet = false;
     app.add_option("--port", port, "/dev/parport0, parport0 or 0x378 (default: $PAPERS_PORT)");
     app.add_option("--access", access, "auto (default), ieee1284 or direct (default: "

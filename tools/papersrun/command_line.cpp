@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "backends.hpp"
+#include "launchers.hpp"
 #include "launch_error.hpp"
 
 namespace papersrun {
@@ -19,7 +19,7 @@ void define_options(CLI::App& app, RunOptions& o) {
     app.name("papersrun -np N [options] [--] PROGRAM [ARGS...]\n  papersrun");
     app.add_option("-n,--np", o.np, "number of ranks (also written -np N)");
     std::vector<std::string> names;
-    for (const auto& b : backend_table()) names.emplace_back(b.name);
+    for (const auto& b : launcher_table()) names.emplace_back(b.name);
     app.add_option("--backend", o.backend,
                    "transport (default: $PAPERS_BACKEND, else sim); auto = sim for now")
         ->check(CLI::IsMember(names));
@@ -67,7 +67,7 @@ void define_options(CLI::App& app, RunOptions& o) {
 
     std::ostringstream footer;
     footer << "Backends:\n";
-    for (const auto& b : backend_table()) {
+    for (const auto& b : launcher_table()) {
         std::string name(b.name);
         footer << "  " << name << std::string(10 - std::min<size_t>(name.size(), 9), ' ') << b.summary
                << "\n";

@@ -15,7 +15,7 @@
 #include <fstream>
 #include <memory>
 
-#include "backends.hpp"
+#include "launchers.hpp"
 #include "child_processes.hpp"
 #include "job_supervisor.hpp"
 #include "launch_error.hpp"

@@ -10,7 +10,7 @@
 #pragma once
 #include <string>
 
-#include "backends.hpp"
+#include "launchers.hpp"
 
 namespace papersrun {
 

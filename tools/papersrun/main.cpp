@@ -6,7 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "backends.hpp"
+#include "launchers.hpp"
 #include "child_processes.hpp"
 #include "dipc_launch.hpp"
 #include "command_line.hpp"
@@ -52,8 +52,8 @@ int launch(const RunOptions& opts) {
     JobEnv env = JobEnv::from_process();
     std::string origin;
     std::string backend_name = choose_backend(opts, env, origin);
-    const Backend* backend = find_backend(backend_name);
-    if (!opts.trace.empty() && !backend->uses_simulator)
+    const Launcher* launcher = find_launcher(backend_name);
+    if (!opts.trace.empty() && !launcher->uses_simulator)
         throw LaunchError(kExitUsage, "--trace records the simulated hub; it needs --backend sim or "
                                       "capers (not " + backend_name + ")");
     if (!opts.hub_tree.empty() && backend_name != "sim")
@@ -76,7 +76,7 @@ int launch(const RunOptions& opts) {
     job.backend_origin = origin;
     job.job_id = make_job_id();
     job.env = std::move(env);
-    backend->check(job);
+    launcher->check(job);
     if (opts.dipc) check_dipc(job);
     set_common_env(job);
 
@@ -85,7 +85,7 @@ int launch(const RunOptions& opts) {
             std::to_string(job.np) + " rank(s)");
     int code = 0;
     try {
-        backend->prepare(job);
+        launcher->prepare(job);
         if (opts.dipc) prepare_dipc(job);
         if (opts.verbose)
             for (const auto& note : job.verbose_notes) say(note);

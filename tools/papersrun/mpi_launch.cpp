@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <unistd.h>
 
-#include "backends.hpp"
+#include "launchers.hpp"
 #include "job_supervisor.hpp"
 #include "launch_error.hpp"
 #include "program_path.hpp"

@@ -21,7 +21,7 @@ std::string locate_mpirun(const JobContext& job);
 std::vector<std::string> mpirun_argv(const std::string& mpirun, const JobContext& job,
                                      bool as_root);
 
-// Backend table hooks (backends.cpp).
+// Backend table hooks (launchers.cpp).
 void check_mpi(JobContext& job);
 void prepare_mpi(JobContext& job);  // execs mpirun: returns only by throwing
 

@@ -17,7 +17,7 @@
 #include <fstream>
 #include <set>
 
-#include "backends.hpp"
+#include "launchers.hpp"
 #include "child_processes.hpp"
 #include "launch_error.hpp"
 #include "program_path.hpp"

@@ -24,7 +24,7 @@ namespace papersrun {
 struct JobContext;
 struct SpawnSpec;
 
-// Backend table hooks (backends.cpp).
+// Backend table hooks (launchers.cpp).
 void check_udp(JobContext& job);
 void prepare_udp(JobContext& job);
 

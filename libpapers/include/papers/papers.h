@@ -24,6 +24,7 @@
  *   PAPERS_TIMEOUT               seconds before a wait fails (default 10)
  *   PAPERS_SIM                   shared-memory name of papers-hubsim's wire
  *   PAPERS_JOB                   job id chosen by papersrun
+ * and more for tuning and tests: docs/environment.md lists every one.
  */
 #ifndef PAPERS_PAPERS_H
 #define PAPERS_PAPERS_H
@@ -38,21 +39,36 @@ extern "C" {
 #define PAPERS_PROTOCOL_VERSION 1 /* hub protocol this library speaks */
 
 /* ---- error codes --------------------------------------------------- */
-#define PAPERS_OK            0
-#define PAPERS_EINVAL       -1  /* invalid argument (null buffer, bad type/op, ...) */
-#define PAPERS_ETIMEDOUT    -2  /* a wait exceeded PAPERS_TIMEOUT */
-#define PAPERS_ENODEV       -3  /* no device: hub/simulator/port not found */
-#define PAPERS_EVERSION     -4  /* hub speaks another protocol version */
-#define PAPERS_EMEMBERSHIP  -5  /* PEs on the hub do not match rank/size */
-#define PAPERS_EBROKEN      -6  /* session unusable after an earlier failure */
-#define PAPERS_ENOTINIT     -7  /* papers_init() not called (or failed) */
-#define PAPERS_ERANK        -8  /* rank, root or source out of range */
-#define PAPERS_EMISMATCH    -9  /* PEs disagree on the operation or its size */
-#define PAPERS_ENOTSUP     -10  /* not supported by this backend/type/op */
-#define PAPERS_ENOMEM      -11  /* out of memory */
-#define PAPERS_ESYS        -12  /* operating-system error (see papers_errmsg) */
-#define PAPERS_EPERM       -13  /* permission denied (port access, ...) */
-#define PAPERS_EBUSY       -14  /* already initialised / resource busy */
+/* The one list of error codes (as libuv's UV_ERRNO_MAP): the constants
+ * below, papers_strerror() and the table in docs/api.md are made from it.
+ * XX(name, value, what papers_strerror says, when it happens). */
+#define PAPERS_ERRNO_MAP(XX)                                                          \
+    XX(EINVAL, -1, "invalid argument", "null buffer, bad type/op, bad configuration")  \
+    XX(ETIMEDOUT, -2, "timed out", "a wait exceeded PAPERS_TIMEOUT")                  \
+    XX(ENODEV, -3, "no device (hub, simulator or port not found)",                     \
+       "no hub, simulator or port where the configuration says")                      \
+    XX(EVERSION, -4, "hub protocol version mismatch",                                  \
+       "the hub (or the mpi plugin) speaks another version")                          \
+    XX(EMEMBERSHIP, -5, "membership mismatch (PEs do not match rank/size)",            \
+       "the PEs present do not match PAPERS_RANK/PAPERS_SIZE")                        \
+    XX(EBROKEN, -6, "session broken by an earlier failure",                            \
+       "a collective failed earlier (fail-stop) or a peer died")                      \
+    XX(ENOTINIT, -7, "not initialised", "papers_init() not called, or it failed")      \
+    XX(ERANK, -8, "rank out of range", "a rank, root or source out of range")          \
+    XX(EMISMATCH, -9, "PEs disagree on the operation",                                 \
+       "the PEs called different collectives, or with different sizes")               \
+    XX(ENOTSUP, -10, "not supported", "not supported by this backend, type or op")     \
+    XX(ENOMEM, -11, "out of memory", "out of memory")                                  \
+    XX(ESYS, -12, "operating-system error", "the operating system refused (see papers_errmsg)") \
+    XX(EPERM, -13, "permission denied", "no permission (port access, ...)")            \
+    XX(EBUSY, -14, "busy (already initialised)", "already initialised, or a resource is busy")
+
+enum papers_errno {
+    PAPERS_OK = 0,
+#define PAPERS_ERRNO_CONSTANT_(name, value, text, meaning) PAPERS_##name = value,
+    PAPERS_ERRNO_MAP(PAPERS_ERRNO_CONSTANT_)
+#undef PAPERS_ERRNO_CONSTANT_
+};
 
 /* ---- element types and reduction operators ------------------------- */
 typedef enum papers_type {

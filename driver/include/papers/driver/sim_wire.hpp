@@ -56,6 +56,21 @@ void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
                 std::chrono::nanoseconds timeout);
 void futex_wake_all(std::atomic<std::uint32_t>& word);
 
+// Why a wire cannot serve a PE; libpapers maps it to a PAPERS_E* code.
+enum class WireErr {
+    none,
+    not_found,     // PAPERS_ENODEV: no such object, or not a papers-hubsim wire
+    not_serving,   // PAPERS_ENODEV: the simulator stopped
+    version,       // PAPERS_EVERSION: another hub protocol
+    wrong_mode,    // PAPERS_ENODEV: a hub where a cable was wanted, or the reverse
+    wrong_ports,   // PAPERS_EMEMBERSHIP: not as many ports as PEs
+};
+
+// Checks that `w` is a live protocol-1 simulator in `mode` with exactly
+// `ports` ports; `err` says what is wrong.
+WireErr check_wire(const Wire& w, const std::string& name, int ports, WireMode mode,
+                   std::string& err);
+
 // A mapped wire: either a POSIX shared-memory object (across processes) or
 // plain memory (the in-process form, for unit tests).
 class WireMapping {
@@ -64,6 +79,10 @@ public:
     static WireMapping create_shared(const std::string& name, std::string& err);
     // Open an existing object created by the simulator.
     static WireMapping open_shared(const std::string& name, std::string& err);
+    // Open it and check it is a live protocol-1 simulator in `mode` with
+    // exactly `ports` ports; on failure an empty mapping, `why` and `err`.
+    static WireMapping open_served(const std::string& name, int ports, WireMode mode,
+                                   WireErr& why, std::string& err);
     // Anonymous in-process wire.
     static WireMapping create_private();
 

@@ -1,0 +1,20 @@
+# forbidden_text.cmake — for tests that guard the tree's rules in script mode:
+#   forbid_text(<regex> <message> <files...>)
+# fails with <message> and every matching line, prefixed with its file
+# (relative to SRC), when a line of one of the files matches <regex>.
+function(forbid_text regex message)
+  set(offenders "")
+  foreach(f IN LISTS ARGN)
+    file(STRINGS ${f} hits ENCODING UTF-8 REGEX "${regex}")
+    if(hits)
+      file(RELATIVE_PATH rel ${SRC} ${f})
+      list(APPEND offenders "${rel}: ${hits}")
+    endif()
+  endforeach()
+  if(offenders)
+    string(JOIN "\n  " lines ${offenders})
+    message(FATAL_ERROR "${message}:\n  ${lines}")
+  endif()
+  list(LENGTH ARGN n)
+  message(STATUS "${n} files checked")
+endfunction()

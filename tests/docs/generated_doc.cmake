@@ -1,0 +1,38 @@
+# generated_doc.cmake — a doc that papers-docgen writes must equal what it writes.
+#   cmake -DGEN=papers-docgen -DWHAT=env -DDOC=docs/environment.md [-DMODE=update] -P ...
+# When DOC holds the markers <!-- generated: WHAT --> and <!-- end generated: WHAT -->
+# only the text between them is generated; otherwise the whole file is.
+# MODE=update rewrites DOC; otherwise a difference fails, naming the fix.
+execute_process(COMMAND ${GEN} ${WHAT} OUTPUT_VARIABLE generated RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${GEN} ${WHAT} failed (${rc})")
+endif()
+set(committed "")
+if(EXISTS ${DOC})
+  file(READ ${DOC} committed)
+endif()
+set(begin "<!-- generated: ${WHAT} -->\n")
+set(end "<!-- end generated: ${WHAT} -->")
+string(FIND "${committed}" "${begin}" b)
+string(FIND "${committed}" "${end}" e)
+if(b GREATER_EQUAL 0 AND e GREATER b)
+  string(LENGTH "${begin}" blen)
+  math(EXPR start "${b} + ${blen}")
+  string(SUBSTRING "${committed}" 0 ${start} head)
+  string(SUBSTRING "${committed}" ${e} -1 tail)
+  set(wanted "${head}${generated}${tail}")
+else()
+  set(wanted "${generated}")
+endif()
+if(MODE STREQUAL "update")
+  if(NOT committed STREQUAL wanted)
+    file(WRITE ${DOC} "${wanted}")
+    message(STATUS "wrote ${DOC}")
+  endif()
+  return()
+endif()
+if(NOT committed STREQUAL wanted)
+  message(FATAL_ERROR "${DOC} differs from what the code declares (papers-docgen ${WHAT}): "
+                      "run `cmake --build <build> --target docs` and commit the result")
+endif()
+message(STATUS "${DOC} matches the code (papers-docgen ${WHAT})")
