@@ -6,6 +6,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sched.h>
+
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -101,6 +104,76 @@ TEST(LayerDiffBugs, ASignalWhileTheCallIsRoutedInterruptsIt_LinkOpen) {
         << (answered ? "semop gave " + enginetest::errname(r.err)
                      : "semop still blocks (GETNCNT at the owner: " + std::to_string(waiting) + ")")
         << " " << waited << " s after the signal (host 0's daemon ran again after 0.5 s)\n" << actor->stderr_text();
+}
+
+// BUG (found by LayerDiff, seed 204 at 2500 steps, about 1 run in 2): a
+// signal that comes while a call blocked on a direct link is awake to read
+// a heartbeat is lost. DirectLink::next_frame (libpapers/dipc/direct_link.cpp)
+// waits in poll(2) and sees a signal only as poll's EINTR; the owner sends
+// a heartbeat every heartbeat_ms, and while the thread takes it in (from
+// the wake-up until it polls again) a handler that runs leaves no trace, so
+// no cancel goes out and the call keeps waiting (the kernel's returns
+// EINTR). The same holds between the send of a request and the first poll.
+// (The usual cure: block the signals outside the wait, and wait with ppoll
+// and the caller's mask.) Here heartbeats come every 10 ms and the caller
+// runs at SCHED_IDLE on a CPU a busy thread holds, so that its wake-ups
+// last: the window is wide.
+TEST(LayerDiffBugs, ASignalWhileTheWaitReadsAHeartbeatInterruptsTheCall) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (the harness's IPC namespaces, SCHED_IDLE)";
+    auto cluster = start_cluster(layer_limits(), false, {"--heartbeat-ms", "10", "--peer-timeout-ms", "5000"});
+    AgentListener listener(cluster->dir() + "/layerdiff.sock");
+    auto creator = start_agent(*cluster, listener, LAYERDIFF_AGENT, 0, Role::creator, 0, 0, {0, 0, {}});
+    auto actor = start_agent(*cluster, listener, LAYERDIFF_AGENT, 1, Role::dipc, 1, 0, {0, 0, {}});
+    enginetest::KRequest q;
+    q.call = enginetest::KCall::semget;
+    q.nsems = 1;
+    q.flags = 0666 | IPC_CREAT | proto::kIpcDipc;
+    const long id = creator->probe(q, 10000).ret;  // value 0: a P blocks
+    ASSERT_GE(id, 0);
+    q = enginetest::KRequest{};
+    q.call = enginetest::KCall::semctl;
+    q.id = static_cast<int>(id);
+    q.cmd = IPC_STAT;  // routes the actor to host 0 (whereis, link_open) first
+    ASSERT_EQ(actor->probe(q, 10000).err, 0);
+
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    sched_param idle{};
+    ASSERT_EQ(sched_setaffinity(actor->pid(), sizeof one, &one), 0);
+    ASSERT_EQ(sched_setscheduler(actor->pid(), SCHED_IDLE, &idle), 0);
+    std::atomic<bool> stop{false};
+    std::thread busy([&] {
+        sched_setaffinity(0, sizeof one, &one);
+        while (!stop.load(std::memory_order_relaxed)) {
+        }
+    });
+    q = enginetest::KRequest{};
+    q.call = enginetest::KCall::semop;
+    q.id = static_cast<int>(id);
+    q.nsops = 1;
+    q.sops[0] = {0, -1, 0};
+    int tries = 0, lost = 0;
+    std::string other;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+    for (; tries < 40 && lost == 0 && other.empty() && std::chrono::steady_clock::now() < until; ++tries) {
+        actor->send(q);
+        if (!actor->wait_dipc_waiting(10000)) {
+            other = "the actor did not wait";
+            break;
+        }
+        actor->interrupt();
+        enginetest::KResult r;
+        if (!actor->receive(r, 2000)) {
+            ++lost;  // (the actor still waits; the cluster's end kills it)
+        } else if (r.err != EINTR) {
+            other = "semop gave " + enginetest::errname(r.err);
+        }
+    }
+    stop = true;
+    busy.join();
+    EXPECT_EQ(other, "");
+    EXPECT_EQ(lost, 0) << "a signal to a semop blocked on a direct link was lost (try " << tries << ")";
 }
 
 // Found by LayerDiff (seed 97 at 2500 steps on a loaded machine; fixed on

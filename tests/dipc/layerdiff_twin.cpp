@@ -20,6 +20,7 @@ using enginetest::KCall;
 using proto::Kind;
 
 constexpr std::size_t kRecent = 40;
+constexpr int kSignalLostMs = 3000;  // no verdict this long after a signal: the signal was lost
 
 const char* call_name(const KRequest& q) {
     switch (q.call) {
@@ -368,7 +369,15 @@ void LayerTwin::interrupt(int p) {
     P.kernel->interrupt();
     if (!P.kernel->receive(k, setup_.wait_ms)) return fail("P" + std::to_string(p) + ": the kernel call did not end on a signal");
     P.dipc->interrupt();
-    if (!P.dipc->receive(d, setup_.wait_ms)) return fail("P" + std::to_string(p) + ": the DIPC call did not end on a signal");
+    if (!P.dipc->receive(d, kSignalLostMs)) {
+        // A bug (LayerDiffBugs.ASignalWhileTheWaitReadsAHeartbeatInterruptsTheCall
+        // fails on it): a signal that comes while the wait reads a
+        // heartbeat is lost. Counted, and a second signal sent, so that the
+        // sequence goes on.
+        P.dipc->interrupt();
+        if (!P.dipc->receive(d, setup_.wait_ms)) return fail("P" + std::to_string(p) + ": the DIPC call did not end on a signal");
+        ++known_gaps_["BUG: a signal lost while the wait read a heartbeat (a second one ended the call)"];
+    }
     finish_pending(p, k, d);
     settle(p);
 }
