@@ -6,9 +6,7 @@
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,25 +14,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
 #include <thread>
 
 namespace papers::dipc::enginetest {
 
 namespace {
-
-union SemArg {
-    int val;
-    struct semid_ds* buf;
-    unsigned short* array;
-    struct seminfo* info;
-};
-
-struct MsgBuf {
-    long mtype;
-    unsigned char mtext[kMaxTextT];
-};
 
 void on_signal(int) {}
 
@@ -50,6 +35,8 @@ int command_fd = -1;
     for (;;) pause();
 }
 
+// Shared memory and fork are this actor's own (their state lives in the
+// process); semaphore and message calls are engine_call.hpp's.
 void run(const KRequest& q, KResult& r) {
     errno = 0;
     switch (q.call) {
@@ -89,70 +76,7 @@ void run(const KRequest& q, KResult& r) {
             r.ret = c;
             break;
         }
-        case KCall::semget: r.ret = semget(q.key, q.nsems, q.flags); break;
-        case KCall::msgget: r.ret = msgget(q.key, q.flags); break;
-        case KCall::semop: {
-            struct sembuf sops[kMaxSopsT];
-            std::memcpy(sops, q.sops, sizeof sops);
-            if (q.timeout_ns == -1) {
-                r.ret = semop(q.id, sops, static_cast<size_t>(q.nsops));
-            } else {
-                struct timespec ts = {0, -1};  // -2: invalid on purpose
-                if (q.timeout_ns >= 0) {
-                    ts.tv_sec = static_cast<time_t>(q.timeout_ns / 1000000000);
-                    ts.tv_nsec = static_cast<long>(q.timeout_ns % 1000000000);
-                }
-                r.ret = semtimedop(q.id, sops, static_cast<size_t>(q.nsops), &ts);
-            }
-            break;
-        }
-        case KCall::semctl: {
-            SemArg arg;
-            unsigned short values[kMaxSemsT];
-            std::memcpy(values, q.values, sizeof values);
-            switch (q.cmd) {
-                case SETVAL: arg.val = q.val; break;
-                case SETALL: arg.array = values; break;
-                case GETALL: arg.array = r.values; break;
-                case IPC_INFO:
-                case SEM_INFO: arg.info = &r.sem_info; break;
-                case IPC_SET:
-                    r.sem_ds.sem_perm.uid = q.uid;
-                    r.sem_ds.sem_perm.gid = q.gid;
-                    r.sem_ds.sem_perm.mode = static_cast<unsigned short>(q.mode);
-                    arg.buf = &r.sem_ds;
-                    break;
-                default: arg.buf = &r.sem_ds; break;
-            }
-            r.ret = semctl(q.id, q.semnum, q.cmd, arg);
-            break;
-        }
-        case KCall::msgsnd: {
-            MsgBuf m;
-            m.mtype = q.mtype;
-            std::memcpy(m.mtext, q.text, sizeof m.mtext);
-            r.ret = msgsnd(q.id, &m, static_cast<size_t>(q.ntext), q.flags);
-            break;
-        }
-        case KCall::msgrcv: {
-            MsgBuf m = {};
-            r.ret = msgrcv(q.id, &m, q.bufsz, q.msgtyp, q.flags);
-            r.mtype = m.mtype;
-            std::memcpy(r.text, m.mtext, sizeof r.text);
-            break;
-        }
-        case KCall::msgctl: {
-            void* buf = &r.msg_ds;
-            if (q.cmd == IPC_INFO || q.cmd == MSG_INFO) buf = &r.msg_info;
-            if (q.cmd == IPC_SET) {
-                r.msg_ds.msg_perm.uid = q.uid;
-                r.msg_ds.msg_perm.gid = q.gid;
-                r.msg_ds.msg_perm.mode = static_cast<unsigned short>(q.mode);
-                r.msg_ds.msg_qbytes = q.qbytes;
-            }
-            r.ret = msgctl(q.id, q.cmd, static_cast<struct msqid_ds*>(buf));
-            break;
-        }
+        default: return run_call(libc_sysv(), q, r);
     }
     r.err = r.ret < 0 ? errno : 0;
 }
@@ -237,26 +161,6 @@ bool Actor::receive(KResult& res, int timeout_ms) {
         throw std::runtime_error("actor " + std::to_string(pid_) + " died (exit status in waitpid)");
     return true;
 }
-
-namespace {
-
-// Asleep inside a SysV call, in the wait of semtimedop, msgrcv or msgsnd
-// (not, say, in an allocation on the way there): /proc/PID/syscall shows
-// the call while the task sleeps ("running" otherwise), /proc/PID/wchan
-// the function it sleeps in.
-bool asleep_in_sysv_wait(pid_t pid) {
-    std::string proc = "/proc/" + std::to_string(pid);
-    std::ifstream sc(proc + "/syscall");
-    long nr = -1;
-    if (!(sc >> nr) || !(nr == SYS_semop || nr == SYS_semtimedop || nr == SYS_msgsnd || nr == SYS_msgrcv))
-        return false;
-    std::ifstream wc(proc + "/wchan");
-    std::string fn;
-    if (!(wc >> fn)) return true;  // no wchan here: the syscall has to do
-    return fn == "__do_semtimedop" || fn == "do_semtimedop" || fn == "do_msgrcv" || fn == "do_msgsnd";
-}
-
-}  // namespace
 
 bool Actor::wait_blocked(int timeout_ms) {
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);

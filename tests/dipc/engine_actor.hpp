@@ -7,73 +7,16 @@
 // process (exit_sem, and the kernel's detach of every attachment).
 #pragma once
 #include <sys/types.h>
-#include <sys/msg.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "engine_call.hpp"
 #include "proto/messages.hpp"
 
 namespace papers::dipc::enginetest {
-
-constexpr int kMaxSemsT = 32;
-constexpr int kMaxSopsT = 16;
-constexpr int kMaxTextT = 512;
-
-struct Cred {
-    std::uint32_t euid = 0, egid = 0;
-    std::vector<std::uint32_t> groups;
-};
-
-// fork: the actor forks a child that holds copies of its attachments and
-// sleeps until end_child() (ret = the child's pid).
-enum class KCall : int { semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl, shmget, shmat, shmdt, shmctl, fork };
-
-// What shmctl(IPC_INFO) writes on x86_64 (the kernel's struct shminfo64;
-// glibc declares no struct shminfo).
-struct ShmLimits {
-    unsigned long shmmax, shmmin, shmmni, shmseg, shmall, unused[4];
-};
-
-// One System V call, as a program would make it.
-struct KRequest {
-    KCall call = KCall::semget;
-    int id = 0, key = 0, flags = 0, semnum = 0, cmd = 0, val = 0;
-    int nsems = 0;                 // semget
-    int nsops = 0;
-    struct sembuf sops[kMaxSopsT] = {};
-    long long timeout_ns = -1;     // semtimedop: -1 none, -2 an invalid timespec
-    unsigned short values[kMaxSemsT] = {};  // SETALL
-    unsigned uid = 0, gid = 0, mode = 0;    // IPC_SET
-    unsigned long qbytes = 0;
-    long mtype = 0;                // msgsnd
-    int ntext = 0;
-    unsigned char text[kMaxTextT] = {};
-    unsigned long bufsz = 0;       // msgrcv
-    long msgtyp = 0;
-    unsigned long size = 0;        // shmget
-    int slot = 0;                  // shmdt: which of the actor's attachments
-};
-
-// Its result: return value, errno, and what the call wrote.
-struct KResult {
-    long ret = 0;
-    int err = 0;
-    struct semid_ds sem_ds = {};
-    struct msqid_ds msg_ds = {};
-    struct seminfo sem_info = {};
-    struct msginfo msg_info = {};
-    unsigned short values[kMaxSemsT] = {};
-    long mtype = 0;
-    unsigned char text[kMaxTextT] = {};
-    struct shmid_ds shm_ds = {};
-    ShmLimits shm_limits = {};       // IPC_INFO
-    struct shm_info shm_usage = {};  // SHM_INFO
-};
 
 class Actor {
 public:

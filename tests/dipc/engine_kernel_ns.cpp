@@ -42,18 +42,7 @@ std::string enter_private_ipc_namespace(const proto::Limits& l) {
     if (!has_capability(CAP_IPC_OWNER) || !has_capability(CAP_SYS_ADMIN))
         return "root lacks CAP_IPC_OWNER or CAP_SYS_ADMIN here: the kernel would not treat euid 0 as privileged";
     if (unshare(CLONE_NEWIPC) != 0) return std::string("unshare(CLONE_NEWIPC): ") + strerror(errno);
-    std::string sem = std::to_string(l.semmsl) + " " + std::to_string(l.semmns) + " " +
-                      std::to_string(l.semopm) + " " + std::to_string(l.semmni);
-    for (auto [path, value] : {std::pair<const char*, std::string>{"/proc/sys/kernel/sem", sem},
-                               {"/proc/sys/kernel/msgmax", std::to_string(l.msgmax)},
-                               {"/proc/sys/kernel/msgmnb", std::to_string(l.msgmnb)},
-                               {"/proc/sys/kernel/msgmni", std::to_string(l.msgmni)},
-                               {"/proc/sys/kernel/shmmax", std::to_string(l.shmmax)},
-                               {"/proc/sys/kernel/shmall", std::to_string(l.shmall)},
-                               {"/proc/sys/kernel/shmmni", std::to_string(l.shmmni)},
-                               {"/proc/sys/kernel/shm_rmid_forced", "0"}}) {
-        if (std::string e = write_sysctl(path, value); !e.empty()) return e;
-    }
+    if (std::string e = write_ipc_sysctls(l); !e.empty()) return e;
     // SHM_LOCK by a non-root owner is refused (EPERM, ENOMEM) by an
     // RLIMIT_MEMLOCK that cannot hold every segment SHMALL allows, which
     // the engine does not model (it locks nothing). Raising the hard limit
@@ -67,6 +56,22 @@ std::string enter_private_ipc_namespace(const proto::Limits& l) {
     }
     if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < need)
         return "RLIMIT_MEMLOCK is below SHMALL's " + std::to_string(need) + " bytes: SHM_LOCK would fail where the engine succeeds";
+    return {};
+}
+
+std::string write_ipc_sysctls(const proto::Limits& l) {
+    std::string sem = std::to_string(l.semmsl) + " " + std::to_string(l.semmns) + " " +
+                      std::to_string(l.semopm) + " " + std::to_string(l.semmni);
+    for (auto [path, value] : {std::pair<const char*, std::string>{"/proc/sys/kernel/sem", sem},
+                               {"/proc/sys/kernel/msgmax", std::to_string(l.msgmax)},
+                               {"/proc/sys/kernel/msgmnb", std::to_string(l.msgmnb)},
+                               {"/proc/sys/kernel/msgmni", std::to_string(l.msgmni)},
+                               {"/proc/sys/kernel/shmmax", std::to_string(l.shmmax)},
+                               {"/proc/sys/kernel/shmall", std::to_string(l.shmall)},
+                               {"/proc/sys/kernel/shmmni", std::to_string(l.shmmni)},
+                               {"/proc/sys/kernel/shm_rmid_forced", "0"}}) {
+        if (std::string e = write_sysctl(path, value); !e.empty()) return e;
+    }
     return {};
 }
 

@@ -16,6 +16,10 @@ namespace papers::dipc::enginetest {
 // RLIMIT_MEMLOCK).
 std::string enter_private_ipc_namespace(const proto::Limits& limits);
 
+// Only the sysctls (kernel.sem, msg*, shm*), in this process's IPC
+// namespace (needs root there); not RLIMIT_MEMLOCK.
+std::string write_ipc_sysctls(const proto::Limits& limits);
+
 // Whether this process has the capability in its effective set (root in a
 // container may lack some: then root is not privileged in that respect).
 bool has_capability(int cap);

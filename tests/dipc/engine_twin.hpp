@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "engine_actor.hpp"
+#include "engine_call_twin.hpp"
 #include "engine_referee.hpp"
 #include "owner/engine.hpp"
 
@@ -46,35 +47,13 @@ private:
     std::int64_t mono_ns_ = 1'000'000'000;
 };
 
-// A structure both sides created by the same call.
-struct Handle {
-    proto::Kind kind = proto::Kind::sem;
-    int kid = -1;           // the kernel's id
-    std::int32_t eid = -1;  // the engine's id
-    int nsems = 0;
-    bool live = true;
-    std::uint64_t size = 0;     // shm
-    bool marked = false;        // shm: IPC_RMID while attached (SHM_DEST)
-    bool lpid_unknown = false;  // shm: a lost host's processes detached last
-};
-
 // A party's shm attachment: the segment, and the actor's slot for it.
 struct Attachment {
     int handle = -1;
     int slot = -1;
 };
 
-// Where a call goes: a handle, or ids chosen by the test (invalid ones).
-struct Target {
-    int handle = -1;
-    int kid = 0;
-    std::int32_t eid = 0;
-    bool by_index = false;  // *_STAT: the kernel takes an index
-};
-
-enum class Resolve { keep, interrupt, expire };
-
-class Twin {
+class Twin : public CallTwin {
 public:
     explicit Twin(const proto::Limits& limits);
     ~Twin();
@@ -83,19 +62,19 @@ public:
     const std::string& unavailable() const { return unavailable_; }
 
     int add_party(const Cred& cred, std::uint32_t host);
-    int parties() const { return static_cast<int>(parties_.size()); }
-    bool pending(int p) const { return parties_[p].pending; }
+    int parties() const override { return static_cast<int>(parties_.size()); }
+    bool pending(int p) const override { return parties_[p].pending; }
     std::uint32_t host_of(int p) const { return parties_[p].host; }
 
-    const std::vector<Handle>& handles() const { return handles_; }
-    std::vector<int> live_handles(proto::Kind kind) const;
-    Target target(int handle, bool by_index = false) const;
+    const std::vector<Handle>& handles() const override { return handles_; }
+    std::vector<int> live_handles(proto::Kind kind) const override;
+    Target target(int handle, bool by_index = false) const override;
 
     // One call by party p (idle). If the engine blocks it: keep it in
     // flight, interrupt it now, or let its timeout expire now.
-    void call(int p, const Target& t, KRequest req, Resolve resolve = Resolve::keep);
+    void call(int p, const Target& t, KRequest req, Resolve resolve = Resolve::keep) override;
     // semget/msgget; the handle it names (new or existing), -1 on an error.
-    int get(int p, proto::Kind kind, int key, int nsems, int flags);
+    int get(int p, proto::Kind kind, int key, int nsems, int flags) override;
     // shmget; the handle it names (new or existing), -1 on an error.
     int shmget(int p, int key, unsigned long size, int flags);
     // shmat by party p (idle): the kernel's shmat vs shm_attach.
@@ -113,15 +92,15 @@ public:
     // Its child exits: kill vs shm_note(-1, the child's pid) for each.
     void end_child(int p);
     void interrupt(int p);               // a pending call: signal vs cancel
-    void kill_party(int p);              // process exit vs process_gone; a new process replaces it
-    void lose_host(std::uint32_t host);  // every process of host: kill vs host_lost
+    void kill_party(int p) override;              // process exit vs process_gone; a new process replaces it
+    void lose_host(std::uint32_t host) override;  // every process of host: kill vs host_lost
 
     // Compares a live structure in full (as party 0, which must be root and
     // idle): IPC_STAT, GETALL, GETPID/GETNCNT/GETZCNT of every semaphore.
-    void check_handle(int handle);
+    void check_handle(int handle) override;
     // check_handle for all, *_INFO records against seminfo()/msginfo()/
     // shminfo()/shm_usage().
-    void check_all();
+    void check_all() override;
     // The end: every structure removed; every pending call must fail EIDRM.
     void remove_everything();
 

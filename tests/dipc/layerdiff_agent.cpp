@@ -1,0 +1,143 @@
+// layerdiff_agent — a host process of the full-layer differential test
+// (layerdiff_test.cpp), started on a host of the DIPC test cluster:
+//
+//   layerdiff_agent sysctls SEMMSL SEMMNS SEMOPM SEMMNI MSGMAX MSGMNB MSGMNI
+//       sets the host's IPC namespace limits to the cluster's (as root)
+//   layerdiff_agent actor SOCKET ROLE PARTY GENERATION UID GID [GROUP...]
+//       takes the credentials, connects to the driver's SOCKET and makes
+//       every call it is sent: ROLE kernel through raw syscalls, dipc and
+//       creator through the C library's functions (libpapers_dipc when
+//       preloaded). SIGUSR1 interrupts a blocked call (no SA_RESTART).
+#include <grp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine_call.hpp"
+#include "engine_kernel_ns.hpp"
+#include "layerdiff_wire.hpp"
+
+using namespace papers::dipc;
+using namespace papers::dipc::enginetest;
+using papers::dipc::layerdiff::AgentHello;
+using papers::dipc::layerdiff::Role;
+
+namespace {
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: layerdiff_agent sysctls SEMMSL SEMMNS SEMOPM SEMMNI MSGMAX MSGMNB MSGMNI\n"
+                 "       layerdiff_agent actor SOCKET kernel|dipc|creator PARTY GENERATION UID GID [GROUP...]\n");
+    return 2;
+}
+
+std::uint32_t number(const char* s) { return static_cast<std::uint32_t>(std::strtoul(s, nullptr, 0)); }
+
+int sysctls(int argc, char** argv) {
+    if (argc != 9) return usage();
+    proto::Limits l;
+    l.semmsl = number(argv[2]);
+    l.semmns = number(argv[3]);
+    l.semopm = number(argv[4]);
+    l.semmni = number(argv[5]);
+    l.msgmax = number(argv[6]);
+    l.msgmnb = number(argv[7]);
+    l.msgmni = number(argv[8]);
+    std::string why = write_ipc_sysctls(l);
+    if (!why.empty()) {
+        std::fprintf(stderr, "layerdiff_agent: %s\n", why.c_str());
+        return 1;
+    }
+    return 0;
+}
+
+void on_signal(int) {}
+
+int connect_driver(const std::string& path) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) return -1;
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int actor(int argc, char** argv) {
+    if (argc < 8) return usage();
+    const std::string socket_path = argv[2], role_name = argv[3];
+    AgentHello hello;
+    if (role_name == "kernel") hello.role = Role::kernel;
+    else if (role_name == "dipc") hello.role = Role::dipc;
+    else if (role_name == "creator") hello.role = Role::creator;
+    else return usage();
+    hello.party = static_cast<int>(number(argv[4]));
+    hello.generation = static_cast<int>(number(argv[5]));
+    hello.pid = getpid();
+    const uid_t uid = number(argv[6]);
+    const gid_t gid = number(argv[7]);
+    std::vector<gid_t> groups;
+    for (int i = 8; i < argc; ++i) groups.push_back(number(argv[i]));
+
+    struct sigaction sa = {};
+    sa.sa_handler = on_signal;  // no SA_RESTART: SysV calls never restart anyway
+    sigaction(SIGUSR1, &sa, nullptr);
+    if (setgroups(groups.size(), groups.data()) != 0 || setresgid(gid, gid, gid) != 0 ||
+        setresuid(uid, uid, uid) != 0) {
+        std::fprintf(stderr, "layerdiff_agent: cannot take uid %u gid %u: %s\n", uid, gid, std::strerror(errno));
+        return 1;
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // the credential change cleared it
+    const int fd = connect_driver(socket_path);
+    if (fd < 0) {
+        std::fprintf(stderr, "layerdiff_agent: cannot connect to %s: %s\n", socket_path.c_str(), std::strerror(errno));
+        return 1;
+    }
+    const SysvApi& api = hello.role == Role::kernel ? kernel_sysv() : libc_sysv();
+    if (hello.role != Role::kernel) {
+        // The connection to the daemon now, as these credentials (SO_PEERCRED
+        // at connect), so that a call's wait is only ever its reply's.
+        struct seminfo info;
+        SemArg arg;
+        arg.info = &info;
+        if (api.semctl(0, 0, IPC_INFO, arg) < 0) {
+            std::fprintf(stderr, "layerdiff_agent: the DIPC layer does not answer: %s\n", std::strerror(errno));
+            return 1;
+        }
+    }
+    if (send(fd, &hello, sizeof hello, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof hello)) return 1;
+    auto q = std::make_unique<KRequest>();
+    auto r = std::make_unique<KResult>();
+    for (;;) {
+        ssize_t n = recv(fd, q.get(), sizeof *q, 0);
+        if (n < 0 && errno == EINTR) continue;  // a late signal while idle
+        if (n != static_cast<ssize_t>(sizeof *q)) return 0;  // the driver is done
+        *r = KResult{};
+        run_call(api, *q, *r);
+        if (send(fd, r.get(), sizeof *r, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof *r)) return 0;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage();
+    const std::string what = argv[1];
+    if (what == "sysctls") return sysctls(argc, argv);
+    if (what == "actor") return actor(argc, argv);
+    return usage();
+}
