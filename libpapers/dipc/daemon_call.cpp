@@ -57,6 +57,11 @@ bool DaemonCall::open_for(proto::Kind kind, std::int32_t id) {
 // EINVAL), the thread's direct link to it otherwise.
 bool DaemonCall::route() {
     routing_ = false;
+    struct Routing {
+        bool& flag;
+        explicit Routing(bool& f) : flag(f) { flag = true; }
+        ~Routing() { flag = false; }
+    } routing(routing_now_);
     for (int attempt = 0;; ++attempt) {
         std::optional<std::uint32_t> owner = cached_owner(kind_, id_);
         bool fresh = !owner;

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "client_state.hpp"
+#include "unix_socket.hpp"
 
 namespace papers::dipc::client {
 
@@ -43,6 +44,7 @@ public:
     // the reply, the caller's.
     template <class Req>
     bool ask(proto::Op op, const Req& req, bool cancellable, proto::Reply& reply, int* passed_fd = nullptr) {
+        cancellable_ = cancellable;
         if (routing_ && !route()) return false;
         std::string why;
         if (direct_) {
@@ -82,7 +84,13 @@ private:
         std::string why;
         for (bool retried = false;; retried = true) {
             Link* link = lease_.link();
+            // Routing a call that could block: a signal now is that call's EINTR.
+            if (routing_now_ && cancellable_) link->abandon_on_signal();
             if (link->call(op, req, cancellable, reply, why, passed_fd)) return true;
+            if (link->interrupted()) {
+                errno = EINTR;
+                return false;
+            }
             if (retried || !link->refused_request()) return link_failed(why);
             if (!reopen()) return false;
         }
@@ -100,6 +108,8 @@ private:
     DirectLease direct_lease_;
     DirectLink* direct_ = nullptr;
     bool routing_ = false;      // open_for() was called and no ask() has routed yet
+    bool routing_now_ = false;  // inside route(): whereis, link_open
+    bool cancellable_ = false;  // the call being made may block at the owner
     bool by_id_ = false;        // asks name `id_` (its cache entry is dropped when gone)
     proto::Kind kind_ = proto::Kind::sem;
     std::int32_t id_ = 0;
@@ -118,6 +128,7 @@ auto guarded(F&& body) noexcept -> decltype(body()) {
     int saved_errno = errno;
     int cancel_state;
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+    sock::SignalWindow signals;  // see unix_socket.hpp: signals reach only a cancellable wait
     decltype(body()) r;
     try {
         r = body();

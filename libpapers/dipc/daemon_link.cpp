@@ -139,6 +139,9 @@ bool Link::receive(proto::Header& h, std::vector<std::uint8_t>& body, std::strin
 bool Link::exchange(std::uint64_t id, const std::vector<std::uint8_t>& frame, bool cancellable,
                     proto::Reply& reply, std::string& why, int* passed_fd) {
     if (passed_fd) *passed_fd = -1;
+    const bool abandonable = abandonable_ && !cancellable;
+    abandonable_ = false;
+    interrupted_ = false;
     // A daemon that closed the link (it restarted, or ended the session)
     // makes the send fail with EPIPE: a Unix socket tells at once, so no
     // check is needed before each request.
@@ -151,11 +154,17 @@ bool Link::exchange(std::uint64_t id, const std::vector<std::uint8_t>& frame, bo
     std::int64_t deadline = -1;
     bool cancelled = false;
     for (;;) {
-        sock::Wait w = buffered() ? sock::Wait::ready : sock::wait_readable(fd_, deadline, why);
+        sock::Wait w = buffered() ? sock::Wait::ready
+                                  : sock::wait_readable(fd_, deadline, why, (cancellable && !cancelled) || abandonable);
         if (w == sock::Wait::failed) return fail(why, why);
         if (w == sock::Wait::timed_out)
             return fail(why, "no verdict on a cancelled call within " + std::to_string(kVerdictTimeoutMs) + " ms");
         if (w == sock::Wait::interrupted) {
+            if (abandonable) {
+                interrupted_ = true;
+                why = "interrupted";
+                return false;
+            }
             if (!cancellable || cancelled) continue;
             std::vector<std::uint8_t> cancel;
             proto::encode_frame(proto::Op::cancel, next_id_++, proto::CancelReq{id}, cancel);
@@ -168,6 +177,12 @@ bool Link::exchange(std::uint64_t id, const std::vector<std::uint8_t>& frame, bo
         std::vector<std::uint8_t> body;
         std::int64_t frame_deadline = sock::now_ms() + kFrameTimeoutMs;
         bool ok = read_frame(frame_deadline, h, body, why, passed_fd);
+        if (ok && h.op == proto::Op::reply && h.request_id < id) {
+            // The late answer of a request a signal made us abandon.
+            if (passed_fd && *passed_fd >= 0) ::close(*passed_fd);
+            if (passed_fd) *passed_fd = -1;
+            continue;
+        }
         // One request at a time per link: anything but its reply breaks the protocol.
         if (ok && (h.op != proto::Op::reply || h.request_id != id)) {
             ok = false;

@@ -67,6 +67,13 @@ public:
 
     bool refused_request() const { return refused_request_; }
 
+    // The next call() may be abandoned: a signal during its wait ends it at
+    // once, false with interrupted() true and the link kept (the request
+    // had no effect to undo: whereis, link_open, asked while routing a call
+    // that could block; its late reply is skipped by the next call).
+    void abandon_on_signal() { abandonable_ = true; }
+    bool interrupted() const { return interrupted_; }
+
     // Closes this process's descriptor (thread exit, broken link, and in a
     // fork child the inherited copy: the parent's connection is untouched,
     // as close(2) only drops the child's reference).
@@ -87,6 +94,8 @@ private:
     proto::Welcome welcome_{};
     std::uint64_t generation_ = 0;
     bool refused_request_ = false;
+    bool abandonable_ = false;  // abandon_on_signal() for the current call
+    bool interrupted_ = false;
     // Received bytes not yet consumed: [rbegin_, rend_) of rbuf_ (malloc'd
     // by open, freed by close: the Link itself stays trivially destructible).
     std::uint8_t* rbuf_ = nullptr;

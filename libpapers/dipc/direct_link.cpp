@@ -87,7 +87,7 @@ DirectLink::Got DirectLink::next_frame(std::int64_t deadline_ms, std::string& wh
         // way, so a receive first would mostly find nothing.
         std::int64_t silence_end = sock::now_ms() + peer_timeout_ms_;
         bool bounded = deadline_ms >= 0 && deadline_ms < silence_end;
-        sock::Wait w = sock::wait_readable(fd_, bounded ? deadline_ms : silence_end, why);
+        sock::Wait w = sock::wait_readable(fd_, bounded ? deadline_ms : silence_end, why, interruptible_);
         if (w == sock::Wait::interrupted) return Got::interrupted;
         if (w == sock::Wait::failed) return Got::failed;
         if (w == sock::Wait::timed_out) {
@@ -117,6 +117,7 @@ bool DirectLink::exchange(std::uint64_t id, bool cancellable, proto::Reply& repl
     bool cancelled = false;
     std::int64_t verdict_deadline = -1;
     for (;;) {
+        interruptible_ = cancellable && !cancelled;
         // A signal handler that forked closed the link in the child.
         if (!is_open()) return fail(why, "the direct link was closed meanwhile");
         Got g = next_frame(verdict_deadline, why);

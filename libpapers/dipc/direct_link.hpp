@@ -55,6 +55,7 @@ private:
     std::size_t rbegin_ = 0, rend_ = 0;
     std::vector<std::uint8_t> body_, out_, scratch_;
     std::uint64_t next_id_ = 1;
+    bool interruptible_ = false;  // the current wait lets signals in (a cancellable call's)
 };
 
 }  // namespace papers::dipc::client

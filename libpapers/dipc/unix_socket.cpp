@@ -73,9 +73,55 @@ bool send_all(int fd, const std::uint8_t* p, std::size_t n, std::string& why) {
     return true;
 }
 
-Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why) {
+namespace {
+
+thread_local const sigset_t* t_caller_mask = nullptr;
+
+}  // namespace
+
+namespace {
+
+sigset_t async_signals() {
+    sigset_t async;
+    sigfillset(&async);
+    for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS}) sigdelset(&async, s);
+    return async;
+}
+
+}  // namespace
+
+SignalWindow::SignalWindow() : outer_(t_caller_mask) {
+    const sigset_t async = async_signals();
+    // The C library's: the layer's own view of the program's mask must not see it.
+    blocked_ = real::pthread_sigmask(SIG_BLOCK, &async, &saved_) == 0;
+    if (blocked_) t_caller_mask = &saved_;
+}
+
+// Only the asynchronous signals this window blocked are let in again: the
+// synchronous ones may have been changed meanwhile by the layer itself (the
+// shared memory part unblocks SIGSEGV for good at the first shmat).
+SignalWindow::~SignalWindow() {
+    if (!blocked_) return;
+    t_caller_mask = outer_;
+    sigset_t reopen = async_signals();
+    for (int s = 1; s < NSIG; ++s)
+        if (sigismember(&reopen, s) == 1 && sigismember(&saved_, s) == 1) sigdelset(&reopen, s);
+    real::pthread_sigmask(SIG_UNBLOCK, &reopen, nullptr);
+}
+
+const sigset_t* SignalWindow::caller_mask() { return t_caller_mask; }
+
+Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why, bool interruptible) {
     pollfd pfd{fd, POLLIN, 0};
-    int rc = poll(&pfd, 1, remaining(deadline_ms));
+    int rc;
+    const sigset_t* mask = interruptible ? t_caller_mask : nullptr;
+    if (mask) {
+        std::int64_t left = remaining(deadline_ms);
+        timespec ts{left / 1000, (left % 1000) * 1000000};
+        rc = ppoll(&pfd, 1, left < 0 ? nullptr : &ts, mask);
+    } else {
+        rc = poll(&pfd, 1, remaining(deadline_ms));
+    }
     if (rc > 0) {
         if (pfd.revents & POLLNVAL) {
             why = "connection descriptor closed";
@@ -85,7 +131,7 @@ Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why) {
     }
     if (rc == 0) return Wait::timed_out;
     if (errno == EINTR) return Wait::interrupted;
-    why = errno_text("poll", errno);
+    why = errno_text(mask ? "ppoll" : "poll", errno);
     return Wait::failed;
 }
 

@@ -6,6 +6,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <signal.h>
+
 #include <string>
 
 namespace papers::dipc::client::sock {
@@ -20,12 +22,37 @@ int connect_unix(const std::string& path, int timeout_ms, std::string& why);
 // Sends all n bytes (MSG_NOSIGNAL: a dead daemon is an error, not SIGPIPE).
 bool send_all(int fd, const std::uint8_t* p, std::size_t n, std::string& why);
 
+// While a DIPC call runs, the calling thread's asynchronous signals are
+// blocked (a SignalWindow lives as long as the call); only the waits of a
+// call that may block at the owner let them in (ppoll with the caller's
+// mask). So a signal that comes at any moment of the call — while it asks
+// where an id lives, while it reads a heartbeat, between its send and its
+// wait — interrupts the wait and cancels the call, as the kernel's semop
+// sees a signal pending before it sleeps; one that comes in a part that
+// cannot be cancelled is delivered when the call returns. Synchronous
+// signals (SIGSEGV, SIGBUS, ...) are never blocked.
+class SignalWindow {
+public:
+    SignalWindow();
+    ~SignalWindow();
+    SignalWindow(const SignalWindow&) = delete;
+    SignalWindow& operator=(const SignalWindow&) = delete;
+    // The mask the thread had when the innermost call began; null outside calls.
+    static const sigset_t* caller_mask();
+
+private:
+    sigset_t saved_;
+    const sigset_t* outer_;
+    bool blocked_ = false;
+};
+
 enum class Wait { ready, interrupted, timed_out, failed };
 // Waits until fd has something to read (or the peer hung up, which the
-// following receive reports). deadline_ms < 0 waits forever. A signal
-// handler that ran makes it return `interrupted` (poll(2) is never
-// restarted, whatever SA_RESTART says).
-Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why);
+// following receive reports). deadline_ms < 0 waits forever. With
+// `interruptible` (a cancellable call's wait), a signal handler that ran
+// makes it return `interrupted` (ppoll(2) is never restarted, whatever
+// SA_RESTART says); otherwise signals wait for the call's end.
+Wait wait_readable(int fd, std::int64_t deadline_ms, std::string& why, bool interruptible = false);
 
 // Receives exactly n bytes by deadline_ms (signals do not cut it short).
 // A descriptor the peer passed with these bytes (SCM_RIGHTS, close-on-exec)
