@@ -296,7 +296,7 @@ TEST_F(DaemonHostileTcp, ABurstOfStrangersLeavesTheDaemonServing) {
     expect_still_serving();
 }
 
-// ---- the Unix socket (local protocol errors are logged with --verbose) --------------
+// ---- the Unix socket (local protocol errors are logged at the default level) ---------
 
 class DaemonHostileUnix : public DaemonHostileInput {
 protected:
@@ -374,9 +374,8 @@ TEST_F(DaemonHostileUnix, AnotherProtocolVersionClosesTheSession) {
 }
 
 // A client gone in the middle of a frame broke the protocol: the session
-// ends, and the log says so (as it did for "End of file" before the daemon
-// read frames in batches; now an EOF with a partial frame buffered passes
-// for a clean close, LocalServer::read_more).
+// ends, and the log says so (LocalServer::read_more: an EOF with part of a
+// frame buffered is not a clean close).
 TEST_F(DaemonHostileUnix, ATruncatedBodyEndsTheSession) {
     {
         RawSocket s = hello();
@@ -416,8 +415,8 @@ TEST_F(DaemonHostileUnix, AbsurdCountsAreRefusedWithAnErrnoAndLogged) {
 }
 
 // The same for the calls the local daemon decodes itself (semctl and
-// msgctl, for *_STAT indices and *_INFO; get): an errno, but no line in the
-// log, even with --verbose, so nobody learns that a client sends garbage.
+// msgctl, for *_STAT indices and *_INFO; get): an errno (EINVAL), the
+// session goes on, and one line in the log names the call.
 TEST_F(DaemonHostileUnix, AbsurdCountsInCallsTheLocalDaemonDecodesAreLogged) {
     const std::int32_t set = create(0, "create-sem", {"0x7203", "1", "0666", "1"});
     RawSocket s = hello(1);

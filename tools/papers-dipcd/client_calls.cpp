@@ -31,17 +31,23 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
     who.host = dir_.self();
     procs_->seen(who);
     auto reply = [this, s, req = h.request_id](proto::Reply r) { local_->reply(s, req, r); };
+    // A body this daemon cannot decode is a client bug (or worse): logged
+    // once per call, as the owner logs the calls it decodes, then EINVAL.
+    auto malformed = [this, &who, &h, &reply] {
+        log_.info(std::string("malformed or unexpected call '") + proto::op_name(h.op) + "' from local pid " +
+                  std::to_string(who.pid) + ": answered EINVAL");
+        reply(error_reply(EINVAL));
+    };
     if (dsm_client_call(s, who, h, p, n)) return;
     switch (h.op) {
         case proto::Op::link_open: {
             proto::LinkOpen o;
-            if (!proto::decode_payload(p, n, o)) return reply(error_reply(EINVAL));
+            if (!proto::decode_payload(p, n, o)) return malformed();
             return client_link_open(s, who, h.request_id, o.host);
         }
         case proto::Op::whereis: {
             proto::TableRef t;
-            if (!proto::decode_payload(p, n, t) || static_cast<int>(t.kind) >= proto::kKinds)
-                return reply(error_reply(EINVAL));
+            if (!proto::decode_payload(p, n, t) || static_cast<int>(t.kind) >= proto::kKinds) return malformed();
             auto answer = [this, t, reply] {
                 auto e = dir_.find(t.kind, t.id);
                 reply(e ? proto::Reply{e->owner, 0, {}} : error_reply(EINVAL));
@@ -56,8 +62,7 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
         }
         case proto::Op::get: {
             proto::GetReq g;
-            if (!proto::decode_payload(p, n, g) || static_cast<int>(g.kind) >= proto::kKinds)
-                return reply(error_reply(EINVAL));
+            if (!proto::decode_payload(p, n, g) || static_cast<int>(g.kind) >= proto::kKinds) return malformed();
             return client_get(s, who, h.request_id, g);
         }
         case proto::Op::semctl:
@@ -67,13 +72,13 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
         default: break;
     }
     std::int32_t id = 0;
-    if (!first_id(p, n, id)) return reply(error_reply(EINVAL));
+    if (!first_id(p, n, id)) return malformed();
     proto::Kind kind = (h.op == proto::Op::semop || h.op == proto::Op::semctl) ? proto::Kind::sem : proto::Kind::msg;
     std::vector<std::uint8_t> body(p, p + n);
     // *_STAT and *_STAT_ANY name an index, not an id: the directory maps it.
     if (h.op == proto::Op::semctl) {
         proto::SemctlReq r;
-        if (!proto::decode_payload(p, n, r)) return reply(error_reply(EINVAL));
+        if (!proto::decode_payload(p, n, r)) return malformed();
         if (r.cmd == SEM_STAT || r.cmd == SEM_STAT_ANY) {
             auto e = dir_.at_index(kind, r.id);
             if (!e && !synced) {  // perhaps created a moment ago: sync, then look again
@@ -87,7 +92,7 @@ void Daemon::client_call(SessionId s, const proto::Caller& who_in, const proto::
         }
     } else if (h.op == proto::Op::msgctl) {
         proto::MsgctlReq r;
-        if (!proto::decode_payload(p, n, r)) return reply(error_reply(EINVAL));
+        if (!proto::decode_payload(p, n, r)) return malformed();
         if (r.cmd == MSG_STAT || r.cmd == MSG_STAT_ANY) {
             auto e = dir_.at_index(kind, r.id);
             if (!e && !synced) {

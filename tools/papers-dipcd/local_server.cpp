@@ -102,13 +102,16 @@ void LocalServer::read_more(std::shared_ptr<Session> s) {
     }
     s->sock.async_read_some(asio::buffer(s->in.data() + s->end, s->in.size() - s->end),
                             [this, s](boost::system::error_code ec, std::size_t n) {
+                                if (ec == asio::error::eof && s->end > s->begin)
+                                    return refuse(s, "connection closed in the middle of a frame (" +
+                                                         std::to_string(s->end - s->begin) + " bytes of it came)");
                                 if (ec) return end(s, ec == asio::error::eof ? "" : ec.message());
                                 s->end += n;
                                 while (!s->ended && s->end - s->begin >= 4) {
                                     const std::uint8_t* p = s->in.data() + s->begin;
                                     std::uint32_t len = p[0] | p[1] << 8 | p[2] << 16 | std::uint32_t(p[3]) << 24;
                                     if (len < proto::kHeaderBytes || len > proto::kMaxFrame)
-                                        return end(s, "frame length " + std::to_string(len) + " out of bounds");
+                                        return refuse(s, "frame length " + std::to_string(len) + " out of bounds");
                                     if (s->end - s->begin < 4 + std::size_t(len)) {
                                         // Room for the rest of a big frame.
                                         if (s->in.size() - s->begin < 4 + std::size_t(len)) {
@@ -130,14 +133,14 @@ void LocalServer::read_more(std::shared_ptr<Session> s) {
 void LocalServer::dispatch(std::shared_ptr<Session> s) {
     proto::Header h;
     const char* why = nullptr;
-    if (!proto::decode_header(s->body.data(), s->body.size(), h, &why)) return end(s, why);
+    if (!proto::decode_header(s->body.data(), s->body.size(), h, &why)) return refuse(s, why);
     const std::uint8_t* p = s->body.data() + proto::kHeaderBytes;
     std::size_t n = s->body.size() - proto::kHeaderBytes;
     if (h.op == proto::Op::client_hello) {
         proto::ClientHello hello;
-        if (!proto::decode_payload(p, n, hello, &why)) return end(s, why);
+        if (!proto::decode_payload(p, n, hello, &why)) return refuse(s, why);
         if (hello.version != proto::kProtocolVersion)
-            return end(s, "client speaks protocol " + std::to_string(hello.version) + ", daemon " +
+            return refuse(s, "client speaks protocol " + std::to_string(hello.version) + ", daemon " +
                               std::to_string(proto::kProtocolVersion));
         s->hello = true;
         if (ev_.hello) ev_.hello(s->id, s->who, hello.role);
@@ -146,7 +149,7 @@ void LocalServer::dispatch(std::shared_ptr<Session> s) {
         write(s, std::move(frame));
         return;
     }
-    if (!s->hello) return end(s, "call before client_hello");
+    if (!s->hello) return refuse(s, "call before client_hello");
     switch (h.op) {
         case proto::Op::get:
         case proto::Op::semop:
@@ -165,7 +168,7 @@ void LocalServer::dispatch(std::shared_ptr<Session> s) {
         case proto::Op::reply:  // a DSM service thread's ack
             ev_.call(s->id, s->who, h, p, n);
             return;
-        default: return end(s, std::string("op '") + proto::op_name(h.op) + "' is not a client call");
+        default: return refuse(s, std::string("op '") + proto::op_name(h.op) + "' is not a client call");
     }
 }
 
@@ -242,6 +245,14 @@ void LocalServer::end(std::shared_ptr<Session> s, const std::string& why) {
     boost::system::error_code ec;
     s->sock.close(ec);
     if (sessions_.erase(s->id)) ev_.closed(s->id, s->who);
+}
+
+// A client that breaks the protocol: its session ends, and the log says why
+// at the default level (a session that just ends is logged only with -v).
+void LocalServer::refuse(std::shared_ptr<Session> s, const std::string& why) {
+    if (s->ended) return;
+    log_.info("local session of pid " + std::to_string(s->who.pid) + " ends: " + why);
+    end(s, "");
 }
 
 void LocalServer::close_all() {

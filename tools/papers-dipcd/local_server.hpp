@@ -60,6 +60,7 @@ private:
     void write(std::shared_ptr<Session> s, std::vector<std::uint8_t> frame, int fd = -1);
     void flush(std::shared_ptr<Session> s);
     void end(std::shared_ptr<Session> s, const std::string& why);
+    void refuse(std::shared_ptr<Session> s, const std::string& why);
 
     boost::asio::io_context& io_;
     std::string path_;
