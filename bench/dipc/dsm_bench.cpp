@@ -4,13 +4,17 @@
 //   shm_read_miss      a 4 KiB page another host (the home) wrote, read once
 //   shm_write_1r/_3r   a write to a page this host reads, with 1 or 3 other
 //                      hosts holding read copies to invalidate
-//   shm_pingpong       two hosts storing into one page (each its own word),
-//                      free-running: time per store (--dipc-option
+//   shm_pingpong_turn  two writers taking turns on one word: per round trip
+//                      (the page moves twice)
+//   shm_pingpong_free  two writers storing into their own words of one page
+//                      for a fixed time (false sharing): how often a writer
+//                      stalled for the page, and how long (--dipc-option
 //                      dsm-min-residency-us=N gives the residency quantum)
 // next to a raw TCP round trip of 4 KiB between ranks 1 and 0.
 #include "dsm_bench.hpp"
 
 #include <sys/ipc.h>
+#include <sched.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
@@ -46,7 +50,7 @@ std::uint64_t load(char* m, std::size_t page) {
 }
 
 struct DsmCmd {
-    char what;             // 'W' write, 'R' read, 'P' ping-pong, 'E' echo 4 KiB, 'Q' quit
+    char what;  // 'W' write, 'R' read, 'T' take turns, 'P' store freely, 'E' echo 4 KiB, 'Q' quit
     std::uint32_t page, count, value;
 };
 
@@ -66,6 +70,43 @@ char* attach_segment(int rank, std::size_t pages, int& id) {
     return static_cast<char*>(m);
 }
 
+// Turns on one word: `first` writes the odd values, the other the even ones,
+// each after it saw the other's. Waiting reads the local copy until the
+// other's write takes it away; it yields, as 4 ranks share 2 cores here.
+void take_turns(char* m, std::size_t page, std::uint32_t rounds, std::uint64_t me) {
+    for (std::uint64_t i = 0; i < rounds; ++i) {
+        const std::uint64_t mine = 2 * i + me, theirs = mine - 1;
+        if (mine > 1)
+            while (word(m, page) != theirs) sched_yield();
+        word(m, page) = mine;
+    }
+    if (me == 1)  // the last turn is the other's
+        while (word(m, page) != 2 * rounds) sched_yield();
+}
+
+// Stores into this rank's own word of the page for ms milliseconds; a store
+// that took longer than kStall waited for the page (a fault: it had moved).
+struct FreeRun {
+    std::uint32_t stores = 0, stalls = 0;
+    double stalled_us = 0;
+};
+constexpr double kStallUs = 10;
+FreeRun store_for(char* m, std::size_t page, std::size_t slot, std::uint32_t ms) {
+    const auto until = Clock::now() + std::chrono::milliseconds(ms);
+    FreeRun r;
+    for (auto t = Clock::now(); t < until;) {
+        word(m, page, slot) = ++r.stores;
+        auto now = Clock::now();
+        double us = std::chrono::duration<double, std::micro>(now - t).count();
+        if (us > kStallUs) {
+            ++r.stalls;
+            r.stalled_us += us;
+        }
+        t = now;
+    }
+    return r;
+}
+
 // Ranks other than 1: do what rank 1 says.
 int serve(int rank, int port, std::size_t pages) {
     int id = -1;
@@ -83,8 +124,11 @@ int serve(int rank, int port, std::size_t pages) {
                 read_all(c, buf.data(), kPage);
                 write_all(c, buf.data(), kPage);
             }
-        if (cmd.what == 'P')
-            for (std::uint32_t i = 0; i < cmd.count; ++i) word(m, cmd.page, 1) = i;  // its own word
+        if (cmd.what == 'T') take_turns(m, cmd.page, cmd.count, 2);
+        if (cmd.what == 'P') {  // its own word, for cmd.count ms; then says how many stores
+            FreeRun r = store_for(m, cmd.page, 1, cmd.count);
+            write_all(c, &r, sizeof r);
+        }
         char ok = 1;
         write_all(c, &ok, 1);
     }
@@ -181,19 +225,33 @@ int run_dsm(int rank, int size, int port, int iters, int blocks, bool pingpong_o
     } else {
         block_tcp(200);
     }
-    // Ping-pong of one page between two writers, free-running (rank 2 and us).
-    const std::uint32_t stores = static_cast<std::uint32_t>(std::max(200, iters));
-    DsmCmd pp{'P', 8, stores, 0};
-    write_all(c[2], &pp, sizeof pp);
+    // One page between two writers (rank 2 and us): taking turns, then
+    // storing freely into their own words of it (false sharing).
+    const std::uint32_t rounds = static_cast<std::uint32_t>(std::max(50, iters / 2));
+    DsmCmd tt{'T', 8, rounds, 0};
+    write_all(c[2], &tt, sizeof tt);
     auto t0 = Clock::now();
-    for (std::uint32_t i = 0; i < stores; ++i) word(m, 8, 0) = i;
-    double mine = us_since(t0);
+    take_turns(m, 8, rounds, 1);
+    const double turns_us = us_since(t0);
     char ok;
     read_all(c[2], &ok, 1);
-    double both = us_since(t0);
-    char extra[96];
-    std::snprintf(extra, sizeof extra, ",\"stores\":%u,\"wall_us\":%.0f", stores, both);
-    print("shm_pingpong", std::vector<double>{mine / stores}, percentile(tcp, 0.5), extra);
+    char extra[128];
+    std::snprintf(extra, sizeof extra, ",\"rounds\":%u", rounds);
+    print("shm_pingpong_turn", std::vector<double>{turns_us / rounds}, percentile(tcp, 0.5), extra);
+
+    const std::uint32_t ms = 300;
+    DsmCmd pp{'P', 9, ms, 0};
+    write_all(c[2], &pp, sizeof pp);
+    const FreeRun mine = store_for(m, 9, 0, ms);
+    FreeRun theirs;
+    read_all(c[2], &theirs, sizeof theirs);
+    read_all(c[2], &ok, 1);
+    // Per stall (the page came back after the other had it): how long it waited.
+    const std::uint32_t stalls = mine.stalls + theirs.stalls;
+    const double per_stall = stalls ? (mine.stalled_us + theirs.stalled_us) / stalls : 0.0;
+    std::snprintf(extra, sizeof extra, ",\"ms\":%u,\"stalls\":%u,\"stores_here\":%u,\"stores_there\":%u", ms,
+                  stalls, mine.stores, theirs.stores);
+    print("shm_pingpong_free", std::vector<double>{per_stall}, percentile(tcp, 0.5), extra);
     for (int r = 0; r < size; ++r)
         if (r != 1) {
             DsmCmd q{'Q', 0, 0, 0};
