@@ -28,6 +28,8 @@
 #define IPC_DIPC 010000
 #endif
 
+#include "dsm_agent_app.hpp"
+
 namespace {
 
 constexpr std::size_t kPage = 4096;
@@ -320,6 +322,7 @@ int main(int argc, char** argv) {
     if (s == "write") return write_page(argc, argv);
     if (s == "read") return read_page(argc, argv);
     if (s == "sweep") return sweep(argc, argv);
+    if (s == "app") return app_program(argc, argv);
     fprintf(stderr, "dsm_agent: unknown scenario '%s'\n", s.c_str());
     return 2;
 }

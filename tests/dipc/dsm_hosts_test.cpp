@@ -103,6 +103,20 @@ TEST(DsmHosts, A256MiBSegmentOnThreeHosts) {
     EXPECT_EQ(run_one(*c, 0, {"sweep", "0x6301", bytes, "64", "0"}, 300), "touched 1024 wrong 0\n");
 }
 
+// What programs do besides loads and stores (their own SIGSEGV handler,
+// SIGSEGV blocked, mprotect, read(2) into a page not present), on a host
+// with none of the pages; the other host then sees every store made there.
+TEST(DsmHosts, AProgramsOwnSignalsMprotectAndSystemCallsWorkWithRealDaemons) {
+    auto c = DipcCluster::start(options(2));
+    const std::string key = "0x6601", bytes = std::to_string(4 * 4096);
+    run_one(*c, 0, {"create", key, bytes});
+    for (int p = 0; p < 4; ++p) run_one(*c, 0, {"write", key, bytes, std::to_string(p), std::to_string(100 + p)});
+    const std::string out = run_one(*c, 1, {"app", key, bytes});
+    EXPECT_NE(out.find("app ok\n"), std::string::npos) << out;
+    for (int p = 1; p < 4; ++p)
+        EXPECT_EQ(run_one(*c, 0, {"read", key, bytes, std::to_string(p)}), "value " + std::to_string(200 + p) + "\n");
+}
+
 TEST(DsmFaults, AKilledWriterProcessLosesNothing) {
     auto c = DipcCluster::start(options(2));
     run_one(*c, 0, {"create", "0x6401", "65536"});

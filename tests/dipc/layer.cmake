@@ -13,7 +13,7 @@ target_include_directories(dipc_direct_link_test PRIVATE ${PROJECT_SOURCE_DIR}/l
 target_compile_definitions(dipc_direct_link_test PRIVATE LAYER_AGENT="$<TARGET_FILE:dipc_layer_agent>")
 add_dependencies(dipc_direct_link_test dipc_layer_agent papers-dipcd)
 gtest_discover_tests(dipc_direct_link_test PROPERTIES LABELS "dipc" TIMEOUT 120 RUN_SERIAL TRUE)
-add_executable(dipc_dsm_agent dsm_agent.cpp)
+add_executable(dipc_dsm_agent dsm_agent.cpp dsm_agent_app.cpp)
 add_executable(dipc_dsm_test dsm_hosts_test.cpp)
 target_link_libraries(dipc_dsm_test PRIVATE dipc_cluster GTest::gtest_main)
 target_compile_definitions(dipc_dsm_test PRIVATE DSM_AGENT="$<TARGET_FILE:dipc_dsm_agent>")
