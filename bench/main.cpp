@@ -21,6 +21,7 @@
 #include "spin_reference.hpp"
 #include "paired_run.hpp"
 #include "trials.hpp"
+#include "dipc_mode.hpp"
 #include "interposer_mode.hpp"
 #include "worker.hpp"
 
@@ -48,7 +49,8 @@ int main(int argc, char** argv) {
     std::string backend = "sim", ops_list = "barrier,allreduce", mpi_extra, label;
     int np = 4, iters = 2000, warmup = 200, trials = 1, blocks = 1;
     bool json = false, worker = false, compare_mpi = false, mpi_tcp = false, verbose = false;
-    bool compare_spin = false, interposer = false;
+    bool compare_spin = false, interposer = false, dipc = false, dsm = false;
+    int residency_us = 0;
     app.add_option("--backend", backend, "sim, shm, udp, capers, mpi, hub");
     app.add_option("-n,--np", np, "number of PEs")->check(CLI::Range(1, 64));
     app.add_option("--ops", ops_list,
@@ -71,6 +73,14 @@ int main(int argc, char** argv) {
     app.add_flag("--mpi-interposer", interposer,
                  "MPI_Barrier/MPI_Allreduce via Open MPI alone vs via libpapers_pmpi.so on the "
                  "simulated hub");
+    app.add_flag("--dipc", dipc,
+                 "the DIPC layer (semop, message ping-pong) between 2 hosts next to raw TCP "
+                 "(papersrun --dipc, papers-bench-dipc)");
+    app.add_flag("--dsm", dsm,
+                 "the DIPC layer's shared memory (read miss, write upgrade, page ping-pong) on 4 "
+                 "hosts next to a raw TCP 4 KiB round trip");
+    app.add_option("--dsm-residency-us", residency_us, "with --dsm: the cluster's minimum page residency")
+        ->check(CLI::Range(0, 1000000));
     app.add_flag("--mpi-tcp", mpi_tcp, "force Open MPI onto TCP (--mca btl tcp,self)");
     app.add_option("--mpi-args", mpi_extra, "extra mpirun arguments");
     app.add_flag("-v,--verbose", verbose, "show the commands run");
@@ -99,6 +109,7 @@ int main(int argc, char** argv) {
 
     const fs::path dir = self_dir();
     if (interposer) return papers::bench::run_interposer_comparison(dir, np, iters, json, verbose);
+    if (dipc || dsm) return papers::bench::run_dipc_comparison(dir, dsm, iters, blocks, residency_us, verbose);
     const std::string args = " --ops " + quote(ops_list) + " --iters " + std::to_string(iters) +
                              " --warmup " + std::to_string(warmup) + " --blocks " +
                              std::to_string(blocks);

@@ -19,3 +19,6 @@ run --backend udp -np 2 --ops barrier,allreduce --iters 10000 --warmup 1000 --co
 run --backend udp -np 4 --ops barrier,allreduce --iters 5000 --warmup 500 --compare-mpi --mpi-tcp --blocks 20
 run --mpi-interposer -np 2 --iters 2000
 run --mpi-interposer -np 4 --iters 2000
+run --dipc --iters 2000 --blocks 10
+run --dsm --iters 400 --blocks 4
+run --dsm --iters 400 --blocks 4 --dsm-residency-us 1000

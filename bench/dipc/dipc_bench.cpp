@@ -2,7 +2,7 @@
 // references measured in the same run, blocks taking turns:
 //   - raw TCP ping-pong of the same size between the same two processes;
 //   - the same System V calls on the local kernel (no DIPC).
-// Run by `papers-bench --dipc` (or directly):
+// Run by `papers-bench --dipc` / `--dsm` (bench/dipc_mode.cpp), or directly:
 //   papersrun --dipc -np 2 papers-bench-dipc [--iters K] [--blocks B]
 // Rank 0 owns the structures (host 0); rank 1 (host 1) measures:
 //   semop      one uncontended remote semop (P, then V, each timed)
