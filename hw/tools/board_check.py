@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """board_check.py -- the checks of the PAPERS hub board (hw/papers-hub/), headless.
 
-  drc        KiCad 6 DRC (pcbnew Python module, run with /usr/bin/python3): 0 violations,
-             0 unconnected pads; Gerbers + Excellon drill files into --out.
+  drc        KiCad 9 DRC (kicad-cli, JSON report, all severities): 0 violations, 0 unconnected
+             items; Gerbers + Excellon drill files into --out.
+  erc        KiCad 9 ERC (kicad-cli, all severities): 0 violations.
+  exports    schematic PDF + SVG, BOM CSV and a 3D render (kicad-cli) into --out.
   vs-rtl     board = RTL: simulate the board's gates (read back from the .kicad_pcb)
              and the Verilated RTL (papers-board-vs-rtl) on the same input sequences,
              compare G and R at steady state; exhaustive over the 4-port X combinations.
@@ -10,7 +12,7 @@
   schematic  the .kicad_sch label netlist equals the .kicad_pcb pad netlist.
   bom        print the bill of materials (markdown) read from the board.
 
-Everything but `drc` is stdlib-only and runs with any python3. A module of the
+drc, erc and exports need kicad-cli (KiCad 9); the rest is stdlib-only. A module of the
 hw/tools package: from hw/, `python3 -m tools.board_check <command> ...`.
 """
 import argparse
@@ -21,6 +23,7 @@ import sys
 import time
 
 from . import board_sim as bs
+from . import kicad_cli as kc
 from . import sexpr
 from .logic_parts import PARTS
 
@@ -30,66 +33,98 @@ def fail(msg):
     sys.exit(1)
 
 
-# ---- drc --------------------------------------------------------------------------------------
+# ---- drc / erc / exports (kicad-cli) ----------------------------------------------------------
+PCB_VERSION = "20241229"      # KiCad 9.0's board format
+SCH_VERSION = "20250114"      # KiCad 9.0's schematic format
+FAB_LAYERS = ["F.Cu", "B.Cu", "F.Mask", "B.Mask", "F.SilkS", "Edge.Cuts"]
+FAB_FILES = ["F_Cu", "B_Cu", "F_Mask", "B_Mask", "F_Silkscreen", "Edge_Cuts"]   # KiCad's file names
+
+
+def _check_version(path, tag, want):
+    with open(path) as f:
+        tree = sexpr.parse(f.read())
+    ver = sexpr.child(tree, "version")
+    if tree[0] != tag or not ver or ver[1] != want:
+        fail("%s is not saved in KiCad 9 format (%s version %s): %s %s" % (
+            path, tag, want, tree[0], ver[1] if ver else "no version"))
+
+
+def _report(kind, items):
+    for v in items[:30]:
+        print("  " + kc.describe(v), file=sys.stderr)
+    if len(items) > 30:
+        print("  ... and %d more" % (len(items) - 30), file=sys.stderr)
+
+
 def cmd_drc(args):
-    try:
-        import pcbnew
-    except ImportError:
-        fail("the pcbnew module is missing: run this with /usr/bin/python3 after "
-             "`apt-get install -y --no-install-recommends kicad`")
-    with open(args.board) as f:
-        head = f.read(200)
-    if "(version 20211014)" not in head:
-        fail("%s is not saved in KiCad 6 format (version 20211014): %r" % (args.board, head[:60]))
+    """KiCad 9 DRC (all severities, library and schematic parity included): nothing may be
+    reported; then the fabrication files."""
+    _check_version(args.board, "kicad_pcb", PCB_VERSION)
     os.makedirs(args.out, exist_ok=True)
-    board = pcbnew.LoadBoard(args.board)
-    report = os.path.join(args.out, "drc.rpt")
-    if not pcbnew.WriteDRCReport(board, report, pcbnew.EDA_UNITS_MILLIMETRES, True):
-        fail("WriteDRCReport failed")
-    text = open(report).read()
-    import re
-    viol = re.search(r"\*\* Found (\d+) DRC violations \*\*", text)
-    unc = re.search(r"\*\* Found (\d+) unconnected pads \*\*", text)
-    if not viol or not unc:
-        fail("cannot read the DRC report %s" % report)
-    nv, nu = int(viol.group(1)), int(unc.group(1))
-    print("DRC: %d violations, %d unconnected pads (report: %s)" % (nv, nu, report))
-    # Gerbers and drill files, the set a PCB fab asks for
-    pc = pcbnew.PLOT_CONTROLLER(board)
-    po = pc.GetPlotOptions()
-    po.SetOutputDirectory(args.out)
-    po.SetPlotFrameRef(False)
-    po.SetUseGerberProtelExtensions(False)
-    po.SetCreateGerberJobFile(True)
-    po.SetSubtractMaskFromSilk(True)
-    po.SetUseAuxOrigin(False)
-    po.SetExcludeEdgeLayer(True)
-    layers = [("F_Cu", pcbnew.F_Cu), ("B_Cu", pcbnew.B_Cu), ("F_Mask", pcbnew.F_Mask),
-              ("B_Mask", pcbnew.B_Mask), ("F_Silkscreen", pcbnew.F_SilkS), ("Edge_Cuts", pcbnew.Edge_Cuts)]
-    for name, layer in layers:
-        pc.SetLayer(layer)
-        pc.OpenPlotfile(name, pcbnew.PLOT_FORMAT_GERBER, name)
-        if not pc.PlotLayer():
-            fail("plotting %s failed" % name)
-    pc.ClosePlot()
-    dw = pcbnew.EXCELLON_WRITER(board)
-    dw.SetOptions(False, False, pcbnew.wxPoint(0, 0), False)
-    dw.SetFormat(True)
-    dw.CreateDrillandMapFilesSet(args.out, True, False)
     stem = os.path.splitext(os.path.basename(args.board))[0]
-    want = ["%s-%s.gbr" % (stem, n) for n, _ in layers] + ["%s-PTH.drl" % stem]
-    missing = [w for w in want if not os.path.getsize(os.path.join(args.out, w))] if all(
-        os.path.exists(os.path.join(args.out, w)) for w in want) else [
-        w for w in want if not os.path.exists(os.path.join(args.out, w))]
+    report = os.path.join(args.out, stem + "-drc.json")
+    viol, unconnected, parity = kc.drc(args.board, report, schematic_parity=args.parity)
+    print("%s DRC of %s: %d violations (warnings included), %d unconnected items, %d schematic "
+          "parity issues (report: %s)" % (kc.version(), args.board, len(viol), len(unconnected),
+                                          len(parity), report))
+    if viol or unconnected or parity:
+        _report("DRC", viol + unconnected + parity)
+        fail("DRC: %d violations, %d unconnected, %d parity" % (len(viol), len(unconnected), len(parity)))
+    # Gerbers and drill files, the set a PCB fab asks for
+    kc.run(["pcb", "export", "gerbers", "--layers", ",".join(FAB_LAYERS), "--subtract-soldermask",
+            "--no-protel-ext", "-o", args.out + os.sep, args.board])
+    kc.run(["pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th",
+            "--generate-map", "--map-format", "pdf", "-o", args.out + os.sep, args.board])
+    want = ["%s-%s.gbr" % (stem, n) for n in FAB_FILES] + [
+        "%s-PTH.drl" % stem, "%s-NPTH.drl" % stem, "%s-job.gbrjob" % stem]
+    missing = [w for w in want if not os.path.exists(os.path.join(args.out, w))
+               or not os.path.getsize(os.path.join(args.out, w))]
     if missing:
         fail("fabrication files missing or empty in %s: %s" % (args.out, missing))
-    drl = open(os.path.join(args.out, "%s-PTH.drl" % stem)).read()
-    holes = sum(1 for ln in drl.splitlines() if ln.startswith("X"))
+    with open(os.path.join(args.out, "%s-PTH.drl" % stem)) as f:
+        holes = sum(1 for ln in f if ln.startswith("X"))
     print("fabrication files in %s: %s (%d plated holes)" % (args.out, ", ".join(want), holes))
-    if nv or nu:
-        print(text)
-        fail("DRC: %d violations, %d unconnected pads" % (nv, nu))
     print("PASS board_drc")
+
+
+def cmd_erc(args):
+    """KiCad 9 ERC (all severities): nothing may be reported."""
+    _check_version(args.sch, "kicad_sch", SCH_VERSION)
+    os.makedirs(args.out, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(args.sch))[0]
+    report = os.path.join(args.out, stem + "-erc.json")
+    viol = kc.erc(args.sch, report)
+    print("%s ERC of %s: %d violations (warnings included; report: %s)" % (
+        kc.version(), args.sch, len(viol), report))
+    if viol:
+        for sheet, v in viol[:30]:
+            print("  %s: %s" % (sheet, kc.describe(v)), file=sys.stderr)
+        fail("ERC: %d violations" % len(viol))
+    print("PASS board_erc")
+
+
+def cmd_exports(args):
+    """Schematic PDF and SVG, BOM (CSV) and a 3D render of the board, into --out."""
+    os.makedirs(args.out, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(args.board))[0]
+    out = args.out + os.sep
+    kc.run(["sch", "export", "pdf", "-o", os.path.join(args.out, stem + "-schematic.pdf"), args.sch])
+    kc.run(["sch", "export", "svg", "-o", os.path.join(args.out, "svg"), args.sch])
+    kc.run(["sch", "export", "bom", "--fields", "Reference,Value,Footprint,${QUANTITY},MPN,Manufacturer",
+            "--group-by", "Value,Footprint", "-o", os.path.join(args.out, stem + "-bom.csv"), args.sch])
+    kc.run(["pcb", "render", "--quality", "basic", "--width", "1600", "--height", "1000",
+            "-o", os.path.join(args.out, stem + "-3d.png"), args.board], timeout=240)
+    made = []
+    for d, _, names in os.walk(args.out):
+        made += [os.path.relpath(os.path.join(d, n), args.out) for n in names
+                 if os.path.getsize(os.path.join(d, n))]
+    need = [stem + "-schematic.pdf", stem + "-bom.csv", stem + "-3d.png"]
+    missing = [n for n in need if n not in made] + ([] if any(m.endswith(".svg") for m in made)
+                                                    else ["svg/*.svg"])
+    if missing:
+        fail("exports missing or empty in %s: %s" % (out, missing))
+    print("exports in %s: %s" % (out, ", ".join(sorted(made))))
+    print("PASS board_exports")
 
 
 # ---- board = RTL --------------------------------------------------------------------------------
@@ -284,8 +319,8 @@ def cmd_schematic(args):
     board = bs.Board(args.board)
     with open(args.sch) as f:
         tree = sexpr.parse(f.read())
-    if tree[0] != "kicad_sch" or sexpr.child(tree, "version")[1] != "20211123":
-        fail("%s is not a KiCad 6 schematic (version 20211123)" % args.sch)
+    if tree[0] != "kicad_sch" or sexpr.child(tree, "version")[1] != SCH_VERSION:
+        fail("%s is not a KiCad 9 schematic (version %s)" % (args.sch, SCH_VERSION))
     libs = {}
     for sym in sexpr.children(sexpr.child(tree, "lib_symbols"), "symbol"):
         pins = {}
@@ -305,6 +340,8 @@ def cmd_schematic(args):
         sx, sy = float(at[1]), float(at[2])
         ref = [p[2] for p in sexpr.children(sym, "property") if p[1] == "Reference"][0]
         val = [p[2] for p in sexpr.children(sym, "property") if p[1] == "Value"][0]
+        if ref.startswith("#"):
+            continue        # power flags: no part on the board
         pins = {}
         for num, (px, py) in libs[lib].items():
             key = (round(sx + px, 2), round(sy - py, 2))
@@ -341,7 +378,7 @@ def cmd_bom(args):
     desc = {}
     lib = {}
     for fp in sexpr.children(tree, "footprint"):
-        ref = [t[2] for t in sexpr.children(fp, "fp_text") if t[1] == "reference"][0]
+        ref = [t[2] for t in sexpr.children(fp, "property") if t[1] == "Reference"][0]
         d = [p[2] for p in sexpr.children(fp, "property") if p[1] == "Description"]
         desc[ref] = d[0] if d else ""
         lib[ref] = fp[1].split(":")[-1]
@@ -371,6 +408,14 @@ def main():
     p = sub.add_parser("drc")
     p.add_argument("--board", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--parity", action="store_true", help="also KiCad's schematic parity check")
+    p = sub.add_parser("erc")
+    p.add_argument("--sch", required=True)
+    p.add_argument("--out", required=True)
+    p = sub.add_parser("exports")
+    p.add_argument("--board", required=True)
+    p.add_argument("--sch", required=True)
+    p.add_argument("--out", required=True)
     p = sub.add_parser("vs-rtl")
     p.add_argument("--board", required=True)
     p.add_argument("--rtl", required=True, help="the papers-board-vs-rtl executable")
@@ -385,9 +430,9 @@ def main():
     p.add_argument("--board", required=True)
     args = ap.parse_args()
     try:
-        {"drc": cmd_drc, "vs-rtl": cmd_vs_rtl, "pins": cmd_pins, "schematic": cmd_schematic,
+        {"drc": cmd_drc, "erc": cmd_erc, "exports": cmd_exports, "vs-rtl": cmd_vs_rtl, "pins": cmd_pins, "schematic": cmd_schematic,
          "bom": cmd_bom}[args.cmd](args)
-    except (bs.BoardError, ValueError, OSError) as e:
+    except (bs.BoardError, kc.CliError, ValueError, OSError) as e:
         fail(str(e))
 
 

@@ -48,10 +48,10 @@ class Board:
         self.parts = {}
         for fp in sexpr.children(tree, "footprint"):
             ref = val = None
-            for t in sexpr.children(fp, "fp_text"):
-                if t[1] == "reference":
+            for t in sexpr.children(fp, "property"):
+                if t[1] == "Reference":
                     ref = t[2]
-                elif t[1] == "value":
+                elif t[1] == "Value":
                     val = t[2]
             pins = {}
             for pad in sexpr.children(fp, "pad"):

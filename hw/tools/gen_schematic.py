@@ -10,6 +10,7 @@ label netlist with the pads of the .kicad_pcb.
 import uuid
 
 from .logic_parts import PARTS
+from .sexpr import Sym, dumps
 
 GRID = 2.54
 NS = uuid.UUID("6f1a7c52-4a0e-4d0b-9a8e-3f1d2c5b7a90")
@@ -109,52 +110,104 @@ def layout(part):
     return names, pos, hw, hh
 
 
-def lib_symbol(part):
+def _font(size=1.27, hide=False, justify=None):
+    eff = ["effects", ["font", ["size", float(size), float(size)]]]
+    if justify:
+        eff.append(["justify"] + [Sym(j) for j in justify])
+    if hide:
+        eff.append(["hide", True])
+    return eff
+
+
+def _sprop(name, value, at, hide=False):
+    return ["property", name, value, ["at", float(at[0]), float(at[1]), 0], _font(hide=hide)]
+
+
+def lib_symbol(part, prefix):
+    """The symbol of `part`'s kind: named `prefix + name` (prefix "papers:" when embedded in the
+    schematic, "" in the library file, otherwise identical, so ERC finds them equal)."""
     names, pos, hw, hh = layout(part)
     nm = symbol_name(part)
-    o = ['    (symbol "papers:%s" (in_bom yes) (on_board yes)' % nm,
-         '      (property "Reference" "%s" (id 0) (at 0 %s 0) (effects (font (size 1.27 1.27))))' % (
-             "".join(ch for ch in part.ref if ch.isalpha()), _f(hh + 1.27)),
-         '      (property "Value" "%s" (id 1) (at 0 %s 0) (effects (font (size 1.27 1.27))))' % (nm, _f(-hh - 1.27)),
-         '      (property "Footprint" "" (id 2) (at 0 0 0) (effects (font (size 1.27 1.27)) hide))',
-         '      (property "Datasheet" "" (id 3) (at 0 0 0) (effects (font (size 1.27 1.27)) hide))',
-         '      (symbol "%s_0_1"' % nm,
-         '        (rectangle (start %s %s) (end %s %s) (stroke (width 0.254) (type default) (color 0 0 0 0)) (fill (type background)))' % (
-             _f(-hw), _f(hh), _f(hw), _f(-hh)),
-         '      )',
-         '      (symbol "%s_1_1"' % nm]
+    node = ["symbol", prefix + nm, ["exclude_from_sim", False], ["in_bom", True], ["on_board", True],
+            _sprop("Reference", "".join(ch for ch in part.ref if ch.isalpha()), (0, hh + 1.27)),
+            _sprop("Value", nm, (0, -hh - 1.27)),
+            _sprop("Footprint", "", (0, 0), hide=True),
+            _sprop("Datasheet", "", (0, 0), hide=True),
+            _sprop("Description", "", (0, 0), hide=True),
+            ["symbol", nm + "_0_1",
+             ["rectangle", ["start", float(-hw), float(hh)], ["end", float(hw), float(-hh)],
+              ["stroke", ["width", 0.254], ["type", Sym("default")]], ["fill", ["type", Sym("background")]]]]]
+    unit = ["symbol", nm + "_1_1"]
     for p, (x, y) in sorted(pos.items(), key=lambda kv: int(kv[0])):
         name, etype, side = names[p]
-        ang = 0 if side == "L" else 180
-        o.append('        (pin %s line (at %s %s %d) (length 2.54)' % (etype, _f(x), _f(y), ang))
-        o.append('          (name "%s" (effects (font (size 1.0 1.0))))' % name)
-        o.append('          (number "%s" (effects (font (size 1.0 1.0)))))' % p)
-    o.append('      )')
-    o.append('    )')
-    return "\n".join(o)
+        unit.append(["pin", Sym(etype), Sym("line"), ["at", float(x), float(y), 0 if side == "L" else 180],
+                     ["length", 2.54], ["name", name, _font(1.0)], ["number", p, _font(1.0)]])
+    node += [unit, ["embedded_fonts", False]]
+    return node
 
 
-def write(path, parts):
+def pwr_flag(prefix):
+    """KiCad's PWR_FLAG: tells ERC that a power net is driven (here: from the screw terminal)."""
+    return ["symbol", prefix + "PWR_FLAG", ["power"], ["pin_numbers", ["hide", True]],
+            ["pin_names", ["offset", 0], ["hide", True]], ["exclude_from_sim", False],
+            ["in_bom", True], ["on_board", True],
+            _sprop("Reference", "#FLG", (0, 1.905), hide=True), _sprop("Value", "PWR_FLAG", (0, 3.81)),
+            _sprop("Footprint", "", (0, 0), hide=True), _sprop("Datasheet", "~", (0, 0), hide=True),
+            _sprop("Description", "Special symbol for telling ERC where power comes from", (0, 0),
+                   hide=True),
+            ["symbol", "PWR_FLAG_0_0",
+             ["pin", Sym("power_out"), Sym("line"), ["at", 0.0, 0.0, 90], ["length", 0.0],
+              ["name", "~", _font()], ["number", "1", _font()]]],
+            ["symbol", "PWR_FLAG_0_1",
+             ["polyline", ["pts", ["xy", 0.0, 0.0], ["xy", 0.0, 1.27], ["xy", -1.016, 1.905],
+                                  ["xy", 0.0, 2.54], ["xy", 1.016, 1.905], ["xy", 0.0, 1.27]],
+              ["stroke", ["width", 0.0], ["type", Sym("default")]], ["fill", ["type", Sym("none")]]]],
+            ["embedded_fonts", False]]
+
+
+SCH_VERSION = 20250114
+SYM_LIB_VERSION = 20241209
+
+
+def write(path, lib_path, parts, project="papers-hub"):
     from .footprints import FOOTPRINTS
     syms = {}
     for p in parts:
         syms.setdefault(symbol_name(p), p)
-    root = _uuid("papers-hub")
-    o = ['(kicad_sch (version 20211123) (generator eeschema)',
-         '  (uuid %s)' % root,
-         '  (paper "A0")',
-         '  (title_block (title "PAPERS hub, 4 ports, hub protocol 1") (rev "1") (company "papers project")',
-         '    (comment 1 "Generated by hw/tools/gen_hub_board.py from hw/tools/hub_design.py")',
-         '    (comment 2 "Nets are joined by their labels; see hw/README.md for the logic"))',
-         '  (lib_symbols']
-    for nm in sorted(syms):
-        o.append(lib_symbol(syms[nm]))
-    o.append('  )')
+    root = _uuid(project)
+    lib = ["kicad_symbol_lib", ["version", SYM_LIB_VERSION], ["generator", "kicad_symbol_editor"],
+           ["generator_version", "9.0"]]
+    lib += [lib_symbol(syms[nm], "") for nm in sorted(syms)] + [pwr_flag("")]
+    with open(lib_path, "w") as f:
+        f.write(dumps(lib) + "\n")
+    sch = ["kicad_sch", ["version", SCH_VERSION], ["generator", "eeschema"], ["generator_version", "9.0"],
+           ["uuid", root], ["paper", "A0"],
+           ["title_block", ["title", "PAPERS hub, 4 ports, hub protocol 1"], ["rev", "2"],
+            ["company", "papers project"],
+            ["comment", 1, "Generated by hw/tools/gen_hub_board.py from hw/tools/hub_design.py"],
+            ["comment", 2, "Nets are joined by their labels; see hw/README.md for the logic"]],
+           ["lib_symbols"] + [lib_symbol(syms[nm], "papers:") for nm in sorted(syms)] + [pwr_flag("papers:")]]
+    items, symbols = [], []
+
+    def label(net, x, y, left, key):
+        items.append(["label", net, ["at", float(x), float(y), 180 if left else 0],
+                      _font(1.0, justify=("right" if left else "left", "bottom")), ["uuid", _uuid(*key)]])
+
+    def instance(lib_id, ref, value, fp, desc, sx, sy, ref_at, val_at, pins, hide_ref=False):
+        symbols.append(["symbol", ["lib_id", lib_id], ["at", float(sx), float(sy), 0], ["unit", 1],
+                        ["exclude_from_sim", False], ["in_bom", True], ["on_board", True], ["dnp", False],
+                        ["fields_autoplaced", True], ["uuid", _uuid("sym", ref)],
+                        _sprop("Reference", ref, ref_at, hide=hide_ref), _sprop("Value", value, val_at),
+                        _sprop("Footprint", fp, (sx, sy), hide=True), _sprop("Datasheet", "", (sx, sy), hide=True),
+                        _sprop("Description", desc, (sx, sy), hide=True)]
+                       + [["pin", p, ["uuid", _uuid("pin", ref, p)]] for p in pins]
+                       + [["instances", ["project", project, ["path", "/" + root, ["reference", ref],
+                                                               ["unit", 1]]]]])
+
     # place the symbols in columns, sheet coordinates on a 2.54 grid
     col_x, y = 30 * GRID, 20 * GRID
     col_w = 40 * GRID
     max_y = 320 * GRID          # A0 landscape is 1189 x 841 mm
-    inst = []
     for part in parts:
         names, pos, hw, hh = layout(part)
         h = 2 * hh + 6 * GRID
@@ -163,44 +216,24 @@ def write(path, parts):
             y = 20 * GRID
         sx, sy = col_x, y + round(hh / GRID) * GRID + 2 * GRID
         y += round(h / GRID) * GRID + 2 * GRID
-        u = _uuid("sym", part.ref)
-        fp = FOOTPRINTS[part.footprint]()["lib"]
-        o.append('  (symbol (lib_id "papers:%s") (at %s %s 0) (unit 1)' % (symbol_name(part), _f(sx), _f(sy)))
-        o.append('    (in_bom yes) (on_board yes) (fields_autoplaced)')
-        o.append('    (uuid %s)' % u)
-        o.append('    (property "Reference" "%s" (id 0) (at %s %s 0) (effects (font (size 1.27 1.27))))' % (
-            part.ref, _f(sx), _f(sy - hh - 1.27)))
-        o.append('    (property "Value" "%s" (id 1) (at %s %s 0) (effects (font (size 1.27 1.27))))' % (
-            part.value, _f(sx), _f(sy + hh + 1.27)))
-        o.append('    (property "Footprint" "%s" (id 2) (at %s %s 0) (effects (font (size 1.27 1.27)) hide))' % (
-            fp, _f(sx), _f(sy)))
-        o.append('    (property "Datasheet" "" (id 3) (at %s %s 0) (effects (font (size 1.27 1.27)) hide))' % (
-            _f(sx), _f(sy)))
-        o.append('    (property "Description" "%s" (id 4) (at %s %s 0) (effects (font (size 1.27 1.27)) hide))' % (
-            part.desc, _f(sx), _f(sy)))
-        for p in sorted(pos, key=int):
-            o.append('    (pin "%s" (uuid %s))' % (p, _uuid("pin", part.ref, p)))
-        o.append('  )')
-        inst.append((u, part))
+        instance("papers:" + symbol_name(part), part.ref, part.value, FOOTPRINTS[part.footprint]()["lib"],
+                 part.desc, sx, sy, (sx, sy - hh - 1.27), (sx, sy + hh + 1.27), sorted(pos, key=int))
         for p, (px, py) in sorted(pos.items(), key=lambda kv: int(kv[0])):
             x, yy = sx + px, sy - py
             net = part.pins.get(p)
             if net is None:
-                o.append('  (no_connect (at %s %s) (uuid %s))' % (_f(x), _f(yy), _uuid("nc", part.ref, p)))
-                continue
-            left = px < 0
-            o.append('  (label "%s" (at %s %s %d)' % (net, _f(x), _f(yy), 180 if left else 0))
-            o.append('    (effects (font (size 1.0 1.0)) (justify %s bottom))' % ("right" if left else "left"))
-            o.append('    (uuid %s))' % _uuid("label", part.ref, p))
+                items.append(["no_connect", ["at", float(x), float(yy)], ["uuid", _uuid("nc", part.ref, p)]])
+            else:
+                label(net, x, yy, px < 0, ("label", part.ref, p))
     if col_x + col_w > 1189:
         raise SystemExit("schematic does not fit on A0: last column at x=%.0f mm" % col_x)
-    o.append('  (sheet_instances (path "/" (page "1")))')
-    o.append('  (symbol_instances')
-    for u, part in inst:
-        fp = FOOTPRINTS[part.footprint]()["lib"]
-        o.append('    (path "/%s" (reference "%s") (unit 1) (value "%s") (footprint "%s"))' % (
-            u, part.ref, part.value, fp))
-    o.append('  )')
-    o.append(')')
+    # the power flags: +5 V and GND come from the screw terminal, a passive pin
+    for k, net in enumerate(("VCC", "GND")):
+        fx, fy = 10 * GRID + 10 * GRID * k, 10 * GRID
+        instance("papers:PWR_FLAG", "#FLG%02d" % (k + 1), "PWR_FLAG", "", "", fx, fy,
+                 (fx, fy - 1.905), (fx, fy - 3.81), ["1"], hide_ref=True)
+        label(net, fx, fy, False, ("flag", net))
+    sch += items + symbols
+    sch += [["sheet_instances", ["path", "/", ["page", "1"]]], ["embedded_fonts", False]]
     with open(path, "w") as f:
-        f.write("\n".join(o) + "\n")
+        f.write(dumps(sch) + "\n")

@@ -44,3 +44,46 @@ def children(node, tag):
 def child(node, tag):
     c = children(node, tag)
     return c[0] if c else None
+
+
+# ---- writing, in KiCad 9's layout -------------------------------------------------------------
+class Sym(str):
+    """A bare (unquoted) atom: a keyword such as `yes`, `input`, `thru_hole`."""
+
+
+def fmt_num(v):
+    """KiCad's number format: at most 4 decimals (0.1 um), no trailing zeros, no -0."""
+    s = ("%.4f" % v).rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _atom(a):
+    if isinstance(a, Sym):
+        return str(a)
+    if isinstance(a, bool):
+        return "yes" if a else "no"
+    if isinstance(a, int):
+        return str(a)
+    if isinstance(a, float):
+        return fmt_num(a)
+    if isinstance(a, str):
+        return '"%s"' % a.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    raise TypeError("not an S-expression atom: %r" % (a,))
+
+
+def dumps(node, indent=0):
+    """Write `node` (a list: tag first, then atoms, then sub-lists) the way KiCad 9 writes its
+    files: a list of atoms on one line; sub-lists each on their own line, one tab deeper."""
+    tabs = "\t" * indent
+    atoms, subs = [], []
+    for a in node[1:]:
+        if isinstance(a, list):
+            subs.append(a)
+        elif subs:
+            raise ValueError("atom %r after a sub-list in (%s ...): KiCad does not write that" % (a, node[0]))
+        else:
+            atoms.append(_atom(a))
+    first = tabs + "(" + " ".join([str(node[0])] + atoms)
+    if not subs:
+        return first + ")"
+    return first + "\n" + "\n".join(dumps(s, indent + 1) for s in subs) + "\n" + tabs + ")"

@@ -47,3 +47,26 @@ class ChildrenTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DumpsTest(unittest.TestCase):
+    def test_kicad_layout_tabs_and_one_line_atom_lists(self):
+        text = sexpr.dumps(["pad", "1", sexpr.Sym("thru_hole"), ["at", 1.5, -0.0],
+                            ["net", 3, 'say "hi"'], ["hide", True]])
+        self.assertEqual(text, '(pad "1" thru_hole\n\t(at 1.5 0)\n\t(net 3 "say \\"hi\\"")\n\t(hide yes)\n)')
+
+    def test_round_trip_through_the_reader(self):
+        node = ["kicad_pcb", ["version", 20241229], ["footprint", "papers:DIP-14",
+                                                     ["at", 217.38, 82.0], ["layer", "F.Cu"]]]
+        back = sexpr.parse(sexpr.dumps(node))
+        self.assertEqual(back, ["kicad_pcb", ["version", "20241229"],
+                                ["footprint", "papers:DIP-14", ["at", "217.38", "82"], ["layer", "F.Cu"]]])
+
+    def test_numbers_are_rounded_to_a_tenth_of_a_micron(self):
+        self.assertEqual(sexpr.fmt_num(0.19999999999999998), "0.2")
+        self.assertEqual(sexpr.fmt_num(-0.00001), "0")
+        self.assertEqual(sexpr.fmt_num(12.34567), "12.3457")
+
+    def test_an_atom_after_a_sub_list_is_refused(self):
+        with self.assertRaises(ValueError):
+            sexpr.dumps(["effects", ["font"], "hide"])
