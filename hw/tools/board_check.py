@@ -315,58 +315,65 @@ def cmd_pins(args):
 
 
 # ---- schematic = board -------------------------------------------------------------------------------
-def cmd_schematic(args):
-    board = bs.Board(args.board)
-    with open(args.sch) as f:
+def schematic_netlist(sch, workdir):
+    """KiCad's own netlist of the (hierarchical) schematic: ({ref: value}, [set of (ref, pin)])."""
+    os.makedirs(workdir, exist_ok=True)
+    out = os.path.join(workdir, os.path.splitext(os.path.basename(sch))[0] + ".net")
+    kc.run(["sch", "export", "netlist", "--format", "kicadsexpr", "-o", out, sch])
+    with open(out) as f:
         tree = sexpr.parse(f.read())
-    if tree[0] != "kicad_sch" or sexpr.child(tree, "version")[1] != SCH_VERSION:
-        fail("%s is not a KiCad 9 schematic (version %s)" % (args.sch, SCH_VERSION))
-    libs = {}
-    for sym in sexpr.children(sexpr.child(tree, "lib_symbols"), "symbol"):
-        pins = {}
-        for unit in sexpr.children(sym, "symbol"):
-            for pin in sexpr.children(unit, "pin"):
-                at = sexpr.child(pin, "at")
-                pins[sexpr.child(pin, "number")[1]] = (float(at[1]), float(at[2]))
-        libs[sym[1]] = pins
-    labels = {}
-    for lab in sexpr.children(tree, "label"):
-        at = sexpr.child(lab, "at")
-        labels[(round(float(at[1]), 2), round(float(at[2]), 2))] = lab[1]
-    sch = {}
-    for sym in sexpr.children(tree, "symbol"):
-        lib = sexpr.child(sym, "lib_id")[1]
-        at = sexpr.child(sym, "at")
-        sx, sy = float(at[1]), float(at[2])
-        ref = [p[2] for p in sexpr.children(sym, "property") if p[1] == "Reference"][0]
-        val = [p[2] for p in sexpr.children(sym, "property") if p[1] == "Value"][0]
-        if ref.startswith("#"):
-            continue        # power flags: no part on the board
-        pins = {}
-        for num, (px, py) in libs[lib].items():
-            key = (round(sx + px, 2), round(sy - py, 2))
-            if key in labels:
-                pins[num] = labels[key]
-        sch[ref] = (val, pins)
+    comps = {}
+    for c in sexpr.children(sexpr.child(tree, "components"), "comp"):
+        ref = sexpr.child(c, "ref")[1]
+        if ref in comps:
+            raise ValueError("%s: reference %s twice in the schematic" % (sch, ref))
+        comps[ref] = sexpr.child(c, "value")[1]
+    nets = []
+    for n in sexpr.children(sexpr.child(tree, "nets"), "net"):
+        nets.append((sexpr.child(n, "name")[1],
+                     {(sexpr.child(x, "ref")[1], sexpr.child(x, "pin")[1]) for x in sexpr.children(n, "node")}))
+    return comps, nets
+
+
+def cmd_schematic(args):
+    """The schematic (as KiCad's netlist exporter reads it) and the board have the same parts with
+    the same values, and the same connections: every board net is exactly one schematic net."""
+    board = bs.Board(args.board)
+    _check_version(args.sch, "kicad_sch", SCH_VERSION)
+    comps, nets = schematic_netlist(args.sch, args.out)
     errors = []
-    for ref, p in board.parts.items():
-        if ref not in sch:
+    for ref, p in sorted(board.parts.items()):
+        if ref not in comps:
             errors.append("%s on the board, not in the schematic" % ref)
+        elif comps[ref] != p["value"]:
+            errors.append("%s: value %s on the board, %s in the schematic" % (ref, p["value"], comps[ref]))
+    for ref in sorted(set(comps) - set(board.parts)):
+        errors.append("%s in the schematic, not on the board" % ref)
+    sch_net = {}
+    for name, nodes in nets:
+        for node in nodes:
+            sch_net[node] = name
+    for bnet, pads in sorted(board.nets().items()):
+        names = {sch_net.get(pad) for pad in pads}
+        if len(names) != 1 or None in names:
+            errors.append("board net %s is split in the schematic: %s" % (
+                bnet, sorted("%s.%s=%s" % (r, p, sch_net.get((r, p))) for r, p in pads)[:8]))
             continue
-        if sch[ref][0] != p["value"]:
-            errors.append("%s: value %s on the board, %s in the schematic" % (ref, p["value"], sch[ref][0]))
-        if sch[ref][1] != p["pins"]:
-            diff = sorted(set(sch[ref][1].items()) ^ set(p["pins"].items()))
-            errors.append("%s: pin nets differ: %s" % (ref, diff[:6]))
-    for ref in sch:
-        if ref not in board.parts:
-            errors.append("%s in the schematic, not on the board" % ref)
+        sname = names.pop()
+        extra = [n for n in dict(nets)[sname] if n not in set(pads)] if sname in dict(nets) else []
+        if extra:
+            errors.append("schematic net %s (board net %s) also joins %s" % (sname, bnet, sorted(extra)[:6]))
+    pads_on_board = {(r, pin) for r, p in board.parts.items() for pin in p["pins"]}
+    for name, nodes in nets:
+        loose = [n for n in nodes if n not in pads_on_board]
+        if len(nodes) > 1 and loose:
+            errors.append("schematic net %s joins pins that have no net on the board: %s" % (name, sorted(loose)[:6]))
     if errors:
-        for e in errors[:20]:
+        for e in errors[:25]:
             print("ERROR " + e, file=sys.stderr)
         fail("%d differences between schematic and board" % len(errors))
-    print("schematic = board: %d parts, %d pin-net pairs identical" % (
-        len(sch), sum(len(v[1]) for v in sch.values())))
+    print("schematic = board: %d parts, %d board nets, each exactly one schematic net (KiCad netlist of %s)"
+          % (len(comps), len(board.nets()), args.sch))
     print("PASS board_schematic_matches")
 
 
@@ -426,6 +433,7 @@ def main():
     p = sub.add_parser("schematic")
     p.add_argument("--board", required=True)
     p.add_argument("--sch", required=True)
+    p.add_argument("--out", default="out", help="where KiCad's netlist is written")
     p = sub.add_parser("bom")
     p.add_argument("--board", required=True)
     args = ap.parse_args()

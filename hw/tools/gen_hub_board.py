@@ -303,8 +303,7 @@ def main():
     write_pcb(pcb, parts, pos, net_id, segs, vias)
     write_project(args.out, "papers-hub", parts)
     from . import gen_schematic
-    gen_schematic.write(os.path.join(args.out, "papers-hub.kicad_sch"),
-                        os.path.join(args.out, "papers.kicad_sym"), parts)
+    gen_schematic.write(args.out, parts)
     print("wrote %s: %d parts, %d nets, %d segments, %d vias (%.0f s)" % (
         pcb, len(parts), len(net_id), len(segs), len(vias), time.time() - t0))
     if args.compare:

@@ -1,239 +1,318 @@
-"""gen_schematic.py -- the hub's KiCad 6 schematic (.kicad_sch), from hub_design.py.
+"""gen_schematic.py -- the hub's hierarchical KiCad 9 schematic, from hub_design.py.
 
-One sheet; every part is a box symbol (embedded in lib_symbols, so no library is
-needed) with its pins named after their function, and every connected pin carries a
-net label with the net's name (labels of the same name are one net in KiCad), so the
-schematic and the board come from the same netlist.  Pins without a net get a
-no-connect flag.  board_check.py `schematic` re-reads this file and compares its
-label netlist with the pads of the .kicad_pcb.
+Sheets (the root shows them as blocks joined by labelled wires):
+  Power        screw terminal, power flags, bulk capacitor, every chip's supply unit with its
+               100 nF capacitor, the spare gates (inputs grounded)
+  Port         one port: DB-25, pull-downs, enable jumper, S settling delay, the disable gates,
+               the status/LED driver and LED -- ONE sheet file, instantiated once per port
+  Combine      ALL1 / ALL0 (AND of the strobe terms) and the NAND nybble tree
+  State        the C-element (G), the R latch clocked by both edges of G, the G output delay,
+               the power-on reset
+Gates are drawn one per symbol unit (sch_symbols.py), so a 74HC14 whose gates serve two ports
+shows up on both port sheets with the right unit per instance.  Each sheet is laid out in
+columns by signal flow and wired where a drawing would use wires (sch_sheet.py).
+The board's netlist and KiCad's netlist of this schematic are compared by board_check.py.
 """
-import uuid
+import os
+import re
 
+from . import sch_sheet as sh
+from . import sch_symbols as ss
 from .logic_parts import PARTS
-from .sexpr import Sym, dumps
+from .sexpr import dumps
 
-GRID = 2.54
-NS = uuid.UUID("6f1a7c52-4a0e-4d0b-9a8e-3f1d2c5b7a90")
-
-
-def _uuid(*names):
-    return str(uuid.uuid5(NS, "/".join(names)))
-
-
-def _f(v):
-    s = ("%.3f" % v).rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+PROJECT = "papers-hub"
+G = ss.G
+PORT_COLUMNS = [["conn"], ["XE0", "XE1", "XE2", "XE3", "rs", "rn", "jp"], ["SDn", "cs"], ["SE1", "SD"],
+                ["SE0", "ENn"], ["u244"], ["rled"], ["led"]]
+STATE_COLUMNS = [["ALL1n", "ALL0n", "rpor"], ["SETn", "RSTn", "cpor", "POR"], ["G", "Gn", "PORn"],
+                 ["QR", "QF", "rg"], ["mux", "cg", "GDn"], ["GO"]]
+COMBINE_COLUMNS = [["ALL1", "ALL0", "RD0", "RD1", "RD2", "RD3"]]
+STATUS = {"R0", "R1", "R2", "R3", "G"}     # a port's own status pins get the suffix _OUT locally
 
 
-def pin_names(part):
-    """pin -> (name, electrical type, side) for a part."""
-    out = {}
-    spec = PARTS.get(part.value)
-    if spec:
-        out[spec["vcc"]] = ("VCC", "power_in", "L")
-        out[spec["gnd"]] = ("GND", "power_in", "L")
-        for p in spec["nc"]:
-            out[p] = ("NC", "no_connect", "R")
-        for k, el in enumerate(spec["elements"]):
-            kind = el["kind"]
-            if kind in ("NAND", "AND", "OR", "NOT"):
-                for i, p in enumerate(el["inputs"]):
-                    out[p] = ("%d%s" % (k + 1, "ABCD"[i]), "input", "L")
-                out[el["outputs"][0]] = ("%dY" % (k + 1), "output", "R")
-            elif kind == "BUF":
-                g = 1 if el["oe_n"] == "1" else 2
-                i = k % 4
-                out[el["inputs"][0]] = ("%dA%d" % (g, i), "input", "L")
-                out[el["outputs"][0]] = ("%dY%d" % (g, i), "tri_state", "R")
-                out[el["oe_n"]] = ("~{%dOE}" % g, "input", "L")
-            elif kind == "MUX2":
-                out[el["select"]] = ("S", "input", "L")
-                out[el["enable_n"]] = ("~{E}", "input", "L")
-                for b, (i0, i1, y) in enumerate(el["bits"]):
-                    out[i0] = ("%dI0" % (b + 1), "input", "L")
-                    out[i1] = ("%dI1" % (b + 1), "input", "L")
-                    out[y] = ("%dY" % (b + 1), "output", "R")
-            elif kind == "DFF":
-                out[el["clock"]] = ("CP", "input", "L")
-                out[el["clear_n"]] = ("~{MR}", "input", "L")
-                for b, (d, q, qn) in enumerate(el["bits"]):
-                    out[d] = ("D%d" % b, "input", "L")
-                    out[q] = ("Q%d" % b, "output", "R")
-                    out[qn] = ("~{Q%d}" % b, "output", "R")
-        return out
-    if part.footprint == "DB25F":
-        names = {"2": "D0", "3": "D1", "4": "D2", "5": "D3", "6": "D4", "7": "D5", "8": "D6", "9": "D7",
-                 "1": "~{STROBE}", "10": "~{ACK}", "11": "BUSY", "12": "PE", "13": "SEL",
-                 "14": "~{AUTOFD}", "15": "~{ERROR}", "16": "~{INIT}", "17": "~{SELIN}"}
-        for i in range(1, 26):
-            s = str(i)
-            out[s] = (names.get(s, "GND"), "passive", "L" if i <= 13 else "R")
-        return out
-    if part.footprint == "SIP-9":
-        out["1"] = ("COM", "passive", "L")
-        for i in range(2, 10):
-            out[str(i)] = ("R%d" % (i - 1), "passive", "R")
-        return out
-    if part.footprint == "LED-3MM":
-        return {"1": ("K", "passive", "R"), "2": ("A", "passive", "L")}
-    return {"1": ("1", "passive", "L"), "2": ("2", "passive", "R")}
+class Unit:
+    """One drawable symbol unit of a board part, with its pin -> net map."""
+
+    def __init__(self, part, sd, unit, nets, key, sheet, port=None):
+        self.part, self.sd, self.unit, self.nets, self.key = part, sd, unit, nets, key
+        self.sheet, self.port = sheet, port
 
 
-def symbol_name(part):
-    if part.value in PARTS:
-        return part.value
-    return {"DB25F": "DB25_Female", "SIP-9": "R_Network_Bussed_8", "R-AXIAL": "R", "C-DISC": "C",
-            "CP-RADIAL": "C_Polarized", "LED-3MM": "LED", "JUMPER-2": "Jumper_2",
-            "TERMINAL-2": "Screw_Terminal_2"}[part.footprint]
-
-
-def _sorted_pins(names):
-    key = lambda p: int(p) if p.isdigit() else 999   # noqa: E731
-    left = sorted((p for p, v in names.items() if v[2] == "L"), key=key)
-    right = sorted((p for p, v in names.items() if v[2] == "R"), key=key)
-    return left, right
-
-
-def layout(part):
-    """Symbol geometry: pin -> (x, y) of the pin's connection point (symbol coords, y up),
-    plus the body half-width and half-height."""
-    names = pin_names(part)
-    left, right = _sorted_pins(names)
-    rows = max(len(left), len(right), 1)
-    hh = (rows + 1) * GRID / 2
-    hw = 5 * GRID if part.value in PARTS or part.footprint in ("DB25F", "SIP-9") else 2 * GRID
-    pos = {}
-    for i, p in enumerate(left):
-        pos[p] = (-hw - GRID, hh - (i + 1) * GRID)
-    for i, p in enumerate(right):
-        pos[p] = (hw + GRID, hh - (i + 1) * GRID)
-    return names, pos, hw, hh
-
-
-def _font(size=1.27, hide=False, justify=None):
-    eff = ["effects", ["font", ["size", float(size), float(size)]]]
-    if justify:
-        eff.append(["justify"] + [Sym(j) for j in justify])
-    if hide:
-        eff.append(["hide", True])
-    return eff
-
-
-def _sprop(name, value, at, hide=False):
-    return ["property", name, value, ["at", float(at[0]), float(at[1]), 0], _font(hide=hide)]
-
-
-def lib_symbol(part, prefix):
-    """The symbol of `part`'s kind: named `prefix + name` (prefix "papers:" when embedded in the
-    schematic, "" in the library file, otherwise identical, so ERC finds them equal)."""
-    names, pos, hw, hh = layout(part)
-    nm = symbol_name(part)
-    node = ["symbol", prefix + nm, ["exclude_from_sim", False], ["in_bom", True], ["on_board", True],
-            _sprop("Reference", "".join(ch for ch in part.ref if ch.isalpha()), (0, hh + 1.27)),
-            _sprop("Value", nm, (0, -hh - 1.27)),
-            _sprop("Footprint", "", (0, 0), hide=True),
-            _sprop("Datasheet", "", (0, 0), hide=True),
-            _sprop("Description", "", (0, 0), hide=True),
-            ["symbol", nm + "_0_1",
-             ["rectangle", ["start", float(-hw), float(hh)], ["end", float(hw), float(-hh)],
-              ["stroke", ["width", 0.254], ["type", Sym("default")]], ["fill", ["type", Sym("background")]]]]]
-    unit = ["symbol", nm + "_1_1"]
-    for p, (x, y) in sorted(pos.items(), key=lambda kv: int(kv[0])):
-        name, etype, side = names[p]
-        unit.append(["pin", Sym(etype), Sym("line"), ["at", float(x), float(y), 0 if side == "L" else 180],
-                     ["length", 2.54], ["name", name, _font(1.0)], ["number", p, _font(1.0)]])
-    node += [unit, ["embedded_fonts", False]]
-    return node
-
-
-def pwr_flag(prefix):
-    """KiCad's PWR_FLAG: tells ERC that a power net is driven (here: from the screw terminal)."""
-    return ["symbol", prefix + "PWR_FLAG", ["power"], ["pin_numbers", ["hide", True]],
-            ["pin_names", ["offset", 0], ["hide", True]], ["exclude_from_sim", False],
-            ["in_bom", True], ["on_board", True],
-            _sprop("Reference", "#FLG", (0, 1.905), hide=True), _sprop("Value", "PWR_FLAG", (0, 3.81)),
-            _sprop("Footprint", "", (0, 0), hide=True), _sprop("Datasheet", "~", (0, 0), hide=True),
-            _sprop("Description", "Special symbol for telling ERC where power comes from", (0, 0),
-                   hide=True),
-            ["symbol", "PWR_FLAG_0_0",
-             ["pin", Sym("power_out"), Sym("line"), ["at", 0.0, 0.0, 90], ["length", 0.0],
-              ["name", "~", _font()], ["number", "1", _font()]]],
-            ["symbol", "PWR_FLAG_0_1",
-             ["polyline", ["pts", ["xy", 0.0, 0.0], ["xy", 0.0, 1.27], ["xy", -1.016, 1.905],
-                                  ["xy", 0.0, 2.54], ["xy", 1.016, 1.905], ["xy", 0.0, 1.27]],
-              ["stroke", ["width", 0.0], ["type", Sym("default")]], ["fill", ["type", Sym("none")]]]],
-            ["embedded_fonts", False]]
-
-
-SCH_VERSION = 20250114
-SYM_LIB_VERSION = 20241209
-
-
-def write(path, lib_path, parts, project="papers-hub"):
+def _fields(part, catalog):
     from .footprints import FOOTPRINTS
-    syms = {}
-    for p in parts:
-        syms.setdefault(symbol_name(p), p)
-    root = _uuid(project)
-    lib = ["kicad_symbol_lib", ["version", SYM_LIB_VERSION], ["generator", "kicad_symbol_editor"],
-           ["generator_version", "9.0"]]
-    lib += [lib_symbol(syms[nm], "") for nm in sorted(syms)] + [pwr_flag("")]
-    with open(lib_path, "w") as f:
-        f.write(dumps(lib) + "\n")
-    sch = ["kicad_sch", ["version", SCH_VERSION], ["generator", "eeschema"], ["generator_version", "9.0"],
-           ["uuid", root], ["paper", "A0"],
-           ["title_block", ["title", "PAPERS hub, 4 ports, hub protocol 1"], ["rev", "2"],
-            ["company", "papers project"],
-            ["comment", 1, "Generated by hw/tools/gen_hub_board.py from hw/tools/hub_design.py"],
-            ["comment", 2, "Nets are joined by their labels; see hw/README.md for the logic"]],
-           ["lib_symbols"] + [lib_symbol(syms[nm], "papers:") for nm in sorted(syms)] + [pwr_flag("papers:")]]
-    items, symbols = [], []
+    f = {"Value": part.value, "Footprint": FOOTPRINTS[part.footprint]()["lib"], "Description": part.desc,
+         "Datasheet": ""}
+    f.update(catalog(part))
+    return f
 
-    def label(net, x, y, left, key):
-        items.append(["label", net, ["at", float(x), float(y), 180 if left else 0],
-                      _font(1.0, justify=("right" if left else "left", "bottom")), ["uuid", _uuid(*key)]])
 
-    def instance(lib_id, ref, value, fp, desc, sx, sy, ref_at, val_at, pins, hide_ref=False):
-        symbols.append(["symbol", ["lib_id", lib_id], ["at", float(sx), float(sy), 0], ["unit", 1],
-                        ["exclude_from_sim", False], ["in_bom", True], ["on_board", True], ["dnp", False],
-                        ["fields_autoplaced", True], ["uuid", _uuid("sym", ref)],
-                        _sprop("Reference", ref, ref_at, hide=hide_ref), _sprop("Value", value, val_at),
-                        _sprop("Footprint", fp, (sx, sy), hide=True), _sprop("Datasheet", "", (sx, sy), hide=True),
-                        _sprop("Description", desc, (sx, sy), hide=True)]
-                       + [["pin", p, ["uuid", _uuid("pin", ref, p)]] for p in pins]
-                       + [["instances", ["project", project, ["path", "/" + root, ["reference", ref],
-                                                               ["unit", 1]]]]])
-
-    # place the symbols in columns, sheet coordinates on a 2.54 grid
-    col_x, y = 30 * GRID, 20 * GRID
-    col_w = 40 * GRID
-    max_y = 320 * GRID          # A0 landscape is 1189 x 841 mm
+def units_of(parts):
+    """Every symbol unit of the design, assigned to a sheet and a key within it."""
+    out = []
     for part in parts:
-        names, pos, hw, hh = layout(part)
-        h = 2 * hh + 6 * GRID
-        if y + h > max_y:
-            col_x += col_w
-            y = 20 * GRID
-        sx, sy = col_x, y + round(hh / GRID) * GRID + 2 * GRID
-        y += round(h / GRID) * GRID + 2 * GRID
-        instance("papers:" + symbol_name(part), part.ref, part.value, FOOTPRINTS[part.footprint]()["lib"],
-                 part.desc, sx, sy, (sx, sy - hh - 1.27), (sx, sy + hh + 1.27), sorted(pos, key=int))
-        for p, (px, py) in sorted(pos.items(), key=lambda kv: int(kv[0])):
-            x, yy = sx + px, sy - py
-            net = part.pins.get(p)
-            if net is None:
-                items.append(["no_connect", ["at", float(x), float(yy)], ["uuid", _uuid("nc", part.ref, p)]])
-            else:
-                label(net, x, yy, px < 0, ("label", part.ref, p))
-    if col_x + col_w > 1189:
-        raise SystemExit("schematic does not fit on A0: last column at x=%.0f mm" % col_x)
-    # the power flags: +5 V and GND come from the screw terminal, a passive pin
-    for k, net in enumerate(("VCC", "GND")):
-        fx, fy = 10 * GRID + 10 * GRID * k, 10 * GRID
-        instance("papers:PWR_FLAG", "#FLG%02d" % (k + 1), "PWR_FLAG", "", "", fx, fy,
-                 (fx, fy - 1.905), (fx, fy - 3.81), ["1"], hide_ref=True)
-        label(net, fx, fy, False, ("flag", net))
-    sch += items + symbols
-    sch += [["sheet_instances", ["path", "/", ["page", "1"]]], ["embedded_fonts", False]]
-    with open(path, "w") as f:
-        f.write(dumps(sch) + "\n")
+        sd = ss.for_part(part)
+        g = part.group
+        port = g[1] if g[0] == "port" else None
+        if ss.is_gate_chip(part.value):
+            spec = PARTS[part.value]
+            for k, el in enumerate(spec["elements"]):
+                pins = el["inputs"] + el["outputs"]
+                nets = {p: part.pins.get(p) for p in pins}
+                out_net = part.pins.get(el["outputs"][0])
+                if out_net is None:
+                    out.append(Unit(part, sd, k + 1, nets, "spare_%s_%d" % (part.ref, k + 1), "power"))
+                    continue
+                m = re.fullmatch(r"P(\d+)_(.+)", out_net)
+                if m:
+                    out.append(Unit(part, sd, k + 1, nets, m.group(2), "port", int(m.group(1))))
+                elif out_net in COMBINE_COLUMNS[0]:
+                    out.append(Unit(part, sd, k + 1, nets, out_net, "combine"))
+                else:
+                    out.append(Unit(part, sd, k + 1, nets, out_net, "state"))
+            punit = len(spec["elements"]) + 1
+            out.append(Unit(part, sd, punit, {p: part.pins.get(p) for p in sd.pins(punit)},
+                            "pwr_" + part.ref, "power"))
+            continue
+        nets = {p: part.pins.get(p) for p in sd.pins(1)}
+        if g[0] == "port":
+            out.append(Unit(part, sd, 1, nets, g[2], "port", port))
+        elif g[0] == "core":
+            key = g[2] if len(g) > 2 else {"74HC157": "mux"}.get(part.value) or (
+                "QR" if part.pins.get("9") == "G" else "QF")
+            out.append(Unit(part, sd, 1, nets, key, "state"))
+        elif g[0] == "decap":
+            out.append(Unit(part, sd, 1, nets, "C_" + g[1], "power"))
+        else:
+            out.append(Unit(part, sd, 1, nets, part.ref, "power"))
+    return out
+
+
+def _local(net, port):
+    """A port's net as the port sheet names it (the same name on every instance)."""
+    if net is None or port is None:
+        return net
+    m = re.fullmatch(r"P(\d+)_(.+)", net)
+    if m and int(m.group(1)) == port:
+        return m.group(2) + ("_OUT" if m.group(2) in STATUS else "")
+    return net
+
+
+def build_sheets(parts, catalog):
+    units = units_of(parts)
+    nports = 1 + max(u.port for u in units if u.port is not None)
+    root = sh.uid("root", PROJECT)
+    sheet_uuid = {name: sh.uid("sheet", name) for name in ["power", "combine", "state"] +
+                  ["port%d" % p for p in range(nports)]}
+    paths = {name: "/%s/%s" % (root, u) for name, u in sheet_uuid.items()}
+    # which sheets use each net: the interface (hierarchical labels) of every sheet
+    used = {}
+    for u in units:
+        for n in u.nets.values():
+            if n:
+                used.setdefault(n, set()).add(u.sheet if u.sheet != "port" else "port%d" % u.port)
+
+    def hier_of(sheet_names, local):
+        out = {}
+        for u in units:
+            s = u.sheet if u.sheet != "port" else "port%d" % u.port
+            if s not in sheet_names:
+                continue
+            for pin, n in u.nets.items():
+                if n and n not in sh.POWER_NETS and len(used[n]) > 1:
+                    p = u.sd.pins(u.unit)[pin]
+                    out[local(n, u.port)] = "output" if p.etype in ("output", "tri_state") else "input"
+        return out
+
+    sheets = {}
+    # the port sheet: port 0's units placed, every port an instance of the same drawing
+    port = sh.Sheet("port", "PAPERS hub: one port (instantiated per port)", PROJECT)
+    port.paths = [paths["port%d" % p] for p in range(nports)]
+    by_key = {}
+    for u in units:
+        if u.sheet == "port":
+            by_key.setdefault(u.key, {})[u.port] = u
+    for colkeys in PORT_COLUMNS:
+        col = []
+        for key in colkeys:
+            inst = by_key.pop(key)
+            u0 = inst[0]
+            pins0 = _pin_order(u0)
+            for p in range(nports):
+                up = inst[p]
+                if [_local(up.nets[n], p) for n in _pin_order(up)] != [_local(u0.nets[n], 0) for n in pins0]:
+                    raise SystemExit("port %d's %s is not wired like port 0's: the port sheet cannot be shared"
+                                     % (p, key))
+            col.append(sh.Placed(key, u0.sd, u0.unit,
+                                 [(paths["port%d" % p], inst[p].part.ref, inst[p].unit) for p in range(nports)],
+                                 {n: _local(net, 0) for n, net in u0.nets.items()}, _fields(u0.part, catalog)))
+        port.column(col)
+    if by_key:
+        raise SystemExit("port units without a place on the port sheet: %s" % sorted(by_key))
+    port.hier = hier_of({"port0"}, _local)
+    sheets["port"] = port
+
+    for name, title, columns in (
+            ("combine", "PAPERS hub: ALL1, ALL0, NAND nybble", COMBINE_COLUMNS),
+            ("state", "PAPERS hub: C-element, R latch, delays, reset", STATE_COLUMNS)):
+        s = sh.Sheet(name, title, PROJECT)
+        s.paths = [paths[name]]
+        mine = {u.key: u for u in units if u.sheet == name}
+        for colkeys in columns:
+            s.column([_placed(mine.pop(k), paths[name], catalog) for k in colkeys])
+        if mine:
+            raise SystemExit("%s units without a place: %s" % (name, sorted(mine)))
+        s.hier = hier_of({name}, lambda n, p: n)
+        sheets[name] = s
+    for s in sheets.values():
+        s.layout()
+        s.draw()
+    sheets["power"] = power_sheet([u for u in units if u.sheet == "power"], paths["power"], catalog)
+    return sheets, root, sheet_uuid, nports
+
+
+def _pin_order(u):
+    """The unit's pins in drawing order (the same positions on every unit of a symbol)."""
+    return [p.number for p in sorted(u.sd.pins(u.unit).values(), key=lambda p: (p.x, -p.y))]
+
+
+def _placed(u, path, catalog):
+    return sh.Placed(u.key, u.sd, u.unit, [(path, u.part.ref, u.unit)], dict(u.nets), _fields(u.part, catalog))
+
+
+def power_sheet(units, path, catalog):
+    s = sh.Sheet("power", "PAPERS hub: power, decoupling, spare gates", PROJECT)
+    s.paths = [path]
+    chips = [u for u in units if u.key.startswith("pwr_")]
+    decap = {u.key[2:]: u for u in units if u.key.startswith("C_U")}
+    spares = [u for u in units if u.key.startswith("spare_")]
+    rest = [u for u in units if u not in chips and u not in spares and not u.key.startswith("C_U")]
+    placed = []
+    x, y = 30.48, 40.64
+    for u in rest:      # terminal, bulk capacitor
+        pl = _placed(u, path, catalog)
+        pl.x, pl.y = x, y
+        placed.append(pl)
+        x += 30.48
+    box_chips = sorted({u.key[2:] for u in decap.values()} - {c.part.ref for c in chips}, key=_refkey)
+    cells = [(c, decap.pop(c.part.ref)) for c in sorted(chips, key=lambda c: _refkey(c.part.ref))]
+    cells += [(None, decap.pop(ref)) for ref in box_chips]
+    for i, (chip, cap) in enumerate(cells):
+        cx, cy = 30.48 + (i % 6) * 33.02, 76.2 + (i // 6) * 30.48
+        if chip:
+            pl = _placed(chip, path, catalog)
+            pl.x, pl.y = cx, cy
+            pl.ref_at, pl.value_at = (-5.08, 0.635), (-5.08, -1.905)
+            placed.append(pl)
+        pl = _placed(cap, path, catalog)
+        pl.x, pl.y = cx + 15.24, cy
+        placed.append(pl)
+    y0 = 76.2 + ((len(cells) + 5) // 6) * 30.48 + 10.16
+    for i, u in enumerate(sorted(spares, key=lambda u: (_refkey(u.part.ref), u.unit))):
+        pl = _placed(u, path, catalog)
+        pl.x, pl.y = 30.48 + (i % 8) * 25.4, y0 + (i // 8) * 22.86
+        placed.append(pl)
+    s.columns = [placed]
+    s.hier = {}
+    s.eps = s._endpoints()
+    s.wires, s._chan = {}, {}
+    s.draw()
+    # the supply enters on the screw terminal (passive pins): tell ERC with power flags
+    term = [pl for pl in placed if pl.sd.name == "Screw_Terminal_2"][0]
+    for num, net in sorted(term.nets.items()):
+        s.power_symbol(net, term.tip(num), ("flag", net), flag=True)
+    return s
+
+
+def _refkey(r):
+    m = re.match(r"([A-Z]+)(\d+)", r)
+    return (m.group(1), int(m.group(2)))
+
+
+def root_node(sheets, root, sheet_uuid, nports, lib_nodes):
+    """The root sheet: a block per sheet (one per port instance), joined by labels and wires."""
+    items, blocks = [], []
+
+    def block(name, file, title, x, y, pins_l, pins_r, page, labels):
+        h = max(max(len(pins_l), len(pins_r)) + 1, 4) * G
+        w = 38.1
+        b = ["sheet", ["at", float(x), float(y)], ["size", float(w), float(h)], ["exclude_from_sim", False],
+             ["in_bom", True], ["on_board", True], ["dnp", False], ["fields_autoplaced", True],
+             ["stroke", ["width", 0.1524], ["type", sh.Sym("solid")]], ["fill", ["color", 0, 0, 0, 0.0]],
+             ["uuid", sheet_uuid[name]],
+             ["property", "Sheetname", title, ["at", float(x), float(y - 0.7), 0],
+              ss._eff(justify=("left", "bottom"))],
+             ["property", "Sheetfile", file, ["at", float(x), float(y + h + 0.6), 0],
+              ss._eff(justify=("left", "top"))]]
+        for side, pins in (("L", pins_l), ("R", pins_r)):
+            for i, (pin, shape) in enumerate(pins):
+                px = x if side == "L" else x + w
+                py = y + (i + 1) * G
+                b.append(["pin", pin, sh.Sym(shape), ["at", float(px), float(py), 180 if side == "L" else 0],
+                          ["uuid", sh.uid("sheetpin", name, pin)],
+                          ss._eff(justify=("left" if side == "L" else "right",))])
+                net = labels(pin)
+                if net:
+                    ang = 180 if side == "L" else 0
+                    items.append(["label", net, ["at", float(px), float(py), ang],
+                                  ss._eff(justify=("right" if side == "L" else "left", "bottom")),
+                                  ["uuid", sh.uid("rootlabel", name, pin)]])
+        b.append(["instances", ["project", PROJECT, ["path", "/" + root, ["page", str(page)]]]])
+        blocks.append(b)
+        return h
+
+    def split(sheet):
+        ins = sorted((n, s) for n, s in sheet.hier.items() if s == "input")
+        outs = sorted((n, s) for n, s in sheet.hier.items() if s == "output")
+        return ins, outs
+
+    port_in, port_out = split(sheets["port"])
+    y = 30.48
+    for p in range(nports):
+        h = block("port%d" % p, "port.kicad_sch", "Port %d" % p, 40.64, y, port_in, port_out, 3 + p,
+                  lambda pin, p=p: pin if pin in ("R0", "R1", "R2", "R3", "GO") else "P%d_%s" % (p, pin))
+        y += h + 12.7
+    c_in, c_out = split(sheets["combine"])
+    block("combine", "combine.kicad_sch", "Combine", 139.7, 30.48, c_in, c_out,
+          3 + nports, lambda pin: None if pin in dict(c_out) else pin)
+    s_in, s_out = split(sheets["state"])
+    if [n for n, _ in s_in] != [n for n, _ in c_out]:
+        raise SystemExit("state inputs %s are not the combine outputs %s" % (s_in, c_out))
+    block("state", "state.kicad_sch", "State", 228.6, 30.48, s_in, s_out, 4 + nports,
+          lambda pin: None if pin in dict(s_in) else pin)
+    for i, (pin, _) in enumerate(c_out):       # combine -> state: straight wires
+        yy = 30.48 + (i + 1) * G
+        items.append(["wire", ["pts", ["xy", 139.7 + 38.1, yy], ["xy", 228.6, yy]],
+                      ["stroke", ["width", 0], ["type", sh.Sym("default")]], ["uuid", sh.uid("rootwire", pin)]])
+        items.append(["label", pin, ["at", 200.66, yy, 0], ss._eff(justify=("left", "bottom")),
+                      ["uuid", sh.uid("rootlabel", "cs", pin)]])
+    block("power", "power.kicad_sch", "Power", 228.6, 30.48 + 25 * G, [], [], 2,
+          lambda pin: None)
+    title = sh.Sheet("root", "PAPERS hub, %d ports, hub protocol 1" % nports, PROJECT)
+    title.items = items
+    title.symbols_extra = []
+    return sh.sheet_file_node(title, root, lib_nodes, "A3", extra=blocks,
+                              sheet_instances=["sheet_instances", ["path", "/", ["page", "1"]]],
+                              page_comment="Each block is a sheet; labels of the same name are one net")
+
+
+def write(outdir, parts, catalog=lambda part: {}):
+    """Write the schematic files and the project's symbol library into `outdir`."""
+    sheets, root, sheet_uuid, nports = build_sheets(parts, catalog)
+    syms = {}
+    for s in sheets.values():
+        for pl in s.symbols():
+            syms[pl.sd.name] = pl.sd
+    lib = ["kicad_symbol_lib", ["version", 20241209], ["generator", "kicad_symbol_editor"],
+           ["generator_version", "9.0"]] + [ss.lib_node(syms[n], "") for n in sorted(syms)]
+    with open(os.path.join(outdir, "papers.kicad_sym"), "w") as f:
+        f.write(dumps(lib) + "\n")
+    for name, s in sheets.items():
+        used = sorted({pl.sd.name for pl in s.symbols()})
+        w, h = s.extent()
+        node = sh.sheet_file_node(s, sh.uid("file", name), [ss.lib_node(syms[n], "papers:") for n in used],
+                                  sh.paper_for(w, h))
+        with open(os.path.join(outdir, name + ".kicad_sch"), "w") as f:
+            f.write(dumps(node) + "\n")
+    with open(os.path.join(outdir, PROJECT + ".kicad_sch"), "w") as f:
+        f.write(dumps(root_node(sheets, root, sheet_uuid, nports, [])) + "\n")
