@@ -10,7 +10,6 @@
              compare G and R at steady state; exhaustive over the 4-port X combinations.
   pins       connector pins carry the signals of spec sections 2-3.
   schematic  the .kicad_sch label netlist equals the .kicad_pcb pad netlist.
-  bom        print the bill of materials (markdown) read from the board.
 
 drc, erc and exports need kicad-cli (KiCad 9); the rest is stdlib-only. A module of the
 hw/tools package: from hw/, `python3 -m tools.board_check <command> ...`.
@@ -377,38 +376,6 @@ def cmd_schematic(args):
     print("PASS board_schematic_matches")
 
 
-# ---- bill of materials -----------------------------------------------------------------------------
-def cmd_bom(args):
-    board = bs.Board(args.board)
-    with open(args.board) as f:
-        tree = sexpr.parse(f.read())
-    desc = {}
-    lib = {}
-    for fp in sexpr.children(tree, "footprint"):
-        ref = [t[2] for t in sexpr.children(fp, "property") if t[1] == "Reference"][0]
-        d = [p[2] for p in sexpr.children(fp, "property") if p[1] == "Description"]
-        desc[ref] = d[0] if d else ""
-        lib[ref] = fp[1].split(":")[-1]
-    groups = {}
-    for ref, p in board.parts.items():
-        key = (p["value"], lib[ref])
-        groups.setdefault(key, []).append(ref)
-
-    def refkey(r):
-        import re
-        m = re.match(r"([A-Z]+)(\d+)", r)
-        return (m.group(1), int(m.group(2)))
-    rows = sorted(groups.items(), key=lambda kv: refkey(min(kv[1], key=refkey)))
-    print("| qty | value | footprint | references | what |")
-    print("|---|---|---|---|---|")
-    for (val, fpn), refs in rows:
-        refs.sort(key=refkey)
-        whats = sorted({desc[r] for r in refs})
-        what = whats[0] if len(whats) == 1 else "; ".join(whats) if len(whats) <= 2 else whats[0].split(" for ")[0]
-        print("| %d | %s | %s | %s | %s |" % (len(refs), val, fpn, ", ".join(refs), what))
-    print("\n%d parts in total" % len(board.parts))
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -434,12 +401,9 @@ def main():
     p.add_argument("--board", required=True)
     p.add_argument("--sch", required=True)
     p.add_argument("--out", default="out", help="where KiCad's netlist is written")
-    p = sub.add_parser("bom")
-    p.add_argument("--board", required=True)
     args = ap.parse_args()
     try:
-        {"drc": cmd_drc, "erc": cmd_erc, "exports": cmd_exports, "vs-rtl": cmd_vs_rtl, "pins": cmd_pins, "schematic": cmd_schematic,
-         "bom": cmd_bom}[args.cmd](args)
+        {"drc": cmd_drc, "erc": cmd_erc, "exports": cmd_exports, "vs-rtl": cmd_vs_rtl, "pins": cmd_pins, "schematic": cmd_schematic}[args.cmd](args)
     except (bs.BoardError, kc.CliError, ValueError, OSError) as e:
         fail(str(e))
 

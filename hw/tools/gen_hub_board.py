@@ -20,6 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 from . import footprints as fpl
 from . import hub_design
 from . import kicad9_pcb as k9
+from . import parts_catalog
 from . import router as rt
 
 BOARD_W, BOARD_H = 232.0, 150.0
@@ -303,7 +304,9 @@ def main():
     write_pcb(pcb, parts, pos, net_id, segs, vias)
     write_project(args.out, "papers-hub", parts)
     from . import gen_schematic
-    gen_schematic.write(args.out, parts)
+    gen_schematic.write(args.out, parts, catalog=parts_catalog.fields)
+    with open(os.path.join(args.out, "BOM.md"), "w") as f:
+        f.write(parts_catalog.bom_markdown(parts, hub_design.NPORTS, "PAPERS hub, %d ports" % hub_design.NPORTS))
     print("wrote %s: %d parts, %d nets, %d segments, %d vias (%.0f s)" % (
         pcb, len(parts), len(net_id), len(segs), len(vias), time.time() - t0))
     if args.compare:
@@ -314,7 +317,7 @@ def main():
         print("PASS board_generated: the committed files are the generator's output")
 
 
-GENERATED = (".kicad_pcb", ".kicad_pro", ".kicad_sch", ".kicad_sym", ".kicad_mod", "-lib-table")
+GENERATED = (".kicad_pcb", ".kicad_pro", ".kicad_sch", ".kicad_sym", ".kicad_mod", "-lib-table", "BOM.md")
 
 
 def compare_trees(out, committed):

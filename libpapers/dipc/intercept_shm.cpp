@@ -9,7 +9,8 @@
 // daemon, and maps the host copy's memfd that comes with the answer
 // (MAP_SHARED, every unit not present: PROT_NONE). An address that overlaps
 // an existing mapping without SHM_REMAP is EINVAL, as the kernel checks it
-// (MAP_FIXED_NOREPLACE).
+// (MAP_FIXED_NOREPLACE), after the owner's checks and before the owner
+// counts the attachment (reserve_fixed).
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -107,6 +108,27 @@ void tell_detached(DaemonCall& call, std::uint64_t handle) {
     call.ask(Op::shmdt, proto::ShmdtReq{handle}, false, reply);
 }
 
+// An address range taken with mmap, unmapped unless kept.
+class Reservation {
+public:
+    Reservation() = default;
+    Reservation(void* p, std::size_t length) : p_(p), length_(length) {}
+    ~Reservation() {
+        if (p_) munmap(p_, length_);
+    }
+    Reservation& operator=(Reservation&& o) noexcept {
+        std::swap(p_, o.p_);
+        std::swap(length_, o.length_);
+        return *this;
+    }
+    Reservation(const Reservation&) = delete;
+    void keep() { p_ = nullptr; }
+
+private:
+    void* p_ = nullptr;
+    std::size_t length_ = 0;
+};
+
 // SHM_REMAP over attachments of ours: the kernel would unmap what is there
 // (the old attachment's count falls); ours go whole, so none is left half
 // tracked. Their handles, for the daemon.
@@ -146,7 +168,33 @@ int map_segment(const Placement& where, int flags, int fd, std::size_t length, v
     return 0;
 }
 
+// do_shmat refuses a fixed address that overlaps a mapping after its
+// lookup and permission check, before it counts the attachment: the owner
+// checks without attaching (kShmatCheckOnly), and the range is taken here
+// (PROT_NONE, anonymous) until the segment is mapped over it, so a refused
+// address stamps nothing at the owner. 0, or an errno.
+int reserve_fixed(DaemonCall& call, int shmid, int flags, Placement& where, Reservation& held) {
+    proto::ShmatReq req;
+    req.id = shmid;
+    req.flags = flags | proto::kShmatCheckOnly;
+    proto::Reply reply;
+    if (!call.ask(Op::shmat, req, false, reply)) return errno;
+    if (reply.err) return reply.err;
+    proto::ShmAttach info;
+    if (!call.payload(reply, info)) return errno;
+    std::size_t length = (info.size + dsm::kPageBytes - 1) & ~(dsm::kPageBytes - 1);
+    if (where.addr + length < where.addr) return EINVAL;
+    void* p = mmap(reinterpret_cast<void*>(where.addr), length, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == MAP_FAILED) return errno == EEXIST ? EINVAL : errno;
+    held = Reservation(p, length);
+    if (reinterpret_cast<std::uintptr_t>(p) != where.addr) return EINVAL;  // a kernel without ..._NOREPLACE
+    where.replace = true;  // the segment goes over the reservation
+    return 0;
+}
+
 void* dipc_shmat(int shmid, const void* shmaddr, int flags) {
+    flags &= ~proto::kShmatCheckOnly;  // the kernel ignores unknown bits; so does the owner
     Placement where;
     if (int err = place(shmaddr, flags, where)) return fail_ptr(err);
     DaemonCall call;
@@ -156,6 +204,9 @@ void* dipc_shmat(int shmid, const void* shmaddr, int flags) {
         report_unreachable(why);
         return fail_ptr(ENOLINK);
     }
+    Reservation held;
+    if (where.fixed && !where.replace)
+        if (int err = reserve_fixed(call, shmid, flags, where, held)) return fail_ptr(err);
     proto::ShmatReq req;
     req.id = shmid;
     req.flags = flags;
@@ -185,6 +236,7 @@ void* dipc_shmat(int shmid, const void* shmaddr, int flags) {
         tell_detached(call, info.attach);  // the daemon counted it
         return fail_ptr(err);
     }
+    held.keep();  // the segment is mapped over it now
     int prot = PROT_READ | ((flags & SHM_RDONLY) ? 0 : PROT_WRITE) | ((flags & SHM_EXEC) ? PROT_EXEC : 0);
     auto a = std::make_unique<dsm::Attachment>(reinterpret_cast<std::uintptr_t>(addr), length, shmid, info.attach,
                                                info.unit_bytes, (flags & SHM_RDONLY) != 0, prot);

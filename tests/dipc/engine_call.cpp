@@ -207,6 +207,8 @@ void run_call(const SysvApi& api, const KRequest& q, KResult& r) {
         case KCall::shmdt:
         case KCall::shmctl:
         case KCall::fork:
+        case KCall::shmwrite:
+        case KCall::shmread:
             r.ret = -1;
             errno = ENOSYS;
             break;

@@ -30,8 +30,11 @@ struct Cred {
 // attachments and children live in that process); run_call makes the
 // semaphore and message calls. fork: the actor forks a child that holds
 // copies of its attachments and sleeps until Actor::end_child() (ret = the
-// child's pid).
-enum class KCall : int { semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl, shmget, shmat, shmdt, shmctl, fork };
+// child's pid). shmwrite/shmread: plain stores and loads through one of the
+// actor's attachments (the full-layer test's agents, layerdiff_shm_calls.hpp).
+enum class KCall : int {
+    semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl, shmget, shmat, shmdt, shmctl, fork, shmwrite, shmread
+};
 
 // What shmctl(IPC_INFO) writes on x86_64 (the kernel's struct shminfo64;
 // glibc declares no struct shminfo).
@@ -68,7 +71,9 @@ struct KRequest {
     unsigned long bufsz = 0;       // msgrcv
     long msgtyp = 0;
     unsigned long size = 0;        // shmget
-    int slot = 0;                  // shmdt: which of the actor's attachments
+    int slot = 0;                  // shmdt, shmwrite, shmread: which of the actor's attachments
+    long long shm_addr = -1;       // shmat: -1 NULL, else bytes above the agent's address region
+    unsigned long offset = 0;      // shmwrite (text, ntext), shmread (bufsz bytes): where in the attachment
     Fault fault = Fault::none;     // the call's buffer
     bool fault_timeout = false;    // semtimedop's timespec pointer (a PROT_NONE page)
 };
@@ -87,6 +92,7 @@ struct KResult {
     struct shmid_ds shm_ds = {};
     ShmLimits shm_limits = {};       // IPC_INFO
     struct shm_info shm_usage = {};  // SHM_INFO
+    long shm_where = -1;             // shmat: the address above the agent's address region, -1 outside it
 };
 
 union SemArg {

@@ -104,6 +104,26 @@ TEST_F(EngineShmApi, AttachAnswersTheSizeAndCountsTheCallersHost) {
     EXPECT_EQ(d.dtime, 0);
 }
 
+// The client checks a fixed shmat address for overlap between the owner's
+// checks and the attach (LayerShmDiffBugs): the checks alone change nothing.
+TEST_F(EngineShmApi, ACheckOnlyAttachMakesTheChecksAndAnswersTheSizeWithoutAttaching) {
+    std::int32_t s = make(0, 10000, 0, 0640);
+    ASSERT_EQ(attach(s, caller(2, 20, 0)).err, 0);
+    clock_.real += 5;
+    proto::Reply r = attach(s, caller(3, 30, 0), proto::kShmatCheckOnly);
+    ASSERT_EQ(r.err, 0);
+    proto::ShmAttach a;
+    ASSERT_TRUE(proto::decode_payload(r.payload, a));
+    EXPECT_EQ(a.size, 10000u);
+    EXPECT_EQ(attach(s, caller(3, 31), proto::kShmatCheckOnly).err, EACCES);  // uid 1000: others get nothing
+    EXPECT_EQ(attach(proto::make_id(5, 3), caller(3, 30, 0), proto::kShmatCheckOnly).err, EINVAL);
+    proto::ShmDsRec d = ds(s);
+    EXPECT_EQ(d.nattch, 1u);
+    EXPECT_EQ(d.lpid, 20);
+    EXPECT_EQ(d.atime, clock_.real - 5);
+    EXPECT_EQ(d.dtime, 0);
+}
+
 TEST_F(EngineShmApi, LostHostDropsOnlyItsAttachmentsAndDestroysAMarkedSegmentLeftWithNone) {
     std::int32_t a = make(0, 4096, 0x51);
     std::int32_t b = make(1, 4096, 0x52);

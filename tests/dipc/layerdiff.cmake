@@ -1,7 +1,8 @@
 # The full-layer differential test (issue 11's first test bullet): the
 # kernel vs the DIPC layer with a remote owner, call by call, on a cluster
 # of real daemons (cluster.hpp). Included by CMakeLists.txt.
-add_executable(dipc_layerdiff_agent ${CMAKE_CURRENT_LIST_DIR}/layerdiff_agent.cpp)
+add_executable(dipc_layerdiff_agent ${CMAKE_CURRENT_LIST_DIR}/layerdiff_agent.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/layerdiff_shm_calls.cpp)
 target_link_libraries(dipc_layerdiff_agent PRIVATE dipc_sysv_kit)
 
 add_executable(dipc_layerdiff_test
@@ -14,6 +15,16 @@ target_compile_definitions(dipc_layerdiff_test PRIVATE LAYERDIFF_AGENT="$<TARGET
 add_dependencies(dipc_layerdiff_test dipc_layerdiff_agent papers-dipcd papers_dipc)
 # Daemons and namespaces: one at a time.
 gtest_discover_tests(dipc_layerdiff_test PROPERTIES LABELS "dipc" TIMEOUT 180 RUN_SERIAL TRUE)
+
+# The same for the shared memory calls (issue 12).
+add_executable(dipc_layerdiff_shm_test
+  ${CMAKE_CURRENT_LIST_DIR}/layerdiff_shm_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/layerdiff_shm_twin.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/layerdiff_remote.cpp)
+target_link_libraries(dipc_layerdiff_shm_test PRIVATE dipc_engine_testkit dipc_cluster GTest::gtest_main)
+target_compile_definitions(dipc_layerdiff_shm_test PRIVATE LAYERDIFF_AGENT="$<TARGET_FILE:dipc_layerdiff_agent>")
+add_dependencies(dipc_layerdiff_shm_test dipc_layerdiff_agent papers-dipcd papers_dipc)
+gtest_discover_tests(dipc_layerdiff_shm_test PROPERTIES LABELS "dipc" TIMEOUT 120 RUN_SERIAL TRUE)
 
 # The wire decoders under fuzzing (issue 11: "fuzz target for the daemon's
 # message parser"). The seeds and the invariants build with any compiler

@@ -1,13 +1,14 @@
 // layerdiff_agent — a host process of the full-layer differential test
 // (layerdiff_test.cpp), started on a host of the DIPC test cluster:
 //
-//   layerdiff_agent sysctls SEMMSL SEMMNS SEMOPM SEMMNI MSGMAX MSGMNB MSGMNI
+//   layerdiff_agent sysctls SEMMSL SEMMNS SEMOPM SEMMNI MSGMAX MSGMNB MSGMNI [SHMMAX SHMALL SHMMNI]
 //       sets the host's IPC namespace limits to the cluster's (as root)
 //   layerdiff_agent actor SOCKET ROLE PARTY GENERATION UID GID [GROUP...]
 //       takes the credentials, connects to the driver's SOCKET and makes
 //       every call it is sent: ROLE kernel through raw syscalls, dipc and
 //       creator through the C library's functions (libpapers_dipc when
 //       preloaded). SIGUSR1 interrupts a blocked call (no SA_RESTART).
+//       Shared memory calls: layerdiff_shm_calls.hpp.
 #include <grp.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -25,18 +26,23 @@
 
 #include "engine_call.hpp"
 #include "engine_kernel_ns.hpp"
+#include "layerdiff_shm_calls.hpp"
 #include "layerdiff_wire.hpp"
 
 using namespace papers::dipc;
 using namespace papers::dipc::enginetest;
 using papers::dipc::layerdiff::AgentHello;
 using papers::dipc::layerdiff::Role;
+using papers::dipc::layerdiff::check_address_region;
+using papers::dipc::layerdiff::install_fault_catcher;
+using papers::dipc::layerdiff::run_shm_call;
 
 namespace {
 
 int usage() {
     std::fprintf(stderr,
-                 "usage: layerdiff_agent sysctls SEMMSL SEMMNS SEMOPM SEMMNI MSGMAX MSGMNB MSGMNI\n"
+                 "usage: layerdiff_agent sysctls SEMMSL SEMMNS SEMOPM SEMMNI MSGMAX MSGMNB MSGMNI "
+                 "[SHMMAX SHMALL SHMMNI]\n"
                  "       layerdiff_agent actor SOCKET kernel|dipc|creator PARTY GENERATION UID GID [GROUP...]\n");
     return 2;
 }
@@ -44,7 +50,7 @@ int usage() {
 std::uint32_t number(const char* s) { return static_cast<std::uint32_t>(std::strtoul(s, nullptr, 0)); }
 
 int sysctls(int argc, char** argv) {
-    if (argc != 9) return usage();
+    if (argc != 9 && argc != 12) return usage();
     proto::Limits l;
     l.semmsl = number(argv[2]);
     l.semmns = number(argv[3]);
@@ -53,6 +59,11 @@ int sysctls(int argc, char** argv) {
     l.msgmax = number(argv[6]);
     l.msgmnb = number(argv[7]);
     l.msgmni = number(argv[8]);
+    if (argc == 12) {
+        l.shmmax = std::strtoull(argv[9], nullptr, 0);
+        l.shmall = std::strtoull(argv[10], nullptr, 0);
+        l.shmmni = std::strtoull(argv[11], nullptr, 0);
+    }
     std::string why = write_ipc_sysctls(l);
     if (!why.empty()) {
         std::fprintf(stderr, "layerdiff_agent: %s\n", why.c_str());
@@ -96,6 +107,12 @@ int actor(int argc, char** argv) {
     struct sigaction sa = {};
     sa.sa_handler = on_signal;  // no SA_RESTART: SysV calls never restart anyway
     sigaction(SIGUSR1, &sa, nullptr);
+    signal(SIGCHLD, SIG_IGN);  // forked children (shm) are reaped by the kernel
+    install_fault_catcher();
+    if (std::string why = check_address_region(); !why.empty()) {
+        std::fprintf(stderr, "layerdiff_agent: %s\n", why.c_str());
+        return 1;
+    }
     if (setgroups(groups.size(), groups.data()) != 0 || setresgid(gid, gid, gid) != 0 ||
         setresuid(uid, uid, uid) != 0) {
         std::fprintf(stderr, "layerdiff_agent: cannot take uid %u gid %u: %s\n", uid, gid, std::strerror(errno));
@@ -127,7 +144,10 @@ int actor(int argc, char** argv) {
         if (n < 0 && errno == EINTR) continue;  // a late signal while idle
         if (n != static_cast<ssize_t>(sizeof *q)) return 0;  // the driver is done
         *r = KResult{};
-        run_call(api, *q, *r);
+        if (q->call >= KCall::shmget)
+            run_shm_call(hello.role == Role::kernel, *q, *r, fd);
+        else
+            run_call(api, *q, *r);
         if (send(fd, r.get(), sizeof *r, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof *r)) return 0;
     }
 }

@@ -13,6 +13,7 @@ namespace papers::dipc::layerdiff {
 
 // Small, so that E2BIG, EFBIG, full queues and ENOSPC come quickly; the
 // generator's choices (nsems 8 and 9, qbytes around 256) assume these.
+// (Shared memory keeps Linux's limits here; layerdiff_shm_test.cpp sets its own.)
 inline proto::Limits layer_limits() {
     proto::Limits l;
     l.semmsl = 8;
@@ -29,7 +30,8 @@ inline std::vector<std::string> referee_limit_args(const proto::Limits& l) {
     return {"--semmsl", std::to_string(l.semmsl), "--semmns", std::to_string(l.semmns),
             "--semopm", std::to_string(l.semopm), "--semmni", std::to_string(l.semmni),
             "--msgmax", std::to_string(l.msgmax), "--msgmnb", std::to_string(l.msgmnb),
-            "--msgmni", std::to_string(l.msgmni)};
+            "--msgmni", std::to_string(l.msgmni), "--shmmax", std::to_string(l.shmmax),
+            "--shmall", std::to_string(l.shmall), "--shmmni", std::to_string(l.shmmni)};
 }
 
 inline std::unique_ptr<dipc_test::DipcCluster> start_cluster(const proto::Limits& limits, bool network_namespaces,

@@ -76,7 +76,7 @@ bool Daemon::dsm_client_call(SessionId s, const proto::Caller& who, const proto:
                   [this, s, req = h.request_id, who, a](proto::Reply r) {
                       proto::ShmAttach info;
                       if (r.err == 0 && !proto::decode_payload(r.payload, info)) r = error_reply(EPROTO);
-                      if (r.err != 0) return local_->reply(s, req, r);
+                      if (r.err != 0 || (a.flags & proto::kShmatCheckOnly)) return local_->reply(s, req, r);
                       auto entry = dir_.find(proto::Kind::shm, a.id);
                       std::string why;
                       std::uint64_t ub = dsm::unit_bytes_for(info.size, dir_.limits().dsm_whole_segment);

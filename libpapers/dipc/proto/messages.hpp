@@ -251,9 +251,15 @@ struct Reply {
 
 // ---- shared memory, client <-> daemon ----------------------------------------
 
+// A bit of ShmatReq::flags no shmat flag uses (the client clears it in the
+// program's flags): only the checks, nothing attached or stamped; the
+// answer's size lets the client check a fixed address for overlap first,
+// as do_shmat does after its permission check.
+constexpr std::int32_t kShmatCheckOnly = 0x40000000;
+
 struct ShmatReq {
     std::int32_t id = 0;
-    std::int32_t flags = 0;  // SHM_RDONLY matters here; SHM_RND/SHM_REMAP are the client's
+    std::int32_t flags = 0;  // SHM_RDONLY matters here; SHM_RND/SHM_REMAP are the client's; kShmatCheckOnly
     template <class F>
     void fields(F& f) { f(id); f(flags); }
 };

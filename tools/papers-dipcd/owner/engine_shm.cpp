@@ -15,6 +15,7 @@ namespace papers::dipc::owner {
 // do_shmat after the client's address checks: EINVAL (id), EINVAL (no such
 // segment, or a stale sequence), EACCES. A segment marked for destruction
 // is still in the id table, so it can be attached by id (Linux allows it).
+// kShmatCheckOnly: the checks and the size only.
 proto::Reply Engine::shm_attach(const proto::Caller& caller, const proto::ShmatReq& req) {
     if (req.id < 0) return failure(EINVAL);
     int access = (req.flags & SHM_RDONLY) ? kReadPerm : kReadPerm | kWritePerm;
@@ -22,11 +23,12 @@ proto::Reply Engine::shm_attach(const proto::Caller& caller, const proto::ShmatR
     ShmSegment* seg = find_shm(req.id, true);
     if (!seg) return failure(EINVAL);
     if (!access_allowed(seg->perm, caller, access)) return failure(EACCES);
+    proto::ShmAttach a;
+    a.size = seg->size();
+    if (req.flags & proto::kShmatCheckOnly) return success(0, proto::encode_payload(a));
     Ctx ctx = begin();
     seg->attach(caller.host, caller.pid, ctx.now_s);
     finish(ctx);
-    proto::ShmAttach a;
-    a.size = seg->size();
     return success(0, proto::encode_payload(a));
 }
 
