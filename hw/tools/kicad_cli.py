@@ -30,8 +30,10 @@ def run(args, timeout=180, ok_codes=(0,)):
     return proc
 
 
-def version():
-    return run(["version"]).stdout.strip()
+def report_version(report):
+    """The KiCad version that wrote a JSON report."""
+    with open(report) as f:
+        return json.load(f).get("kicad_version", "?")
 
 
 def drc(board, report, schematic_parity=False):
