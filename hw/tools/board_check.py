@@ -2,9 +2,9 @@
 """board_check.py -- the checks of the PAPERS hub board (hw/papers-hub/), headless.
 
   drc        KiCad 9 DRC (kicad-cli, JSON report, all severities): 0 violations, 0 unconnected
-             items; Gerbers + Excellon drill files into --out.
+             items (the report goes into --out).
   erc        KiCad 9 ERC (kicad-cli, all severities): 0 violations.
-  exports    schematic PDF + SVG, BOM CSV and a 3D render (kicad-cli) into --out.
+  exports    Gerbers + drill files, schematic PDF + SVG, BOM CSV and a 3D render (kicad-cli) into --out.
   vs-rtl     board = RTL: simulate the board's gates (read back from the .kicad_pcb)
              and the Verilated RTL (papers-board-vs-rtl) on the same input sequences,
              compare G and R at steady state; exhaustive over the 4-port X combinations.
@@ -56,8 +56,7 @@ def _report(kind, items):
 
 
 def cmd_drc(args):
-    """KiCad 9 DRC (all severities, library and schematic parity included): nothing may be
-    reported; then the fabrication files."""
+    """KiCad 9 DRC (all severities, library footprint checks included): nothing may be reported."""
     _check_version(args.board, "kicad_pcb", PCB_VERSION)
     os.makedirs(args.out, exist_ok=True)
     stem = os.path.splitext(os.path.basename(args.board))[0]
@@ -69,20 +68,6 @@ def cmd_drc(args):
     if viol or unconnected or parity:
         _report("DRC", viol + unconnected + parity)
         fail("DRC: %d violations, %d unconnected, %d parity" % (len(viol), len(unconnected), len(parity)))
-    # Gerbers and drill files, the set a PCB fab asks for
-    kc.run(["pcb", "export", "gerbers", "--layers", ",".join(FAB_LAYERS), "--subtract-soldermask",
-            "--no-protel-ext", "-o", args.out + os.sep, args.board])
-    kc.run(["pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th",
-            "--generate-map", "--map-format", "pdf", "-o", args.out + os.sep, args.board])
-    want = ["%s-%s.gbr" % (stem, n) for n in FAB_FILES] + [
-        "%s-PTH.drl" % stem, "%s-NPTH.drl" % stem, "%s-job.gbrjob" % stem]
-    missing = [w for w in want if not os.path.exists(os.path.join(args.out, w))
-               or not os.path.getsize(os.path.join(args.out, w))]
-    if missing:
-        fail("fabrication files missing or empty in %s: %s" % (args.out, missing))
-    with open(os.path.join(args.out, "%s-PTH.drl" % stem)) as f:
-        holes = sum(1 for ln in f if ln.startswith("X"))
-    print("fabrication files in %s: %s (%d plated holes)" % (args.out, ", ".join(want), holes))
     print("PASS board_drc")
 
 
@@ -102,9 +87,30 @@ def cmd_erc(args):
     print("PASS board_erc")
 
 
+def fabrication_files(board, out):
+    """Gerbers, job file and Excellon drill files: the set a PCB service asks for."""
+    os.makedirs(out, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(board))[0]
+    kc.run(["pcb", "export", "gerbers", "--layers", ",".join(FAB_LAYERS), "--subtract-soldermask",
+            "--no-protel-ext", "-o", out + os.sep, board])
+    kc.run(["pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th",
+            "--generate-map", "--map-format", "pdf", "-o", out + os.sep, board])
+    want = ["%s-%s.gbr" % (stem, n) for n in FAB_FILES] + [
+        "%s-PTH.drl" % stem, "%s-NPTH.drl" % stem, "%s-job.gbrjob" % stem]
+    missing = [w for w in want if not os.path.exists(os.path.join(out, w))
+               or not os.path.getsize(os.path.join(out, w))]
+    if missing:
+        fail("fabrication files missing or empty in %s: %s" % (out, missing))
+    with open(os.path.join(out, "%s-PTH.drl" % stem)) as f:
+        holes = sum(1 for ln in f if ln.startswith("X"))
+    print("fabrication files in %s: %s (%d plated holes)" % (out, ", ".join(want), holes))
+
+
 def cmd_exports(args):
-    """Schematic PDF and SVG, BOM (CSV) and a 3D render of the board, into --out."""
+    """Gerbers and drill files (--out/gerbers), schematic PDF and SVG, BOM (CSV) and a 3D
+    render of the board, into --out."""
     os.makedirs(args.out, exist_ok=True)
+    fabrication_files(args.board, os.path.join(args.out, "gerbers"))
     stem = os.path.splitext(os.path.basename(args.board))[0]
     out = args.out + os.sep
     kc.run(["sch", "export", "pdf", "-o", os.path.join(args.out, stem + "-schematic.pdf"), args.sch])
