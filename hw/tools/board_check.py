@@ -40,7 +40,7 @@ FAB_FILES = ["F_Cu", "B_Cu", "F_Mask", "B_Mask", "F_Silkscreen", "Edge_Cuts"]   
 
 
 def _check_version(path, tag, want):
-    with open(path) as f:
+    with open(path, encoding="utf-8") as f:
         tree = sexpr.parse(f.read())
     ver = sexpr.child(tree, "version")
     if tree[0] != tag or not ver or ver[1] != want:
@@ -101,7 +101,7 @@ def fabrication_files(board, out):
                or not os.path.getsize(os.path.join(out, w))]
     if missing:
         fail("fabrication files missing or empty in %s: %s" % (out, missing))
-    with open(os.path.join(out, "%s-PTH.drl" % stem)) as f:
+    with open(os.path.join(out, "%s-PTH.drl" % stem), encoding="utf-8") as f:
         holes = sum(1 for ln in f if ln.startswith("X"))
     print("fabrication files in %s: %s (%d plated holes)" % (out, ", ".join(want), holes))
 
@@ -421,7 +421,7 @@ def schematic_netlist(sch, workdir):
     os.makedirs(workdir, exist_ok=True)
     out = os.path.join(workdir, os.path.splitext(os.path.basename(sch))[0] + ".net")
     kc.run(["sch", "export", "netlist", "--format", "kicadsexpr", "-o", out, sch])
-    with open(out) as f:
+    with open(out, encoding="utf-8") as f:
         tree = sexpr.parse(f.read())
     comps = {}
     for c in sexpr.children(sexpr.child(tree, "components"), "comp"):

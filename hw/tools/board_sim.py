@@ -43,7 +43,7 @@ class Board:
     Board.tree() joins several boards by their link cables into one netlist."""
 
     def __init__(self, path):
-        with open(path) as f:
+        with open(path, encoding="utf-8") as f:
             tree = sexpr.parse(f.read())
         if tree[0] != "kicad_pcb":
             raise BoardError("%s: not a .kicad_pcb" % path)

@@ -216,12 +216,12 @@ def write_pcb(path, lay, parts, pos, net_id, segs, vias):
 
 def write_project(outdir, stem, parts):
     """.kicad_pro, the project-local library tables and the footprint library."""
-    with open(os.path.join(outdir, stem + ".kicad_pro"), "w") as f:
+    with open(os.path.join(outdir, stem + ".kicad_pro"), "w", encoding="utf-8") as f:
         f.write(k9.project_json(stem, POWER_NETS, WIDTH, rt.EDGE_CLEAR))
-    with open(os.path.join(outdir, "fp-lib-table"), "w") as f:
+    with open(os.path.join(outdir, "fp-lib-table"), "w", encoding="utf-8") as f:
         f.write(k9.lib_table("fp_lib_table", "papers", "${KIPRJMOD}/papers.pretty",
                              "footprints of the PAPERS boards (generated)"))
-    with open(os.path.join(outdir, "sym-lib-table"), "w") as f:
+    with open(os.path.join(outdir, "sym-lib-table"), "w", encoding="utf-8") as f:
         f.write(k9.lib_table("sym_lib_table", "papers", "${KIPRJMOD}/papers.kicad_sym",
                              "symbols of the PAPERS boards (generated)"))
     k9.write_library(os.path.join(outdir, "papers.pretty"), [p.footprint for p in parts])
@@ -253,7 +253,7 @@ def generate(lay, out, compare=None):
     write_project(out, lay.stem, parts)
     from . import gen_schematic
     gen_schematic.write(out, parts, catalog=parts_catalog.fields, project=lay.stem, title=lay.title)
-    with open(os.path.join(out, "BOM.md"), "w") as f:
+    with open(os.path.join(out, "BOM.md"), "w", encoding="utf-8") as f:
         f.write(parts_catalog.bom_markdown(parts, lay.nports, lay.title.split(",")[0] + ", %d ports" % lay.nports,
                                            (lay.width, lay.height)))
     print("wrote %s: %d parts, %d nets, %d segments, %d vias (%.0f s)" % (

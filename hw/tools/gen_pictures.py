@@ -55,7 +55,7 @@ def check():
     if missing:
         sys.exit("FAIL: pictures missing in hw/doc: %s (run: cd hw && python3 -m tools.gen_pictures)" % missing)
     try:
-        with open(STAMP) as f:
+        with open(STAMP, encoding="utf-8") as f:
             old = f.read()
     except OSError:
         sys.exit("FAIL: %s missing (run: cd hw && python3 -m tools.gen_pictures)" % STAMP)
@@ -84,7 +84,7 @@ def generate(width):
         kc.run(["pcb", "render", "--quality", "high", "--width", str(width), "--height", str(width * 2 // 3),
                 "--rotate", "-35,0,15", "--perspective", "--zoom", "0.9", "-o", os.path.join(DOC, "%s-3d.jpg" % b),
                 os.path.join(HW, b, b + ".kicad_pcb")], timeout=300)
-    with open(STAMP, "w") as f:
+    with open(STAMP, "w", encoding="utf-8") as f:
         f.write(digest())
     print("wrote %s" % ", ".join(p for b in BOARDS for p in pictures(b)))
 

@@ -332,14 +332,14 @@ def write(outdir, parts, catalog=lambda part: {}, project=PROJECT, title="PAPERS
             syms[pl.sd.name] = pl.sd
     lib = ["kicad_symbol_lib", ["version", 20241209], ["generator", "kicad_symbol_editor"],
            ["generator_version", "9.0"]] + [ss.lib_node(syms[n], "") for n in sorted(syms)]
-    with open(os.path.join(outdir, "papers.kicad_sym"), "w") as f:
+    with open(os.path.join(outdir, "papers.kicad_sym"), "w", encoding="utf-8") as f:
         f.write(dumps(lib) + "\n")
     for name, s in sheets.items():
         used = sorted({pl.sd.name for pl in s.symbols()})
         w, h = s.extent()
         node = sh.sheet_file_node(s, sh.uid("file", name), [ss.lib_node(syms[n], "papers:") for n in used],
                                   sh.paper_for(w, h))
-        with open(os.path.join(outdir, name + ".kicad_sch"), "w") as f:
+        with open(os.path.join(outdir, name + ".kicad_sch"), "w", encoding="utf-8") as f:
             f.write(dumps(node) + "\n")
-    with open(os.path.join(outdir, project + ".kicad_sch"), "w") as f:
+    with open(os.path.join(outdir, project + ".kicad_sch"), "w", encoding="utf-8") as f:
         f.write(dumps(root_node(sheets, root, sheet_uuid, nports, [], project, title)) + "\n")
