@@ -2,9 +2,9 @@
 """board_check.py -- the checks of the PAPERS hub board (hw/papers-hub/), headless.
 
   drc        KiCad 9 DRC (kicad-cli, JSON report, all severities): 0 violations, 0 unconnected
-             items; Gerbers + Excellon drill files into --out.
+             items (the report goes into --out).
   erc        KiCad 9 ERC (kicad-cli, all severities): 0 violations.
-  exports    schematic PDF + SVG, BOM CSV and a 3D render (kicad-cli) into --out.
+  exports    Gerbers + drill files, schematic PDF + SVG, BOM CSV and a 3D render (kicad-cli) into --out.
   vs-rtl     board = RTL: simulate the board's gates (read back from the .kicad_pcb)
              and the Verilated RTL (papers-board-vs-rtl) on the same input sequences,
              compare G and R at steady state; exhaustive over the 4-port X combinations.
@@ -40,7 +40,7 @@ FAB_FILES = ["F_Cu", "B_Cu", "F_Mask", "B_Mask", "F_Silkscreen", "Edge_Cuts"]   
 
 
 def _check_version(path, tag, want):
-    with open(path) as f:
+    with open(path, encoding="utf-8") as f:
         tree = sexpr.parse(f.read())
     ver = sexpr.child(tree, "version")
     if tree[0] != tag or not ver or ver[1] != want:
@@ -56,33 +56,18 @@ def _report(kind, items):
 
 
 def cmd_drc(args):
-    """KiCad 9 DRC (all severities, library and schematic parity included): nothing may be
-    reported; then the fabrication files."""
+    """KiCad 9 DRC (all severities, library footprint checks included): nothing may be reported."""
     _check_version(args.board, "kicad_pcb", PCB_VERSION)
     os.makedirs(args.out, exist_ok=True)
     stem = os.path.splitext(os.path.basename(args.board))[0]
     report = os.path.join(args.out, stem + "-drc.json")
     viol, unconnected, parity = kc.drc(args.board, report, schematic_parity=args.parity)
-    print("%s DRC of %s: %d violations (warnings included), %d unconnected items, %d schematic "
-          "parity issues (report: %s)" % (kc.version(), args.board, len(viol), len(unconnected),
+    print("KiCad %s DRC of %s: %d violations (warnings included), %d unconnected items, %d schematic "
+          "parity issues (report: %s)" % (kc.report_version(report), args.board, len(viol), len(unconnected),
                                           len(parity), report))
     if viol or unconnected or parity:
         _report("DRC", viol + unconnected + parity)
         fail("DRC: %d violations, %d unconnected, %d parity" % (len(viol), len(unconnected), len(parity)))
-    # Gerbers and drill files, the set a PCB fab asks for
-    kc.run(["pcb", "export", "gerbers", "--layers", ",".join(FAB_LAYERS), "--subtract-soldermask",
-            "--no-protel-ext", "-o", args.out + os.sep, args.board])
-    kc.run(["pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th",
-            "--generate-map", "--map-format", "pdf", "-o", args.out + os.sep, args.board])
-    want = ["%s-%s.gbr" % (stem, n) for n in FAB_FILES] + [
-        "%s-PTH.drl" % stem, "%s-NPTH.drl" % stem, "%s-job.gbrjob" % stem]
-    missing = [w for w in want if not os.path.exists(os.path.join(args.out, w))
-               or not os.path.getsize(os.path.join(args.out, w))]
-    if missing:
-        fail("fabrication files missing or empty in %s: %s" % (args.out, missing))
-    with open(os.path.join(args.out, "%s-PTH.drl" % stem)) as f:
-        holes = sum(1 for ln in f if ln.startswith("X"))
-    print("fabrication files in %s: %s (%d plated holes)" % (args.out, ", ".join(want), holes))
     print("PASS board_drc")
 
 
@@ -93,8 +78,8 @@ def cmd_erc(args):
     stem = os.path.splitext(os.path.basename(args.sch))[0]
     report = os.path.join(args.out, stem + "-erc.json")
     viol = kc.erc(args.sch, report)
-    print("%s ERC of %s: %d violations (warnings included; report: %s)" % (
-        kc.version(), args.sch, len(viol), report))
+    print("KiCad %s ERC of %s: %d violations (warnings included; report: %s)" % (
+        kc.report_version(report), args.sch, len(viol), report))
     if viol:
         for sheet, v in viol[:30]:
             print("  %s: %s" % (sheet, kc.describe(v)), file=sys.stderr)
@@ -102,9 +87,30 @@ def cmd_erc(args):
     print("PASS board_erc")
 
 
+def fabrication_files(board, out):
+    """Gerbers, job file and Excellon drill files: the set a PCB service asks for."""
+    os.makedirs(out, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(board))[0]
+    kc.run(["pcb", "export", "gerbers", "--layers", ",".join(FAB_LAYERS), "--subtract-soldermask",
+            "--no-protel-ext", "-o", out + os.sep, board])
+    kc.run(["pcb", "export", "drill", "--format", "excellon", "--excellon-separate-th",
+            "--generate-map", "--map-format", "pdf", "-o", out + os.sep, board])
+    want = ["%s-%s.gbr" % (stem, n) for n in FAB_FILES] + [
+        "%s-PTH.drl" % stem, "%s-NPTH.drl" % stem, "%s-job.gbrjob" % stem]
+    missing = [w for w in want if not os.path.exists(os.path.join(out, w))
+               or not os.path.getsize(os.path.join(out, w))]
+    if missing:
+        fail("fabrication files missing or empty in %s: %s" % (out, missing))
+    with open(os.path.join(out, "%s-PTH.drl" % stem), encoding="utf-8") as f:
+        holes = sum(1 for ln in f if ln.startswith("X"))
+    print("fabrication files in %s: %s (%d plated holes)" % (out, ", ".join(want), holes))
+
+
 def cmd_exports(args):
-    """Schematic PDF and SVG, BOM (CSV) and a 3D render of the board, into --out."""
+    """Gerbers and drill files (--out/gerbers), schematic PDF and SVG, BOM (CSV) and a 3D
+    render of the board, into --out."""
     os.makedirs(args.out, exist_ok=True)
+    fabrication_files(args.board, os.path.join(args.out, "gerbers"))
     stem = os.path.splitext(os.path.basename(args.board))[0]
     out = args.out + os.sep
     kc.run(["sch", "export", "pdf", "-o", os.path.join(args.out, stem + "-schematic.pdf"), args.sch])
@@ -176,13 +182,53 @@ def sequences(nports, seed):
             yield ("S-walk en=%X plugged=%X" % (en, plugged), en, plugged, steps)
 
 
-def cmd_vs_rtl(args):
+def sampled_sequences(nports, seed, masks, ops, walks, walk_steps):
+    """Where every combination of X is too many (8 ports: 16^8): for each enable mask in `masks`,
+    `ops` operations with random nybbles (every enabled PE toggles S with its new X, random
+    port order, random L, noise from disabled ports), then S walks as in sequences() for
+    `walks` masks of `walk_steps` random writes each."""
+    rng = random.Random(seed)
+    full = (1 << nports) - 1
+    for en in masks:
+        ports = [p for p in range(nports) if en >> p & 1]
+        steps, s, data = [], 0, [0] * nports
+        for _ in range(ops):
+            s ^= 1
+            order = ports[:]
+            rng.shuffle(order)
+            for p in order:
+                data[p] = (s << 4) | rng.choice([0x0, 0xF, rng.randrange(16), rng.randrange(16)]) | (rng.randrange(2) << 5)
+                steps.append({p: data[p]})
+            if rng.random() < 0.1 and en != full:
+                p = rng.choice([q for q in range(nports) if not en >> q & 1])
+                data[p] = rng.randrange(64)
+                steps.append({p: data[p]})
+        yield ("X-sample en=%X" % en, en, full, steps)
+    for k in range(walks):
+        en = [0, full][k] if k < 2 else rng.randrange(full + 1)
+        plugged = full if k % 2 == 0 else rng.randrange(full + 1)
+        steps, data = [], [0] * nports
+        for _ in range(walk_steps):
+            p = rng.randrange(nports)
+            if not plugged >> p & 1:
+                continue
+            r = rng.random()
+            if r < 0.5:
+                data[p] = (data[p] ^ 0x10) & 0x10 | rng.randrange(16) | (rng.randrange(2) << 5)
+            elif r < 0.8:
+                data[p] = data[p] & 0x10 | rng.randrange(16) | (rng.randrange(2) << 5)
+            else:
+                data[p] = rng.randrange(256) & 0x3F
+            steps.append({p: data[p]})
+        yield ("S-walk en=%X plugged=%X" % (en, plugged), en, plugged, steps)
+
+
+def compare(board, seqs, rtl_cmd, timeout, closed=(), what="board"):
+    """Run `seqs` through the gate simulation of `board` and through the RTL; fail on any
+    difference of G/R at steady state, any port disagreeing, an LED not following L, or a
+    timing violation.  Returns (sequences, steps) compared."""
     t0 = time.time()
-    board = bs.Board(args.board)
     nports = len(board.ports)
-    if nports == 0:
-        fail("no DB25_Female port connectors on the board")
-    seqs = list(sequences(nports, args.seed))
     # one RTL run for everything
     lines = []
     for label, en, plugged, steps in seqs:
@@ -190,12 +236,12 @@ def cmd_vs_rtl(args):
         for st in steps:
             lines.append("step " + " ".join("%X:%X" % (p, b) for p, b in sorted(st.items())))
     try:
-        proc = subprocess.run([args.rtl], input="\n".join(lines) + "\n", capture_output=True,
-                              text=True, timeout=args.timeout)
+        proc = subprocess.run(rtl_cmd, input="\n".join(lines) + "\n", capture_output=True,
+                              text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        fail("%s did not finish within %d s" % (args.rtl, args.timeout))
+        fail("%s did not finish within %d s" % (rtl_cmd, timeout))
     if proc.returncode != 0:
-        fail("%s exited %d: %s" % (args.rtl, proc.returncode, proc.stderr.strip()))
+        fail("%s exited %d: %s" % (rtl_cmd, proc.returncode, proc.stderr.strip()))
     rtl = proc.stdout.split("\n")
     if len([r for r in rtl if r]) != len(lines):
         fail("RTL answered %d lines for %d commands" % (len([r for r in rtl if r]), len(lines)))
@@ -204,7 +250,7 @@ def cmd_vs_rtl(args):
     total = 0
     mismatches = []
     for label, en, plugged, steps in seqs:
-        sim = bs.Sim(board, en, plugged)
+        sim = bs.Sim(board, en, plugged, closed)
         data = [0] * nports
         sim.power_on(data)
         history = []
@@ -242,13 +288,69 @@ def cmd_vs_rtl(args):
         if len(mismatches) >= 10:
             break
     dt = time.time() - t0
-    print("board = RTL: %d sequences, %d steps compared (%d ports, enable masks 0..%X), "
-          "%.1f s (RTL %.1f s)" % (len(seqs), total, nports, (1 << nports) - 1, dt, t_rtl))
+    print("%s = RTL: %d sequences, %d steps compared (%d ports), %.1f s (RTL %.1f s)" % (
+        what, len(seqs), total, nports, dt, t_rtl))
     if mismatches:
         for m in mismatches:
             print("MISMATCH " + m, file=sys.stderr)
-        fail("%d mismatches between the board and the RTL" % len(mismatches))
+        fail("%d mismatches between the %s and the RTL" % (len(mismatches), what))
+    return len(seqs), total
+
+
+def root_jumpers(board):
+    """A tree module alone is the root of a one-module tree: its ROOT jumper is fitted."""
+    return {r for r in board.parts if r.startswith("JR")} if board.links else set()
+
+
+def cmd_vs_rtl(args):
+    board = bs.Board(args.board)
+    nports = len(board.ports)
+    if nports == 0:
+        fail("no DB25_Female port connectors on the board")
+    closed = root_jumpers(board)
+    if nports <= 4:
+        seqs = list(sequences(nports, args.seed))
+    else:
+        full = (1 << nports) - 1
+        seqs = list(sampled_sequences(nports, args.seed, range(1, full + 1), args.ops, 24, 120))
+    compare(board, seqs, [args.rtl], args.timeout, closed)
     print("PASS board_vs_rtl")
+
+
+# ---- a tree of modules = the RTL tree --------------------------------------------------------------
+TOPOLOGIES = {
+    # name: (modules, cables (parent, DOWN number from 0, child)); module 0 is the root
+    "star": (3, [(0, 1, 1), (0, 2, 2)]),      # a root and two children: two levels
+    "chain": (3, [(0, 1, 1), (1, 1, 2)]),     # root -> module -> module: three levels
+    "pair": (2, [(0, 2, 1)]),                 # a root and one child on its second DOWN link
+}
+
+
+def cmd_vs_rtl_tree(args):
+    """Modules wired through their link connectors as a tree (TOPOLOGIES), compared step by step
+    at steady state with papers_hub_tree (8 ports per leaf): module k's port i is the RTL's tree
+    port 8k+i (leaf k); the RTL's other leaves stay disabled.  G/R must be equal at every port of
+    every module."""
+    module = bs.Board(args.board)
+    per = len(module.ports)
+    if per != 8 or len(module.links) != 3:
+        fail("%s: a tree module has 8 ports and 3 link connectors (UP, DOWN1, DOWN2); found %d, %s" % (
+            args.board, per, module.links))
+    total_seqs = total_steps = 0
+    for name, (n, cables) in sorted(TOPOLOGIES.items()):
+        tree = bs.Board.tree([module] * n, cables)
+        nports = len(tree.ports)
+        full = (1 << nports) - 1
+        rng = random.Random(args.seed)
+        masks = [full, 0xFF, full & ~0xFF] + [1 << p for p in range(0, nports, 5)] + [
+            rng.randrange(1, full + 1) for _ in range(40)]
+        seqs = list(sampled_sequences(nports, args.seed, masks, 6, 10, 120))
+        ns, nt = compare(tree, seqs, [args.rtl, "--tree"], args.timeout, {"JR1_0"},
+                         "tree '%s' of %d modules" % (name, n))
+        total_seqs += ns
+        total_steps += nt
+    print("PASS board_tree_vs_rtl: %d sequences, %d steps over %d topologies" % (
+        total_seqs, total_steps, len(TOPOLOGIES)))
 
 
 # ---- connector pins -------------------------------------------------------------------------------
@@ -278,7 +380,7 @@ def cmd_pins(args):
                     errors.append("%s pin %s (a PC output) is wired to logic: %s" % (ref, pin, drivers))
     # behaviour, pin by pin: only this port plugged in and enabled
     for port in range(nports):
-        sim = bs.Sim(board, 1 << port, 1 << port)
+        sim = bs.Sim(board, 1 << port, 1 << port, root_jumpers(board))
         sim.power_on([0] * nports)
         s = 0
         for bit in range(4):
@@ -300,7 +402,7 @@ def cmd_pins(args):
         if sim.violations:
             errors += sim.violations
     # unplugged + disabled everywhere: all status pins settle to G=0, R=0 after power-on
-    sim = bs.Sim(board, 0, 0)
+    sim = bs.Sim(board, 0, 0, root_jumpers(board))
     sim.power_on([0] * nports)
     if any(o != (0, 0) for o in sim.outputs()):
         errors.append("power-on with nothing plugged: status pins %s, expected G=0 R=0" % sim.outputs())
@@ -319,7 +421,7 @@ def schematic_netlist(sch, workdir):
     os.makedirs(workdir, exist_ok=True)
     out = os.path.join(workdir, os.path.splitext(os.path.basename(sch))[0] + ".net")
     kc.run(["sch", "export", "netlist", "--format", "kicadsexpr", "-o", out, sch])
-    with open(out) as f:
+    with open(out, encoding="utf-8") as f:
         tree = sexpr.parse(f.read())
     comps = {}
     for c in sexpr.children(sexpr.child(tree, "components"), "comp"):
@@ -395,6 +497,13 @@ def main():
     p.add_argument("--rtl", required=True, help="the papers-board-vs-rtl executable")
     p.add_argument("--seed", type=int, default=1994)
     p.add_argument("--timeout", type=int, default=120)
+    p.add_argument("--ops", type=int, default=12,
+                   help="operations per enable mask where X cannot be exhaustive (more than 4 ports)")
+    p = sub.add_parser("vs-rtl-tree")
+    p.add_argument("--board", required=True, help="the module's .kicad_pcb, used for every module")
+    p.add_argument("--rtl", required=True, help="the papers-board-vs-rtl executable (run with --tree)")
+    p.add_argument("--seed", type=int, default=1995)
+    p.add_argument("--timeout", type=int, default=120)
     p = sub.add_parser("pins")
     p.add_argument("--board", required=True)
     p = sub.add_parser("schematic")
@@ -403,7 +512,7 @@ def main():
     p.add_argument("--out", default="out", help="where KiCad's netlist is written")
     args = ap.parse_args()
     try:
-        {"drc": cmd_drc, "erc": cmd_erc, "exports": cmd_exports, "vs-rtl": cmd_vs_rtl, "pins": cmd_pins, "schematic": cmd_schematic}[args.cmd](args)
+        {"drc": cmd_drc, "erc": cmd_erc, "exports": cmd_exports, "vs-rtl-tree": cmd_vs_rtl_tree, "vs-rtl": cmd_vs_rtl, "pins": cmd_pins, "schematic": cmd_schematic}[args.cmd](args)
     except (bs.BoardError, kc.CliError, ValueError, OSError) as e:
         fail(str(e))
 

@@ -6,7 +6,8 @@ are mapped to gates through logic_parts.PARTS (by part number); passives are
 classified by reference prefix:
   R<n>  resistor (value in ohms, 470 / 1k / 10k)   RN<n> bussed network, pin 1 common
   C<n>  capacitor (220p / 100n / 10u)               D<n>  LED, pin 1 cathode, pin 2 anode
-  JP<n> jumper (closed = port n-1 enabled)          J<n>  DB25_Female = port n-1, or power in
+  JP<n> jumper (closed = port n-1 enabled)          J<n>  DB25_Female = port n-1, power in, or link
+  JR<n> ROOT jumper of a tree module (closed when the Sim is told so)
 A resistor to VCC/GND is a pull (a weak source, used when nothing else drives the
 net); any other resistor passes the value of its driven side to its undriven side,
 after 0.7*R*C if that side has a capacitor to a supply (RC into a Schmitt trigger),
@@ -38,8 +39,11 @@ class BoardError(Exception):
 
 # ---- reading the board ----------------------------------------------------------------------
 class Board:
+    """A board's parts (reference -> value, footprint, pin nets), read from a .kicad_pcb.
+    Board.tree() joins several boards by their link cables into one netlist."""
+
     def __init__(self, path):
-        with open(path) as f:
+        with open(path, encoding="utf-8") as f:
             tree = sexpr.parse(f.read())
         if tree[0] != "kicad_pcb":
             raise BoardError("%s: not a .kicad_pcb" % path)
@@ -61,11 +65,64 @@ class Board:
             if ref in self.parts:
                 raise BoardError("duplicate reference %s" % ref)
             self.parts[ref] = dict(value=val, lib=fp[1], pins=pins)
-        self.ports = sorted((r for r, p in self.parts.items() if p["value"] == "DB25_Female"),
-                            key=lambda r: int(r[1:]))
+        self._index()
+
+    @classmethod
+    def from_parts(cls, parts):
+        """The board as the design describes it (hub_design Parts), before it is laid out."""
+        b = cls.__new__(cls)
+        b.version = None
+        b.parts = {p.ref: dict(value=p.value, lib=p.footprint, pins=dict(p.pins)) for p in parts}
+        b._index()
+        return b
+
+    def _index(self):
+        self.ties = getattr(self, "ties", [])
+        num = lambda r: int(re.search(r"\d+", r).group(0))   # noqa: E731
+        self.ports = sorted((r for r, p in self.parts.items() if p["value"] == "DB25_Female"), key=num)
         for i, r in enumerate(self.ports):
             if r != "J%d" % (i + 1):
                 raise BoardError("port connectors must be J1..J%d, found %s" % (len(self.ports), self.ports))
+        # tree link connectors, in reference order: UP (to the parent), DOWN1, DOWN2, ...
+        self.links = sorted((r for r, p in self.parts.items() if p["value"] == "Link"), key=num)
+
+    @classmethod
+    def tree(cls, boards, cables):
+        """One netlist of `boards` (Board objects) joined by ribbon cables: `cables` lists
+        (parent board, its DOWN number from 1, child board); a cable joins pin n of the parent's
+        DOWN connector to pin n of the child's UP connector.  Board k's ports, jumpers and LEDs
+        are renumbered after those of boards 0..k-1 (port 8k+i); its other parts get the suffix
+        _k and its nets @k (VCC and GND are common)."""
+        t = cls.__new__(cls)
+        t.version, t.parts, t.ties = None, {}, []
+        offset = 0
+        rename = []
+        for k, b in enumerate(boards):
+            net = lambda n, k=k: n if n in SUPPLY else "%s@%d" % (n, k)   # noqa: E731
+            ren = {}
+            for ref, p in b.parts.items():
+                m = re.fullmatch(r"(J|JP|D)(\d+)", ref)
+                if m and (m.group(1) != "J" or ref in b.ports):
+                    new = "%s%d" % (m.group(1), offset + int(m.group(2)))
+                else:
+                    new = "%s_%d" % (ref, k)
+                ren[ref] = new
+                t.parts[new] = dict(value=p["value"], lib=p["lib"], pins={q: net(n) for q, n in p["pins"].items()})
+            rename.append(ren)
+            offset += len(b.ports)
+        for parent, down, child in cables:
+            pb, cb = boards[parent], boards[child]
+            if len(pb.links) <= down or not cb.links:
+                raise BoardError("board %d has no DOWN%d, or board %d no UP connector" % (parent, down, child))
+            pj = t.parts[rename[parent][pb.links[down]]]["pins"]
+            cj = t.parts[rename[child][cb.links[0]]]["pins"]
+            for pin in sorted(set(pj) | set(cj), key=int):
+                if pin not in pj or pin not in cj:
+                    raise BoardError("link pin %s is wired on one board only" % pin)
+                t.ties.append((pj[pin], cj[pin]))
+        t.renamed = rename
+        t._index()
+        return t
 
     def nets(self):
         out = {}
@@ -97,7 +154,8 @@ _KIND = {"NAND": K_NAND, "AND": K_AND, "OR": K_OR, "NOT": K_NOT, "BUF": K_BUF}
 class Sim:
     """The board with a given set of jumpers closed and PEs plugged in."""
 
-    def __init__(self, board, en_mask, plugged_mask):
+    def __init__(self, board, en_mask, plugged_mask, closed=()):
+        """closed: references of closed jumpers other than the port enables (ROOT jumpers)."""
         self.board = board
         self.nports = len(board.ports)
         parts = board.parts
@@ -108,13 +166,21 @@ class Sim:
             while parent.get(n, n) != n:
                 n = parent[n]
             return n
+        def join(x, y):
+            a, b = find(x), find(y)
+            if a != b:
+                if b in SUPPLY:
+                    a, b = b, a
+                parent[b] = a
+        for x, y in board.ties:
+            join(x, y)
         for ref, p in parts.items():
             if _prefix(ref) == "JP":
                 port = int(ref[2:]) - 1
                 if en_mask >> port & 1:
-                    a, b = find(p["pins"]["1"]), find(p["pins"]["2"])
-                    if a != b:
-                        parent[b] = a
+                    join(p["pins"]["1"], p["pins"]["2"])
+            elif _prefix(ref) == "JR" and ref in closed:
+                join(p["pins"]["1"], p["pins"]["2"])
         if find("VCC") == find("GND"):
             raise BoardError("a closed jumper shorts VCC to GND")
         self.find = find
@@ -167,7 +233,7 @@ class Sim:
                     self.errors.append("%s: capacitor between two signal nets is not modelled" % ref)
             elif pre == "D" and val == "LED":
                 self.leds[int(ref[1:]) - 1] = (net(pins["2"]), net(pins["1"]))
-            elif pre == "JP":
+            elif pre in ("JP", "JR"):
                 pass
             elif pre == "J":
                 if val == "DB25_Female":

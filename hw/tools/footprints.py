@@ -115,10 +115,28 @@ def db25_female():
                 attr="through_hole")
 
 
+def box_header_2x8():
+    """2x8 shrouded box header, 2.54 mm, vertical; pin 1 square; odd pins in the row y = 0,
+    even pins in the row y = 2.54 (a ribbon cable's pin 1 and 2 are neighbours)."""
+    pads = []
+    for n in range(1, 17):
+        col, row = (n - 1) // 2, (n - 1) % 2
+        pads.append((str(n), col * 2.54, row * 2.54, "rect" if n == 1 else "circle", 1.7, 1.0))
+    w = 7 * 2.54
+    silk = _rect(-6.2, -3.2, w + 6.2, 5.74) + [(w / 2 - 2.2, 5.74, w / 2 - 2.2, 4.4),
+                                              (w / 2 - 2.2, 4.4, w / 2 + 2.2, 4.4),
+                                              (w / 2 + 2.2, 4.4, w / 2 + 2.2, 5.74)]   # keying slot
+    return dict(lib="papers:IDC-Header_2x08_P2.54mm_Vertical", pads=pads, silk=silk, circles=[(-2.2, 0, 0.3)],
+                fab=_rect(-6.1, -3.1, w + 6.1, 5.64), court=_rect(-6.6, -3.6, w + 6.6, 6.15),
+                ref=(w / 2, -4.3, 0), descr="2x8 box header, 2.54 mm, tree link (16-way ribbon cable)",
+                attr="through_hole", ref_size=0.9)
+
+
 FOOTPRINTS = {
     "DIP-14": lambda: dip(14), "DIP-16": lambda: dip(16), "DIP-20": lambda: dip(20),
     "SIP-9": lambda: sip(9), "R-AXIAL": r_axial, "C-DISC": c_disc, "CP-RADIAL": cp_radial,
     "LED-3MM": led_3mm, "JUMPER-2": jumper2, "TERMINAL-2": terminal2, "DB25F": db25_female,
+    "LINK-2x8": box_header_2x8,
 }
 
 

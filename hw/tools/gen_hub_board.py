@@ -18,60 +18,17 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 from . import footprints as fpl
-from . import hub_design
+from .board_layouts import LAYOUTS
 from . import kicad9_pcb as k9
 from . import parts_catalog
 from . import router as rt
 
-BOARD_W, BOARD_H = 232.0, 150.0
 ORIGIN = (20.0, 20.0)            # board (0,0) on the KiCad page
 POWER_NETS = ("GND", "VCC")
 WIDTH = {"sig": 0.25, "pwr": 0.5}
-CONN_PIN1_X = [47.0, 104.0, 161.0, 218.0]
-CONN_PIN1_Y = BOARD_H - 9.9       # the DB-25's pins sit 9.9 mm from the board edge
-CORE_X = [30.0, 51.0, 72.0, 93.0, 114.0, 135.0, 156.0, 177.0, 198.0]
-CORE_Y = 16.0
-PORT_Y = 62.0
 
 
-def place(parts):
-    """Board position (x, y) of every footprint origin (rotation is always 0)."""
-    pos = {}
-    for p in parts:
-        g = p.group
-        if g[0] == "port":
-            port, what = g[1], g[2]
-            cx = CONN_PIN1_X[port] - 16.62
-            pos[p.ref] = {
-                "conn": (CONN_PIN1_X[port], CONN_PIN1_Y),
-                "rn": (cx - 7.5, 128.0),
-                "jp": (cx + 16.0, 120.0),
-                "u244": (cx - 22.0, PORT_Y),
-                "u14": (cx - 4.0, PORT_Y),
-                "u00": (cx - 4.0, PORT_Y),
-                "u32": (cx + 13.0, PORT_Y),
-                "rs": (cx - 4.0, 112.0),
-                "cs": (cx + 9.0, 112.0),
-                "rled": (cx - 24.0, 104.0),
-                "led": (cx - 24.0, 120.0),
-            }[what]
-        elif g[0] == "core":
-            if len(g) == 2:
-                pos[p.ref] = (CORE_X[g[1]], CORE_Y)
-            else:
-                x = CORE_X[g[1]]
-                pos[p.ref] = {"rg": (x - 7.0, 40.0), "cg": (x + 6.0, 40.0),
-                              "rpor": (x - 7.0, 48.0), "cpor": (x + 7.0, 48.0)}[g[2]]
-        elif g[0] == "power":
-            pos[p.ref] = (6.0, 10.0) if p.ref.startswith("J") else (8.0, 22.0)
-    for p in parts:
-        if p.group[0] == "decap":
-            cx, cy = pos[p.group[1]]
-            pos[p.ref] = (cx + 1.31, cy - 3.6)
-    return pos
-
-
-def check_courtyards(parts, pos):
+def check_courtyards(parts, pos, board_w):
     boxes = []
     for p in parts:
         fp = fpl.FOOTPRINTS[p.footprint]()
@@ -84,8 +41,8 @@ def check_courtyards(parts, pos):
             if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]:
                 bad.append((a[0], b[0]))
     for r, x0, y0, x1, y1 in boxes:
-        if x0 < 0 or x1 > BOARD_W or y0 < 0:
-            if not r.startswith("J") or x0 < 0 or x1 > BOARD_W:
+        if x0 < 0 or x1 > board_w or y0 < 0:
+            if not r.startswith("J") or x0 < 0 or x1 > board_w:
                 bad.append((r, "board edge"))
     if bad:
         raise SystemExit("courtyard overlaps: %s" % bad)
@@ -102,11 +59,11 @@ def pad_table(parts, pos):
     return out
 
 
-def route_board(parts, pos, order_hint=None, verbose=True):
+def route_board(parts, pos, size, order_hint=None, verbose=True):
     pads = pad_table(parts, pos)
     nets = sorted({pd[7] for pd in pads if pd[7]})
     net_id = {n: i + 1 for i, n in enumerate(nets)}
-    r = rt.Router(BOARD_W, BOARD_H, WIDTH)
+    r = rt.Router(size[0], size[1], WIDTH)
     for (ref, num, x, y, shape, size, drill, net) in pads:
         r.add_obstacle(net_id.get(net), "square" if shape == "rect" else "circle", x, y, size,
                        (0, 1), offgrid=True, drill=drill)
@@ -239,54 +196,45 @@ def _xy(x, y):
     return (x + ORIGIN[0], y + ORIGIN[1])
 
 
-def write_pcb(path, parts, pos, net_id, segs, vias):
+def write_pcb(path, lay, parts, pos, net_id, segs, vias):
     fps = [k9.footprint_node(p.footprint, p.ref, p.value, p.desc, p.ref, at=_xy(*pos[p.ref]),
                              pin_nets=p.pins, net_id=net_id) for p in parts]
-    corners = [(0, 0), (BOARD_W, 0), (BOARD_W, BOARD_H), (0, BOARD_H)]
+    corners = [(0, 0), (lay.width, 0), (lay.width, lay.height), (0, lay.height)]
     graphics = [k9.gr_line(_xy(*a), _xy(*b), "Edge.Cuts", 0.1, ("edge", a))
                 for a, b in zip(corners, corners[1:] + corners[:1])]
-    graphics.append(k9.gr_text("PAPERS hub v1  4 ports  hub protocol 1", _xy(160.0, 52.0), "F.SilkS",
-                               1.5, ("title",)))
-    for p in range(hub_design.NPORTS):
-        graphics.append(k9.gr_text("PORT %d" % p, _xy(CONN_PIN1_X[p] - 16.62, 134.0), "F.SilkS", 1.5,
-                                   ("port", p)))
+    for k, (text, at) in enumerate(lay.texts()):
+        graphics.append(k9.gr_text(text, _xy(*at), "F.SilkS", 1.5, ("title",) if k == 0 else ("port", k - 1)))
     layer = {0: "F.Cu", 1: "B.Cu"}
     segments = [(nid, layer[l], *_xy(x1, y1), *_xy(x2, y2), w) for (nid, l, x1, y1, x2, y2, w) in segs]
     vs = [(nid, *_xy(x, y), rt.VIA_D, rt.VIA_DRILL) for (nid, x, y) in vias]
     nets = [n for n, _ in sorted(net_id.items(), key=lambda kv: kv[1])]
     k9.write_sexpr(path, k9.board_node(
-        "PAPERS hub, 4 ports, hub protocol 1",
+        lay.title,
         "Generated by hw/tools/gen_hub_board.py from hw/tools/hub_design.py - do not edit by hand",
-        "A3", nets, fps, graphics, segments, vs))
+        "A3" if lay.width < 380 else "A2", nets, fps, graphics, segments, vs))
 
 
 def write_project(outdir, stem, parts):
     """.kicad_pro, the project-local library tables and the footprint library."""
-    with open(os.path.join(outdir, stem + ".kicad_pro"), "w") as f:
+    with open(os.path.join(outdir, stem + ".kicad_pro"), "w", encoding="utf-8") as f:
         f.write(k9.project_json(stem, POWER_NETS, WIDTH, rt.EDGE_CLEAR))
-    with open(os.path.join(outdir, "fp-lib-table"), "w") as f:
+    with open(os.path.join(outdir, "fp-lib-table"), "w", encoding="utf-8") as f:
         f.write(k9.lib_table("fp_lib_table", "papers", "${KIPRJMOD}/papers.pretty",
                              "footprints of the PAPERS boards (generated)"))
-    with open(os.path.join(outdir, "sym-lib-table"), "w") as f:
+    with open(os.path.join(outdir, "sym-lib-table"), "w", encoding="utf-8") as f:
         f.write(k9.lib_table("sym_lib_table", "papers", "${KIPRJMOD}/papers.kicad_sym",
                              "symbols of the PAPERS boards (generated)"))
     k9.write_library(os.path.join(outdir, "papers.pretty"), [p.footprint for p in parts])
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=os.path.normpath(os.path.join(HERE, "..", "papers-hub")))
-    ap.add_argument("--compare", metavar="DIR",
-                    help="after generating into --out, fail unless the files equal those in DIR "
-                         "(the committed board is the generator's output)")
-    args = ap.parse_args()
+def generate(lay, out, compare=None):
     t0 = time.time()
-    parts = hub_design.build()
-    pos = place(parts)
-    check_courtyards(parts, pos)
-    hint = None
+    parts = lay.build()
+    pos = lay.place(parts)
+    check_courtyards(parts, pos, lay.width)
+    hint = lay.route_first(parts) or None
     for attempt in range(6):
-        r, net_id, failed, stubs = route_board(parts, pos, hint)
+        r, net_id, failed, stubs = route_board(parts, pos, (lay.width, lay.height), hint)
         print("attempt %d: %d connections failed %s (%.0f s)" % (attempt, len(failed), failed[:8], time.time() - t0),
               file=sys.stderr)
         if not failed:
@@ -299,22 +247,39 @@ def main():
     if failed:
         raise SystemExit("routing failed: %s" % failed)
     segs, vias = segments_from(r, stubs, net_id)
-    os.makedirs(args.out, exist_ok=True)
-    pcb = os.path.join(args.out, "papers-hub.kicad_pcb")
-    write_pcb(pcb, parts, pos, net_id, segs, vias)
-    write_project(args.out, "papers-hub", parts)
+    os.makedirs(out, exist_ok=True)
+    pcb = os.path.join(out, lay.stem + ".kicad_pcb")
+    write_pcb(pcb, lay, parts, pos, net_id, segs, vias)
+    write_project(out, lay.stem, parts)
     from . import gen_schematic
-    gen_schematic.write(args.out, parts, catalog=parts_catalog.fields)
-    with open(os.path.join(args.out, "BOM.md"), "w") as f:
-        f.write(parts_catalog.bom_markdown(parts, hub_design.NPORTS, "PAPERS hub, %d ports" % hub_design.NPORTS))
+    gen_schematic.write(out, parts, catalog=parts_catalog.fields, project=lay.stem, title=lay.title)
+    with open(os.path.join(out, "BOM.md"), "w", encoding="utf-8") as f:
+        f.write(parts_catalog.bom_markdown(parts, lay.nports, lay.title.split(",")[0] + ", %d ports" % lay.nports,
+                                           (lay.width, lay.height)))
     print("wrote %s: %d parts, %d nets, %d segments, %d vias (%.0f s)" % (
         pcb, len(parts), len(net_id), len(segs), len(vias), time.time() - t0))
-    if args.compare:
-        diff = compare_trees(args.out, args.compare)
+    if compare:
+        diff = compare_trees(out, compare)
         if diff:
             raise SystemExit("FAIL: %s in %s differ from the generator's output (regenerate with "
-                             "cd hw && python3 -m tools.gen_hub_board)" % (diff, args.compare))
+                             "cd hw && python3 -m tools.gen_hub_board --board %s)" % (diff, compare, lay.stem))
         print("PASS board_generated: the committed files are the generator's output")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--board", choices=sorted(LAYOUTS), action="append",
+                    help="which board (default: all); writes hw/<board>/")
+    ap.add_argument("--out", help="output directory (one --board only; default hw/<board>)")
+    ap.add_argument("--compare", metavar="DIR",
+                    help="after generating into --out, fail unless the files equal those in DIR "
+                         "(the committed board is the generator's output)")
+    args = ap.parse_args()
+    boards = args.board or sorted(LAYOUTS)
+    if (args.out or args.compare) and len(boards) != 1:
+        ap.error("--out and --compare need exactly one --board")
+    for b in boards:
+        generate(LAYOUTS[b], args.out or os.path.normpath(os.path.join(HERE, "..", b)), args.compare)
 
 
 GENERATED = (".kicad_pcb", ".kicad_pro", ".kicad_sch", ".kicad_sym", ".kicad_mod", "-lib-table", "BOM.md")

@@ -22,9 +22,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 HW = os.path.normpath(os.path.join(HERE, ".."))
 DOC = os.path.join(HW, "doc")
 STAMP = os.path.join(DOC, "pictures.sha256")
-BOARDS = ["papers-hub"]
+BOARDS = ["papers-hub", "papers-hub8"]
 # sheet name as kicad-cli names the SVG -> picture file (one port instance is enough)
 SHEETS = {"": "root", "Power": "power", "Port 0": "port", "Combine": "combine", "State": "state"}
+LINK_SHEETS = {"Link": "link"}       # the tree module only
+
+
+def sheets(board):
+    return dict(SHEETS, **(LINK_SHEETS if os.path.exists(os.path.join(HW, board, "link.kicad_sch")) else {}))
 
 
 def sources(board):
@@ -33,7 +38,7 @@ def sources(board):
 
 
 def pictures(board):
-    return ["%s-%s.png" % (board, v) for v in SHEETS.values()] + ["%s-3d.jpg" % board]
+    return ["%s-%s.png" % (board, v) for v in sheets(board).values()] + ["%s-3d.jpg" % board]
 
 
 def digest():
@@ -50,7 +55,7 @@ def check():
     if missing:
         sys.exit("FAIL: pictures missing in hw/doc: %s (run: cd hw && python3 -m tools.gen_pictures)" % missing)
     try:
-        with open(STAMP) as f:
+        with open(STAMP, encoding="utf-8") as f:
             old = f.read()
     except OSError:
         sys.exit("FAIL: %s missing (run: cd hw && python3 -m tools.gen_pictures)" % STAMP)
@@ -70,7 +75,7 @@ def generate(width):
     for b in BOARDS:
         with tempfile.TemporaryDirectory() as tmp:
             kc.run(["sch", "export", "svg", "-o", tmp, os.path.join(HW, b, b + ".kicad_sch")])
-            for name, tag in SHEETS.items():
+            for name, tag in sheets(b).items():
                 svg = os.path.join(tmp, "%s%s.svg" % (b, "-" + name if name else ""))
                 if not os.path.exists(svg):
                     sys.exit("kicad-cli wrote no %s (found %s)" % (svg, sorted(os.listdir(tmp))))
@@ -79,7 +84,7 @@ def generate(width):
         kc.run(["pcb", "render", "--quality", "high", "--width", str(width), "--height", str(width * 2 // 3),
                 "--rotate", "-35,0,15", "--perspective", "--zoom", "0.9", "-o", os.path.join(DOC, "%s-3d.jpg" % b),
                 os.path.join(HW, b, b + ".kicad_pcb")], timeout=300)
-    with open(STAMP, "w") as f:
+    with open(STAMP, "w", encoding="utf-8") as f:
         f.write(digest())
     print("wrote %s" % ", ".join(p for b in BOARDS for p in pictures(b)))
 

@@ -28,6 +28,19 @@ PORT_COLUMNS = [["conn"], ["XE0", "XE1", "XE2", "XE3", "rs", "rn", "jp"], ["SDn"
 STATE_COLUMNS = [["ALL1n", "ALL0n", "rpor"], ["SETn", "RSTn", "cpor", "POR"], ["G", "Gn", "PORn"],
                  ["QR", "QF", "rg"], ["mux", "cg", "GDn"], ["GO"]]
 COMBINE_COLUMNS = [["ALL1", "ALL0", "RD0", "RD1", "RD2", "RD3"]]
+# the tree module (hub_design.build(8, link=True))
+COMBINE8_COLUMNS = [["N1", "N0", "NX0", "NX1", "NX2", "NX3"], ["A1L", "A0L", "XAL0", "XAL1", "XAL2", "XAL3"],
+                    ["T1n", "T0n", "RD0", "RD1", "RD2", "RD3"], ["ALL1", "ALL0", "UXA0", "UXA1", "UXA2", "UXA3"]]
+STATE8_COLUMNS = [["SETn", "RSTn", "rpor"], ["G", "Gn", "cpor", "POR"], ["QR", "QF", "PORn"], ["mux_RL0"],
+                  ["mux", "mux_GS"], ["rg"], ["cg", "GDn"], ["GO"]]
+LINK_COLUMNS = [["jr", "rn"], ["UP"], ["DOWN1", "DOWN2"], ["rnc1", "rnc2"]]
+PLANS = {
+    False: [("combine", "PAPERS hub: ALL1, ALL0, NAND nybble", COMBINE_COLUMNS),
+            ("state", "PAPERS hub: C-element, R latch, delays, reset", STATE_COLUMNS)],
+    True: [("combine", "Tree module: combine ports and children", COMBINE8_COLUMNS),
+           ("state", "Tree module: C-element, R latch, root select, delays", STATE8_COLUMNS),
+           ("link", "Tree module: links UP, DOWN1, DOWN2 and ROOT jumper", LINK_COLUMNS)],
+}
 STATUS = {"R0", "R1", "R2", "R3", "G"}     # a port's own status pins get the suffix _OUT locally
 
 
@@ -47,7 +60,7 @@ def _fields(part, catalog):
     return f
 
 
-def units_of(parts):
+def units_of(parts, combine_names):
     """Every symbol unit of the design, assigned to a sheet and a key within it."""
     out = []
     for part in parts:
@@ -66,7 +79,7 @@ def units_of(parts):
                 m = re.fullmatch(r"P(\d+)_(.+)", out_net)
                 if m:
                     out.append(Unit(part, sd, k + 1, nets, m.group(2), "port", int(m.group(1))))
-                elif out_net in COMBINE_COLUMNS[0]:
+                elif out_net in combine_names:
                     out.append(Unit(part, sd, k + 1, nets, out_net, "combine"))
                 else:
                     out.append(Unit(part, sd, k + 1, nets, out_net, "state"))
@@ -78,9 +91,15 @@ def units_of(parts):
         if g[0] == "port":
             out.append(Unit(part, sd, 1, nets, g[2], "port", port))
         elif g[0] == "core":
-            key = g[2] if len(g) > 2 else {"74HC157": "mux"}.get(part.value) or (
-                "QR" if part.pins.get("9") == "G" else "QF")
+            if len(g) > 2:
+                key = g[2]
+            elif part.value == "74HC157":
+                key = "mux" if part.pins.get("4") == "R0" else "mux_" + part.pins.get("4")
+            else:
+                key = "QR" if part.pins.get("9") == "G" else "QF"
             out.append(Unit(part, sd, 1, nets, key, "state"))
+        elif g[0] == "link":
+            out.append(Unit(part, sd, 1, nets, g[1], "link"))
         elif g[0] == "decap":
             out.append(Unit(part, sd, 1, nets, "C_" + g[1], "power"))
         else:
@@ -98,11 +117,13 @@ def _local(net, port):
     return net
 
 
-def build_sheets(parts, catalog):
-    units = units_of(parts)
+def build_sheets(parts, catalog, project):
+    link = any(p.group[0] == "link" for p in parts)
+    plan = PLANS[link]
+    units = units_of(parts, {n for col in plan[0][2] for n in col})
     nports = 1 + max(u.port for u in units if u.port is not None)
-    root = sh.uid("root", PROJECT)
-    sheet_uuid = {name: sh.uid("sheet", name) for name in ["power", "combine", "state"] +
+    root = sh.uid("root", project)
+    sheet_uuid = {name: sh.uid("sheet", name) for name in ["power"] + [n for n, _, _ in plan] +
                   ["port%d" % p for p in range(nports)]}
     paths = {name: "/%s/%s" % (root, u) for name, u in sheet_uuid.items()}
     # which sheets use each net: the interface (hierarchical labels) of every sheet
@@ -126,7 +147,7 @@ def build_sheets(parts, catalog):
 
     sheets = {}
     # the port sheet: port 0's units placed, every port an instance of the same drawing
-    port = sh.Sheet("port", "PAPERS hub: one port (instantiated per port)", PROJECT)
+    port = sh.Sheet("port", "PAPERS hub: one port (instantiated per port)", project)
     port.paths = [paths["port%d" % p] for p in range(nports)]
     by_key = {}
     for u in units:
@@ -152,10 +173,8 @@ def build_sheets(parts, catalog):
     port.hier = hier_of({"port0"}, _local)
     sheets["port"] = port
 
-    for name, title, columns in (
-            ("combine", "PAPERS hub: ALL1, ALL0, NAND nybble", COMBINE_COLUMNS),
-            ("state", "PAPERS hub: C-element, R latch, delays, reset", STATE_COLUMNS)):
-        s = sh.Sheet(name, title, PROJECT)
+    for name, title, columns in plan:
+        s = sh.Sheet(name, title, project)
         s.paths = [paths[name]]
         mine = {u.key: u for u in units if u.sheet == name}
         for colkeys in columns:
@@ -167,7 +186,7 @@ def build_sheets(parts, catalog):
     for s in sheets.values():
         s.layout()
         s.draw()
-    sheets["power"] = power_sheet([u for u in units if u.sheet == "power"], paths["power"], catalog)
+    sheets["power"] = power_sheet([u for u in units if u.sheet == "power"], paths["power"], catalog, project)
     return sheets, root, sheet_uuid, nports
 
 
@@ -180,8 +199,8 @@ def _placed(u, path, catalog):
     return sh.Placed(u.key, u.sd, u.unit, [(path, u.part.ref, u.unit)], dict(u.nets), _fields(u.part, catalog))
 
 
-def power_sheet(units, path, catalog):
-    s = sh.Sheet("power", "PAPERS hub: power, decoupling, spare gates", PROJECT)
+def power_sheet(units, path, catalog, project):
+    s = sh.Sheet("power", "PAPERS hub: power, decoupling, spare gates", project)
     s.paths = [path]
     chips = [u for u in units if u.key.startswith("pwr_")]
     decap = {u.key[2:]: u for u in units if u.key.startswith("C_U")}
@@ -229,7 +248,7 @@ def _refkey(r):
     return (m.group(1), int(m.group(2)))
 
 
-def root_node(sheets, root, sheet_uuid, nports, lib_nodes):
+def root_node(sheets, root, sheet_uuid, nports, lib_nodes, project, title):
     """The root sheet: a block per sheet (one per port instance), joined by labels and wires."""
     items, blocks = [], []
 
@@ -257,7 +276,7 @@ def root_node(sheets, root, sheet_uuid, nports, lib_nodes):
                     items.append(["label", net, ["at", float(px), float(py), ang],
                                   ss._eff(justify=("right" if side == "L" else "left", "bottom")),
                                   ["uuid", sh.uid("rootlabel", name, pin)]])
-        b.append(["instances", ["project", PROJECT, ["path", "/" + root, ["page", str(page)]]]])
+        b.append(["instances", ["project", project, ["path", "/" + root, ["page", str(page)]]]])
         blocks.append(b)
         return h
 
@@ -269,50 +288,58 @@ def root_node(sheets, root, sheet_uuid, nports, lib_nodes):
     port_in, port_out = split(sheets["port"])
     y = 30.48
     for p in range(nports):
-        h = block("port%d" % p, "port.kicad_sch", "Port %d" % p, 40.64, y, port_in, port_out, 3 + p,
-                  lambda pin, p=p: pin if pin in ("R0", "R1", "R2", "R3", "GO") else "P%d_%s" % (p, pin))
-        y += h + 12.7
+        h = block("port%d" % p, "port.kicad_sch", "Port %d" % p, 40.64 + 99.06 * (p // 4), y, port_in, port_out,
+                  3 + p, lambda pin, p=p: pin if pin in ("R0", "R1", "R2", "R3", "GO") else "P%d_%s" % (p, pin))
+        y = 30.48 if p % 4 == 3 else y + h + 12.7
+    x = 139.7 + 99.06 * ((nports - 1) // 4)
     c_in, c_out = split(sheets["combine"])
-    block("combine", "combine.kicad_sch", "Combine", 139.7, 30.48, c_in, c_out,
-          3 + nports, lambda pin: None if pin in dict(c_out) else pin)
     s_in, s_out = split(sheets["state"])
-    if [n for n, _ in s_in] != [n for n, _ in c_out]:
-        raise SystemExit("state inputs %s are not the combine outputs %s" % (s_in, c_out))
-    block("state", "state.kicad_sch", "State", 228.6, 30.48, s_in, s_out, 4 + nports,
-          lambda pin: None if pin in dict(s_in) else pin)
-    for i, (pin, _) in enumerate(c_out):       # combine -> state: straight wires
-        yy = 30.48 + (i + 1) * G
-        items.append(["wire", ["pts", ["xy", 139.7 + 38.1, yy], ["xy", 228.6, yy]],
-                      ["stroke", ["width", 0], ["type", sh.Sym("default")]], ["uuid", sh.uid("rootwire", pin)]])
-        items.append(["label", pin, ["at", 200.66, yy, 0], ss._eff(justify=("left", "bottom")),
-                      ["uuid", sh.uid("rootlabel", "cs", pin)]])
-    block("power", "power.kicad_sch", "Power", 228.6, 30.48 + 25 * G, [], [], 2,
+    wired = [n for n, _ in s_in] == [n for n, _ in c_out]      # combine -> state: straight wires
+    block("combine", "combine.kicad_sch", "Combine", x, 30.48, c_in, c_out,
+          3 + nports, lambda pin: None if wired and pin in dict(c_out) else pin)
+    block("state", "state.kicad_sch", "State", x + 88.9, 30.48, s_in, s_out, 4 + nports,
+          lambda pin: None if wired and pin in dict(s_in) else pin)
+    if wired:
+        for i, (pin, _) in enumerate(c_out):
+            yy = 30.48 + (i + 1) * G
+            items.append(["wire", ["pts", ["xy", x + 38.1, yy], ["xy", x + 88.9, yy]],
+                          ["stroke", ["width", 0], ["type", sh.Sym("default")]], ["uuid", sh.uid("rootwire", pin)]])
+            items.append(["label", pin, ["at", x + 60.96, yy, 0], ss._eff(justify=("left", "bottom")),
+                          ["uuid", sh.uid("rootlabel", "cs", pin)]])
+    yb = 30.48 + 25 * G
+    if "link" in sheets:
+        l_in, l_out = split(sheets["link"])
+        yb = 30.48 + (max(len(s_in), len(s_out)) + 6) * G
+        h = block("link", "link.kicad_sch", "Link", x + 88.9, yb, l_in, l_out, 5 + nports, lambda pin: pin)
+        yb += h + 12.7
+    block("power", "power.kicad_sch", "Power", x + 88.9, yb, [], [], 2,
           lambda pin: None)
-    title = sh.Sheet("root", "PAPERS hub, %d ports, hub protocol 1" % nports, PROJECT)
-    title.items = items
-    title.symbols_extra = []
-    return sh.sheet_file_node(title, root, lib_nodes, "A3", extra=blocks,
+    paper = "A3" if x + 88.9 + 60 < 420 else "A2"
+    page = sh.Sheet("root", title, project)
+    page.items = items
+    page.symbols_extra = []
+    return sh.sheet_file_node(page, root, lib_nodes, paper, extra=blocks,
                               sheet_instances=["sheet_instances", ["path", "/", ["page", "1"]]],
                               page_comment="Each block is a sheet; labels of the same name are one net")
 
 
-def write(outdir, parts, catalog=lambda part: {}):
+def write(outdir, parts, catalog=lambda part: {}, project=PROJECT, title="PAPERS hub, 4 ports, hub protocol 1"):
     """Write the schematic files and the project's symbol library into `outdir`."""
-    sheets, root, sheet_uuid, nports = build_sheets(parts, catalog)
+    sheets, root, sheet_uuid, nports = build_sheets(parts, catalog, project)
     syms = {}
     for s in sheets.values():
         for pl in s.symbols():
             syms[pl.sd.name] = pl.sd
     lib = ["kicad_symbol_lib", ["version", 20241209], ["generator", "kicad_symbol_editor"],
            ["generator_version", "9.0"]] + [ss.lib_node(syms[n], "") for n in sorted(syms)]
-    with open(os.path.join(outdir, "papers.kicad_sym"), "w") as f:
+    with open(os.path.join(outdir, "papers.kicad_sym"), "w", encoding="utf-8") as f:
         f.write(dumps(lib) + "\n")
     for name, s in sheets.items():
         used = sorted({pl.sd.name for pl in s.symbols()})
         w, h = s.extent()
         node = sh.sheet_file_node(s, sh.uid("file", name), [ss.lib_node(syms[n], "papers:") for n in used],
                                   sh.paper_for(w, h))
-        with open(os.path.join(outdir, name + ".kicad_sch"), "w") as f:
+        with open(os.path.join(outdir, name + ".kicad_sch"), "w", encoding="utf-8") as f:
             f.write(dumps(node) + "\n")
-    with open(os.path.join(outdir, PROJECT + ".kicad_sch"), "w") as f:
-        f.write(dumps(root_node(sheets, root, sheet_uuid, nports, [])) + "\n")
+    with open(os.path.join(outdir, project + ".kicad_sch"), "w", encoding="utf-8") as f:
+        f.write(dumps(root_node(sheets, root, sheet_uuid, nports, [], project, title)) + "\n")

@@ -42,6 +42,11 @@ DB25_G = "11"
 DB25_GND = [str(p) for p in range(18, 26)]
 
 
+def P(p, n):
+    """A port's net name."""
+    return "P%d_%s" % (p, n)
+
+
 class Part:
     def __init__(self, ref, value, footprint, pins, group, desc=""):
         self.ref, self.value, self.footprint = ref, value, footprint
@@ -71,7 +76,9 @@ def _chip(ref, value, group, gate_nets, extra=None):
     return Part(ref, value, "DIP-%d" % spec["pins"], pins, group, spec["desc"])
 
 
-def build():
+def build(nports=NPORTS, link=False):
+    """The board's parts.  link=False: the 4-port hub (its own C-element).  link=True: the
+    module of a hub tree (8 ports; see LINK_* below and hw/README.md)."""
     parts = []
     refs = {}
 
@@ -79,10 +86,8 @@ def build():
         refs[prefix] = refs.get(prefix, 0) + 1
         return "%s%d" % (prefix, refs[prefix])
 
-    P = lambda p, n: "P%d_%s" % (p, n)   # noqa: E731 -- per-port net name
-
     # --- connectors, pull-downs, jumpers (one of each per port) -------------------
-    for p in range(NPORTS):
+    for p in range(nports):
         pins = {DB25_S: P(p, "S"), DB25_L: P(p, "L"), DB25_G: P(p, "G")}
         for b in range(4):
             pins[DB25_X[b]] = P(p, "X%d" % b)
@@ -91,13 +96,13 @@ def build():
             pins[g] = "GND"
         parts.append(Part("J%d" % (p + 1), "DB25_Female", "DB25F", pins, ("port", p, "conn"),
                           "DB-25 female, right angle, one per PE"))
-    for p in range(NPORTS):
+    for p in range(nports):
         pins = {"1": "GND"}
         for i, n in enumerate(["X0", "X1", "X2", "X3", "S", "L", "EN"]):
             pins[str(i + 2)] = P(p, n)
         parts.append(Part("RN%d" % (p + 1), "10k", "SIP-9", pins, ("port", p, "rn"),
                           "8x 10k bussed resistor network (pull-downs)"))
-    for p in range(NPORTS):
+    for p in range(nports):
         parts.append(Part("JP%d" % (p + 1), "Jumper", "JUMPER-2", {"1": "VCC", "2": P(p, "EN")},
                           ("port", p, "jp"), "port enable jumper (fitted = enabled)"))
 
@@ -107,42 +112,21 @@ def build():
         for p in (p0, p0 + 1):
             g += [(P(p, "SRC"), P(p, "SDn")), (P(p, "SDn"), P(p, "SD")), (P(p, "EN"), P(p, "ENn"))]
         return g
-    parts.append(_chip(nxt("U"), "74HC14", ("port", 0, "u14"), port_pair(0)))       # U1
-    parts.append(_chip(nxt("U"), "74HC14", ("port", 2, "u14"), port_pair(2)))       # U2
-    for p0 in (0, 2):                                                               # U3, U4
+    for p0 in range(0, nports, 2):                                                  # U1, U2
+        parts.append(_chip(nxt("U"), "74HC14", ("port", p0, "u14"), port_pair(p0)))
+    for p0 in range(0, nports, 2):                                                  # U3, U4
         g = []
         for p in (p0, p0 + 1):
             g += [(P(p, "SDn"), P(p, "EN"), P(p, "SE1")), (P(p, "SD"), P(p, "EN"), P(p, "SE0"))]
         parts.append(_chip(nxt("U"), "74HC00", ("port", p0 + 1, "u00"), g))
-    for p in range(NPORTS):                                                         # U5..U8
+    for p in range(nports):                                                         # U5..U8
         parts.append(_chip(nxt("U"), "74HC32", ("port", p, "u32"),
                            [(P(p, "X%d" % b), P(p, "ENn"), P(p, "XE%d" % b)) for b in range(4)]))
-    parts.append(_chip(nxt("U"), "74HC21", ("core", 0), [                           # U9
-        tuple(P(p, "SE1") for p in range(4)) + ("ALL1",),
-        tuple(P(p, "SE0") for p in range(4)) + ("ALL0",)]))
-    for b0 in (0, 2):                                                               # U10, U11
-        parts.append(_chip(nxt("U"), "74HC20", ("core", 1 + b0 // 2), [
-            tuple(P(p, "XE%d" % b) for p in range(4)) + ("RD%d" % b,) for b in (b0, b0 + 1)]))
-    parts.append(_chip(nxt("U"), "74HC14", ("core", 3), [                           # U12
-        ("ALL1", "ALL1n"), ("ALL0", "ALL0n"), ("GRC", "GDn"), ("GDn", "GO"),
-        ("PORRC", "POR"), ("POR", "PORn")]))
-    parts.append(_chip(nxt("U"), "74HC10", ("core", 4), [                           # U13
-        ("ALL1", "ALL0n", "PORn", "SETn"), ("ALL0", "ALL1n", "PORn", "RSTn"),
-        ("RSTn", "G", "PORn", "Gn")]))
-    parts.append(_chip(nxt("U"), "74HC00", ("core", 5), [("SETn", "Gn", "G")]))     # U14
-    for clk, q in (("G", "QR"), ("Gn", "QF")):                                      # U15, U16
-        pins = {"16": "VCC", "8": "GND", "9": clk, "1": "PORn"}
-        for b, (d, qq, qn) in enumerate([("4", "2", "3"), ("5", "7", "6"),
-                                         ("12", "10", "11"), ("13", "15", "14")]):
-            pins[d] = "RD%d" % b
-            pins[qq] = "%s%d" % (q, b)
-        parts.append(Part(nxt("U"), "74HC175", "DIP-16", pins, ("core", 6 if q == "QR" else 7),
-                          "quad D flip-flop with reset"))
-    pins = {"16": "VCC", "8": "GND", "1": "G", "15": "GND"}                          # U17
-    for b, (i0, i1, y) in enumerate([("2", "3", "4"), ("5", "6", "7"), ("11", "10", "9"), ("14", "13", "12")]):
-        pins[i0], pins[i1], pins[y] = "QF%d" % b, "QR%d" % b, "R%d" % b
-    parts.append(Part(nxt("U"), "74HC157", "DIP-16", pins, ("core", 8), "quad 2-input multiplexer"))
-    for p in range(NPORTS):                                                         # U18..U21
+    if link:
+        _link_core(parts, nxt, nports)
+    else:
+        _flat_core(parts, nxt)
+    for p in range(nports):                                                         # U18..U21
         spec_bufs = [("2", "18"), ("4", "16"), ("6", "14"), ("8", "12"),
                      ("17", "3"), ("15", "5"), ("13", "7"), ("11", "9")]
         ins = ["R0", "R1", "R2", "R3", "GO", P(p, "L"), None, None]
@@ -156,17 +140,17 @@ def build():
                           "octal buffer (status outputs, LED)"))
 
     # --- passives -----------------------------------------------------------------------
-    for p in range(NPORTS):
+    for p in range(nports):
         parts.append(Part(nxt("R"), "1k", "R-AXIAL", {"1": P(p, "S"), "2": P(p, "SRC")},
                           ("port", p, "rs"), "S settling delay"))
         parts.append(Part(nxt("C"), "220p", "C-DISC", {"1": P(p, "SRC"), "2": "GND"},
                           ("port", p, "cs"), "S settling delay"))
-    for p in range(NPORTS):
+    for p in range(nports):
         parts.append(Part(nxt("R"), "470", "R-AXIAL", {"1": P(p, "LED"), "2": P(p, "LEDA")},
                           ("port", p, "rled"), "LED current"))
         parts.append(Part("D%d" % (p + 1), "LED", "LED-3MM", {"1": "GND", "2": P(p, "LEDA")},
                           ("port", p, "led"), "PE spinning (L bit of its DATA)"))
-    parts.append(Part(nxt("R"), "1k", "R-AXIAL", {"1": "G", "2": "GRC"}, ("core", 3, "rg"),
+    parts.append(Part(nxt("R"), "1k", "R-AXIAL", {"1": "GS" if link else "G", "2": "GRC"}, ("core", 3, "rg"),
                       "G output delay"))
     parts.append(Part(nxt("C"), "220p", "C-DISC", {"1": "GRC", "2": "GND"}, ("core", 3, "cg"),
                       "G output delay"))
@@ -174,14 +158,124 @@ def build():
                       "power-on reset"))
     parts.append(Part(nxt("C"), "10u", "CP-RADIAL", {"1": "PORRC", "2": "GND"}, ("core", 3, "cpor"),
                       "power-on reset"))
-    parts.append(Part("J%d" % (NPORTS + 1), "5V_in", "TERMINAL-2", {"1": "VCC", "2": "GND"},
+    parts.append(Part("J%d" % (nports + 1), "5V_in", "TERMINAL-2", {"1": "VCC", "2": "GND"},
                       ("power",), "+5 V power input (screw terminal)"))
+    if link:
+        _link_connectors(parts, nxt, nports)
     parts.append(Part(nxt("C"), "47u", "CP-RADIAL", {"1": "VCC", "2": "GND"}, ("power",),
                       "bulk decoupling"))
     for part in [q for q in parts if q.ref.startswith("U")]:
         parts.append(Part(nxt("C"), "100n", "C-DISC", {"1": "VCC", "2": "GND"}, ("decap", part.ref),
                           "decoupling for %s" % part.ref))
     return parts
+
+
+def _flat_core(parts, nxt):
+    """The 4-port hub's own combine trees, C-element and R latch."""
+    parts.append(_chip(nxt("U"), "74HC21", ("core", 0), [                           # U9
+        tuple(P(p, "SE1") for p in range(NPORTS)) + ("ALL1",),
+        tuple(P(p, "SE0") for p in range(NPORTS)) + ("ALL0",)]))
+    for b0 in (0, 2):                                                               # U10, U11
+        parts.append(_chip(nxt("U"), "74HC20", ("core", 1 + b0 // 2), [
+            tuple(P(p, "XE%d" % b) for p in range(NPORTS)) + ("RD%d" % b,) for b in (b0, b0 + 1)]))
+    parts.append(_chip(nxt("U"), "74HC14", ("core", 3), [                           # U12
+        ("ALL1", "ALL1n"), ("ALL0", "ALL0n"), ("GRC", "GDn"), ("GDn", "GO"),
+        ("PORRC", "POR"), ("POR", "PORn")]))
+    parts.append(_chip(nxt("U"), "74HC10", ("core", 4), [                           # U13
+        ("ALL1", "ALL0n", "PORn", "SETn"), ("ALL0", "ALL1n", "PORn", "RSTn"),
+        ("RSTn", "G", "PORn", "Gn")]))
+    parts.append(_chip(nxt("U"), "74HC00", ("core", 5), [("SETn", "Gn", "G")]))     # U14
+    _latch(parts, nxt, "R")                                                         # U15..U17
+
+
+def _latch(parts, nxt, out):
+    """R latched at both edges of G: a 74HC175 per edge, a 74HC157 picks the last one."""
+    for clk, q in (("G", "QR"), ("Gn", "QF")):                                      # U15, U16
+        pins = {"16": "VCC", "8": "GND", "9": clk, "1": "PORn"}
+        for b, (d, qq, qn) in enumerate([("4", "2", "3"), ("5", "7", "6"),
+                                         ("12", "10", "11"), ("13", "15", "14")]):
+            pins[d] = "RD%d" % b
+            pins[qq] = "%s%d" % (q, b)
+        parts.append(Part(nxt("U"), "74HC175", "DIP-16", pins, ("core", 6 if q == "QR" else 7),
+                          "quad D flip-flop with reset"))
+    pins = {"16": "VCC", "8": "GND", "1": "G", "15": "GND"}                          # U17
+    for b, (i0, i1, y) in enumerate([("2", "3", "4"), ("5", "6", "7"), ("11", "10", "9"), ("14", "13", "12")]):
+        pins[i0], pins[i1], pins[y] = "QF%d" % b, "QR%d" % b, "%s%d" % (out, b)
+    parts.append(Part(nxt("U"), "74HC157", "DIP-16", pins, ("core", 8), "quad 2-input multiplexer"))
+
+
+
+# ---- the tree module: 8 ports and the link to a parent and two children ----------------------
+# Link connector (2x8 box header, straight ribbon cable from a parent's DOWN to a child's UP):
+# up the cable the child's (ALL1, ALL0, AND of nybbles), down the cable the parent's G and R.
+LINK_PINS = {"1": "A1", "3": "A0", "5": "XA0", "6": "XA1", "7": "XA2", "8": "XA3",
+             "10": "G", "11": "R0", "12": "R1", "13": "R2", "14": "R3"}
+LINK_GND = ["2", "4", "9", "15", "16"]
+LINK_CHILDREN = 2
+MUX_BITS = [("2", "3", "4"), ("5", "6", "7"), ("11", "10", "9"), ("14", "13", "12")]   # 74HC157 I0, I1, Y
+
+
+def _link_core(parts, nxt, nports):
+    """Combine the 8 ports and the children, run the C-element and latch, and pick G/R:
+    from this module's own state when jumpered ROOT, else from the parent link."""
+    kids = range(1, LINK_CHILDREN + 1)
+    for sig, out in [("SE1", "N1"), ("SE0", "N0")] + [("XE%d" % b, "NX%d" % b) for b in range(4)]:
+        parts.append(_chip(nxt("U"), "74HC30", ("core", 0), [tuple(P(p, sig) for p in range(nports)) + (out,)]))
+    parts.append(_chip(nxt("U"), "74HC14", ("core", 1), [
+        ("N1", "A1L"), ("N0", "A0L")] + [("NX%d" % b, "XAL%d" % b) for b in range(4)]))
+    terms = [("A1L", "C%d_A1", "T1n"), ("A0L", "C%d_A0", "T0n")] + [
+        ("XAL%d" % b, "C%%d_XA%d" % b, "RD%d" % b) for b in range(4)]
+    gates = [(own,) + tuple(kid % c for c in kids) + (out,) for own, kid, out in terms]
+    parts.append(_chip(nxt("U"), "74HC10", ("core", 2), gates[:3]))
+    parts.append(_chip(nxt("U"), "74HC10", ("core", 2), gates[3:]))
+    parts.append(_chip(nxt("U"), "74HC14", ("core", 3), [
+        ("T1n", "ALL1"), ("T0n", "ALL0")] + [("RD%d" % b, "UXA%d" % b) for b in range(4)]))
+    parts.append(_chip(nxt("U"), "74HC14", ("core", 4), [
+        ("GRC", "GDn"), ("GDn", "GO"), ("PORRC", "POR"), ("POR", "PORn")]))
+    parts.append(_chip(nxt("U"), "74HC10", ("core", 5), [
+        ("ALL1", "T0n", "PORn", "SETn"), ("ALL0", "T1n", "PORn", "RSTn"), ("RSTn", "G", "PORn", "Gn")]))
+    parts.append(_chip(nxt("U"), "74HC00", ("core", 5), [("SETn", "Gn", "G")]))
+    _latch(parts, nxt, "RL")
+    pins = {"16": "VCC", "8": "GND", "1": "ROOT", "15": "GND"}
+    for b, (i0, i1, y) in enumerate(MUX_BITS):
+        pins[i0], pins[i1], pins[y] = "PR%d" % b, "RL%d" % b, "R%d" % b
+    parts.append(Part(nxt("U"), "74HC157", "DIP-16", pins, ("core", 9), "root select: R from this module or the parent"))
+    pins = {"16": "VCC", "8": "GND", "1": "ROOT", "15": "GND"}
+    for b, (i0, i1, y) in enumerate(MUX_BITS):
+        pins[i0], pins[i1] = ("PG", "G") if b == 0 else ("GND", "GND")
+        if b == 0:
+            pins[y] = "GS"
+    parts.append(Part(nxt("U"), "74HC157", "DIP-16", pins, ("core", 9), "root select: G from this module or the parent"))
+
+
+def _link_connectors(parts, nxt, nports):
+    j = nports + 2
+    up = {"A1": "ALL1", "A0": "ALL0", "G": "PG"}
+    up.update({"XA%d" % b: "UXA%d" % b for b in range(4)})
+    up.update({"R%d" % b: "PR%d" % b for b in range(4)})
+    links = [("UP", up)]
+    for c in range(1, LINK_CHILDREN + 1):
+        dn = {"A1": "C%d_A1" % c, "A0": "C%d_A0" % c, "G": "GS"}
+        dn.update({"XA%d" % b: "C%d_XA%d" % (c, b) for b in range(4)})
+        dn.update({"R%d" % b: "R%d" % b for b in range(4)})
+        links.append(("DOWN%d" % c, dn))
+    for k, (name, sig) in enumerate(links):
+        pins = {pin: sig[s] for pin, s in LINK_PINS.items()}
+        pins.update({g: "GND" for g in LINK_GND})
+        parts.append(Part("J%d" % (j + k), "Link", "LINK-2x8", pins, ("link", name),
+                          "tree link %s (2x8 box header, straight 16-way ribbon cable)" % name))
+    # a root has no parent cable, a leaf no children: pulled to what they mean when absent
+    pins = {"1": "GND", "2": "PG", "3": "PR0", "4": "PR1", "5": "PR2", "6": "PR3", "7": "ROOT"}
+    parts.append(Part("RN%d" % (nports + 1), "10k", "SIP-9", pins, ("link", "rn"),
+                      "pull-downs: parent G/R (no parent), ROOT (jumper open = child)"))
+    for c in range(1, LINK_CHILDREN + 1):
+        pins = {"1": "VCC", "2": "C%d_A1" % c, "3": "C%d_A0" % c}
+        pins.update({str(4 + b): "C%d_XA%d" % (c, b) for b in range(4)})
+        parts.append(Part("RN%d" % (nports + 1 + c), "10k", "SIP-9", pins, ("link", "rnc%d" % c),
+                          "pull-ups: no child on DOWN%d reads as neutral (1, 1, F)" % c))
+    parts.append(Part("JR1", "Jumper", "JUMPER-2", {"1": "VCC", "2": "ROOT"}, ("link", "jr"),
+                      "ROOT jumper (fitted = this module is the root of its tree)"))
+
 
 
 def nets(parts):

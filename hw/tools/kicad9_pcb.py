@@ -129,7 +129,7 @@ def gr_text(text, at, layer, size, key):
 
 
 def write_sexpr(path, node):
-    with open(path, "w") as f:
+    with open(path, "w", encoding="utf-8") as f:
         f.write(dumps(node) + "\n")
 
 

@@ -30,8 +30,10 @@ def run(args, timeout=180, ok_codes=(0,)):
     return proc
 
 
-def version():
-    return run(["version"]).stdout.strip()
+def report_version(report):
+    """The KiCad version that wrote a JSON report."""
+    with open(report, encoding="utf-8") as f:
+        return json.load(f).get("kicad_version", "?")
 
 
 def drc(board, report, schematic_parity=False):
@@ -40,7 +42,7 @@ def drc(board, report, schematic_parity=False):
     if schematic_parity:
         args.append("--schematic-parity")
     run(args + [board], ok_codes=(0, 5))     # 5: violations found, read from the report
-    with open(report) as f:
+    with open(report, encoding="utf-8") as f:
         rep = json.load(f)
     return rep["violations"], rep["unconnected_items"], rep.get("schematic_parity", [])
 
@@ -49,7 +51,7 @@ def erc(schematic, report):
     """ERC with every severity; returns the violations of all sheets as (sheet path, violation)."""
     run(["sch", "erc", "--format", "json", "--severity-all", "--units", "mm", "-o", report, schematic],
         ok_codes=(0, 5))
-    with open(report) as f:
+    with open(report, encoding="utf-8") as f:
         rep = json.load(f)
     return [(s.get("path", "/"), v) for s in rep["sheets"] for v in s["violations"]]
 

@@ -45,6 +45,9 @@ PARTS = {
                    desc="triple 3-input NAND", elements=_gates("NAND", _TRIPLE3)),
     "74HC20": dict(pins=14, vcc="14", gnd="7", tpd=11, nc=["3", "11"],
                    desc="dual 4-input NAND", elements=_gates("NAND", _DUAL4)),
+    # 74HC30: one 8-input NAND, inputs 1-6, 11, 12, output 8; pins 9, 10, 13 not connected.
+    "74HC30": dict(pins=14, vcc="14", gnd="7", tpd=12, nc=["9", "10", "13"],
+                   desc="8-input NAND", elements=_gates("NAND", [(("1", "2", "3", "4", "5", "6", "11", "12"), "8")])),
     "74HC21": dict(pins=14, vcc="14", gnd="7", tpd=12, nc=["3", "11"],
                    desc="dual 4-input AND", elements=_gates("AND", _DUAL4)),
     # 74HC175: quad D flip-flop, common clock CP (9) and active-low master reset MR (1).

@@ -43,17 +43,20 @@ CATALOG = {
                          "WP710A10SRD.pdf", 0.20),
     ("Jumper", "JUMPER-2"): ("Würth Elektronik", "61300211121", "https://www.we-online.com/components/products/"
                              "datasheet/61300211121.pdf", 0.15),
+    ("Link", "LINK-2x8"): ("Würth Elektronik", "61201621621", "https://www.we-online.com/components/products/"
+                           "datasheet/61201621621.pdf", 0.60),
     ("5V_in", "TERMINAL-2"): ("Phoenix Contact", "1715721", "https://www.phoenixcontact.com/us/products/1715721",
                               0.90),
 }
 
 # Ordered with the board, not on it: (what, manufacturer, MPN, quantity per port or per board, EUR)
 EXTRAS = [
-    ("jumper shunt, 2.54 mm (one per port)", "Würth Elektronik", "60900213421", "port", 0.10),
+    ("jumper shunt, 2.54 mm (one per jumper)", "Würth Elektronik", "60900213421", "jumper", 0.10),
     ("DB-25 male/male straight cable, 2 m (one per PE)", "any", "-", "port", 6.00),
     ("regulated 5 V supply, >= 200 mA", "any", "-", "board", 6.00),
+    ("16-way IDC ribbon cable, socket both ends, 30 cm (one per child module)", "any", "-", "link", 2.50),
 ]
-PCB_EUR = 12.0      # one 2-layer board of this size in a batch of five from a low-cost PCB service
+PCB_EUR_PER_CM2 = 0.035   # a 2-layer board in a batch of five from a low-cost PCB service (232 x 150 mm: EUR 12)
 
 
 def entry(part):
@@ -70,7 +73,7 @@ def fields(part):
     return {"Manufacturer": mfr, "MPN": mpn, "Datasheet": datasheet}
 
 
-def bom_markdown(parts, nports, title):
+def bom_markdown(parts, nports, title, size_mm):
     """The bill of materials of one board as a markdown table, with the per-board cost."""
     import re
     groups = {}
@@ -97,10 +100,15 @@ def bom_markdown(parts, nports, title):
         out.append("| %d | %s | %s | [%s](%s) | %s | %s | %.2f | %.2f |" % (
             len(ps), val, mfr, mpn, ds, refs, "; ".join(whats), eur, line))
     out.append("| | | | | | **parts on the board** | | **%.2f** |" % total)
-    out.append("| 1 | PCB | | | | 2 layers, from the Gerbers (batch of 5) | %.2f | %.2f |" % (PCB_EUR, PCB_EUR))
-    total += PCB_EUR
+    pcb = round(PCB_EUR_PER_CM2 * size_mm[0] * size_mm[1] / 100)
+    out.append("| 1 | PCB | | | | 2 layers, %.0f x %.0f mm, from the Gerbers (batch of 5) | %.2f | %.2f |" % (
+        size_mm[0], size_mm[1], pcb, pcb))
+    total += pcb
     for what, mfr, mpn, per, eur in EXTRAS:
-        n = nports if per == "port" else 1
+        n = {"port": nports, "board": 1, "jumper": sum(1 for p in parts if p.value == "Jumper"),
+             "link": sum(1 for p in parts if p.value == "Link") - 1}[per]
+        if n <= 0:
+            continue
         out.append("| %d | | %s | %s | | %s | %.2f | %.2f |" % (n, mfr, mpn, what, eur, n * eur))
         total += n * eur
     out += ["", "**Estimated cost per board, with PCB, shunts, cables and supply: EUR %.0f** "

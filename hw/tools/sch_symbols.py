@@ -96,7 +96,8 @@ def lib_node(sd, prefix):
 
 
 # ---- gate chips --------------------------------------------------------------------------------
-_IN_Y = {1: [0], 2: [G, -G], 3: [G, 0, -G], 4: [2 * G, G, -G, -2 * G]}
+_IN_Y = {1: [0], 2: [G, -G], 3: [G, 0, -G], 4: [2 * G, G, -G, -2 * G],
+         8: [4 * G, 3 * G, 2 * G, G, -G, -2 * G, -3 * G, -4 * G]}
 _SIGN = {"NAND": "&", "AND": "&", "OR": "≥1", "NOT": "1"}
 
 
@@ -192,6 +193,13 @@ def db25():
     return box("DB25_Female", "J", [], R, half_width=5 * G, description="DB-25 female, parallel port")
 
 
+def link_header():
+    from .hub_design import LINK_PINS, LINK_GND
+    order = ["1", "3", "5", "6", "7", "8", None, "10", "11", "12", "13", "14", None] + LINK_GND
+    R = [(p, LINK_PINS.get(p, "GND"), "passive") if p else None for p in order]
+    return box("Link", "J", [], R, half_width=3 * G, description="tree link, 2x8 box header")
+
+
 def rn_bussed():
     L = [(str(i), "R%d" % (i - 1), "passive") for i in range(2, 10)]
     R = [None, None, None, None, None, None, None, ("1", "COM", "passive")]
@@ -267,7 +275,7 @@ def pwr_flag():
 _BOXES = {"74HC244": hc244, "74HC175": hc175, "74HC157": hc157}
 _BY_FOOTPRINT = {"DB25F": db25, "SIP-9": rn_bussed, "R-AXIAL": resistor, "C-DISC": capacitor,
                  "CP-RADIAL": capacitor_polarized, "LED-3MM": led, "JUMPER-2": jumper,
-                 "TERMINAL-2": terminal}
+                 "TERMINAL-2": terminal, "LINK-2x8": link_header}
 
 
 def for_part(part):
