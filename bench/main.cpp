@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -45,8 +46,8 @@ std::string quote(const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"papers-bench: latency and port accesses per papers operation"};
-    std::string backend = "sim", ops_list = "barrier,allreduce", mpi_extra, label;
+    CLI::App app{"papers-bench: latency and port accesses per papers operation", "papers-bench"};
+    std::string backend = "sim", ops_list = "barrier,allreduce", mpi_extra, label, json_out;
     int np = 4, iters = 2000, warmup = 200, trials = 1, blocks = 1;
     bool json = false, worker = false, compare_mpi = false, mpi_tcp = false, verbose = false;
     bool compare_spin = false, interposer = false, dipc = false, dsm = false;
@@ -67,6 +68,8 @@ int main(int argc, char** argv) {
                    "this many blocks of iterations per operation")
         ->check(CLI::Range(1, 1000));
     app.add_flag("--json", json, "print JSON records instead of a table");
+    app.add_option("--json-out", json_out,
+                   "also append the JSON records to FILE (bench/record-performance.sh plots them)");
     app.add_flag("--compare-mpi", compare_mpi, "also run the same operations through Open MPI");
     app.add_flag("--compare-spin", compare_spin,
                  "also time a hand-written spin barrier among np processes (np <= cores)");
@@ -139,6 +142,16 @@ int main(int argc, char** argv) {
         if (compare_mpi) ref = papers::bench::combine_trials(ref_runs, {});
     }
     papers::bench::print_report(recs, ref, json);
+    if (!json_out.empty()) {
+        std::ofstream out(json_out, std::ios::app);
+        for (const Record& r : recs)
+            out << papers::bench::to_json(r, papers::bench::matching(ref, r)) << "\n";
+        for (const Record& r : ref) out << papers::bench::to_json(r, nullptr) << "\n";
+        if (!out) {
+            std::cerr << "papers-bench: cannot append to " << json_out << "\n";
+            return 1;
+        }
+    }
     if (!json && compare_mpi && blocks > 1)
         std::printf("papers and the reference ran at the same time, taking turns in %d blocks per "
                     "operation\n",

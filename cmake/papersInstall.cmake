@@ -7,15 +7,17 @@ include(CMakePackageConfigHelpers)
 
 set(PAPERS_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/papers)
 
+# Components (the Debian packages, cmake/papersPackaging.cmake): libpapers.so.0 is `runtime`,
+# everything a build against papers needs is `dev`.
 install(TARGETS papers papers_static papers_afapi EXPORT papersTargets
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime NAMELINK_COMPONENT dev
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
 install(FILES
   ${PROJECT_SOURCE_DIR}/libpapers/include/papers/papers.h
   ${PROJECT_SOURCE_DIR}/libpapers/include/papers/papers.hpp
   ${PROJECT_SOURCE_DIR}/libpapers/include/papers/afapi.h
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/papers)
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/papers COMPONENT dev)
 
 # Installed programs carry RPATH $ORIGIN/../lib (top-level CMakeLists.txt),
 # except papers-ioperm: it may run setuid root and links nothing from here,
@@ -35,7 +37,7 @@ else()
   set(PAPERS_WITH_IEEE1284 OFF)
 endif()
 install(EXPORT papersTargets NAMESPACE papers:: DESTINATION ${PAPERS_CMAKE_DIR}
-        FILE papersTargets.cmake)
+        FILE papersTargets.cmake COMPONENT dev)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/papersConfig.cmake.in
   ${PROJECT_BINARY_DIR}/papersConfig.cmake INSTALL_DESTINATION ${PAPERS_CMAKE_DIR}
   PATH_VARS CMAKE_INSTALL_INCLUDEDIR CMAKE_INSTALL_BINDIR)
@@ -44,7 +46,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/papersConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/papersConfig.cmake
               ${PROJECT_BINARY_DIR}/papersConfigVersion.cmake
-        DESTINATION ${PAPERS_CMAKE_DIR})
+        DESTINATION ${PAPERS_CMAKE_DIR} COMPONENT dev)
 
 # pkg-config. prefix is derived from the .pc file's own place (${pcfiledir}),
 # so `cmake --install --prefix` anywhere gives a correct file.
@@ -74,4 +76,4 @@ configure_file(${PROJECT_SOURCE_DIR}/libpapers/papers.pc.in ${PROJECT_BINARY_DIR
 configure_file(${PROJECT_SOURCE_DIR}/libpapers/afapi/papers-afapi.pc.in
                ${PROJECT_BINARY_DIR}/papers-afapi.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/papers.pc ${PROJECT_BINARY_DIR}/papers-afapi.pc
-        DESTINATION ${PAPERS_PC_DIR})
+        DESTINATION ${PAPERS_PC_DIR} COMPONENT dev)

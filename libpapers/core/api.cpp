@@ -2,6 +2,7 @@
 // through the backend table. Collective calls from one thread at a time
 // (like MPI_THREAD_FUNNELED).
 #include <bit>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -44,9 +45,11 @@ int usable(const char* what) {
 template <class F>
 int run(const char* api, const CallTag& tag, F&& f) {
     Session& s = *g_session;
+    s.backend->trace_call(&tag);
     int rc = s.cfg.debug_tags ? check_same_call(*s.backend, s.cfg.rank, s.cfg.size, tag, api)
                               : PAPERS_OK;
     if (rc == PAPERS_OK) rc = f();
+    s.backend->trace_call(nullptr);
     if (rc < 0) {
         s.broken = true;
         s.broken_why = last_error();
@@ -54,6 +57,17 @@ int run(const char* api, const CallTag& tag, F&& f) {
         ++s.calls;
     }
     return rc;
+}
+
+// PAPERS_VERBOSE=1: one line on stderr, so a user sees which job this process joined.
+void say_what_was_chosen(const Config& cfg, const char* backend) {
+    std::string line = "papers: rank " + std::to_string(cfg.rank) + " of " +
+                       std::to_string(cfg.size) + " on the " + backend + " backend";
+    if (cfg.singleton)
+        line += " (a singleton run: no PAPERS_RANK/PAPERS_SIZE, PAPERS_SIM, PAPERS_JOB, "
+                "PAPERS_PORT was set and PAPERS_BACKEND was unset or detect, as when a program starts without "
+                "papersrun)";
+    std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 int bad(int code, const char* what, const std::string& why) {
@@ -85,6 +99,7 @@ int papers_init(void) {
         s->cfg.rank = s->backend->rank_override();  // e.g. mpi: rank/size come from MPI
         s->cfg.size = s->backend->size_override();
     }
+    if (s->cfg.verbose) say_what_was_chosen(s->cfg, s->backend->name());
     g_session = s.release();
     return PAPERS_OK;
 }

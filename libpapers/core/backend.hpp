@@ -18,6 +18,7 @@
 namespace papers {
 
 struct Config;
+struct CallTag;
 
 class Backend {
 public:
@@ -37,6 +38,10 @@ public:
 
     // Leave the job cleanly (collective), e.g. leave the hub at power-on state.
     virtual int finalize() = 0;
+
+    // A papers call begins (its tag) or ends (nullptr). A backend that labels its work with
+    // the call (the simulated hub under papersrun --trace) keeps it; the others ignore it.
+    virtual void trace_call(const CallTag* call) { (void)call; }
 
     // Port-access counters (zero for backends without a port).
     virtual papers_stats_t stats() const { return {}; }

@@ -54,9 +54,15 @@ int config_from_env(Config& cfg, std::string& err) {
         return PAPERS_EINVAL;
     }
     // "detect": mpi when an MPI launcher started us and no hub is configured
-    // (PAPERS_SIM/PAPERS_PORT win), otherwise the simulator.
-    if (cfg.backend == "detect")
-        cfg.backend = launched_by_mpi() && !in.is_set(kSim) && !in.is_set(kPort) ? "mpi" : "sim";
+    // (PAPERS_SIM/PAPERS_PORT win); a singleton run (started by hand, nothing of a job
+    // configured, as MPI's singleton init) is one PE on shm; otherwise the simulator.
+    // Any job variable makes it a job, so a partial configuration still fails loudly.
+    if (cfg.backend == "detect") {
+        const bool mpi = launched_by_mpi() && !in.is_set(kSim) && !in.is_set(kPort);
+        cfg.singleton = !mpi && !cfg.placed && !in.is_set(kSim) && !in.is_set(kJob) &&
+                        !in.is_set(kPort);
+        cfg.backend = mpi ? "mpi" : cfg.singleton ? "shm" : "sim";
+    }
     cfg.timeout_s = in.seconds(kTimeout, cfg.timeout_s);
     cfg.sim = in.text(kSim);
     cfg.job = in.text(kJob);
@@ -65,6 +71,7 @@ int config_from_env(Config& cfg, std::string& err) {
     cfg.spin = in.integer(kSpin, -1);
     cfg.debug_tags = in.flag(kDebug, false);
     cfg.algorithms = in.text(kAlgorithms);
+    cfg.verbose = in.flag(kVerbose, false);
     if (!in.ok()) {
         err = in.error();
         return PAPERS_EINVAL;

@@ -11,6 +11,8 @@ struct Config {
     int rank = 0;
     int size = 1;
     bool placed = false;      // PAPERS_RANK/PAPERS_SIZE were given (not the defaults)
+    bool singleton = false;   // started on its own: no job configuration at all (shm, 1 PE)
+    bool verbose = false;     // PAPERS_VERBOSE: papers_init says what it chose
     std::string backend = "sim";
     double timeout_s = 10.0;  // bound of every wait
     std::string sim;          // PAPERS_SIM: shared-memory name of the simulator wire

@@ -11,7 +11,9 @@ using env::Var;
 inline constexpr Var kRank{
     .name = "PAPERS_RANK", .kind = Kind::integer, .fallback = "0",
     .description = "This PE's rank, 0..PAPERS_SIZE-1. Set together with PAPERS_SIZE (papersrun "
-                   "sets both); with neither set a program is a job of one.",
+                   "sets both); with neither set (and no PAPERS_SIM, PAPERS_JOB, PAPERS_PORT or "
+                   "PAPERS_BACKEND other than `detect`) a program started on its own is a job of one on the `shm` "
+                   "backend (a singleton run, as MPI programs have).",
     .min = 0, .max = 4095};
 inline constexpr Var kSize{
     .name = "PAPERS_SIZE", .kind = Kind::integer, .fallback = "1",
@@ -20,8 +22,8 @@ inline constexpr Var kBackend{
     .name = "PAPERS_BACKEND", .kind = Kind::text, .fallback = "detect",
     .description = "The transport: `sim`, `hub`, `capers`, `shm`, `udp` or `mpi` (the table in "
                    "`libpapers/core/registry.cpp`), or `detect`: `mpi` when an MPI launcher "
-                   "started the program and neither PAPERS_SIM nor PAPERS_PORT is set, else "
-                   "`sim`. Unset means `detect`. (`auto` is papersrun's own choice, which it "
+                   "started the program and neither PAPERS_SIM nor PAPERS_PORT is set; `shm` "
+                   "for a singleton run (see PAPERS_RANK); else `sim`. Unset means `detect`. (`auto` is papersrun's own choice, which it "
                    "resolves before the ranks start.)",
     .syntax = "a backend name"};
 inline constexpr Var kTimeout{
@@ -69,9 +71,14 @@ inline constexpr Var kAlgorithms{
                    "same value.",
     .syntax = "`collective=algorithm[:N],...`, e.g. `barrier=central,reduce=split`"};
 
+inline constexpr Var kVerbose{
+    .name = "PAPERS_VERBOSE", .kind = Kind::flag, .fallback = "0",
+    .description = "`papers_init` says on stderr which backend, rank and size it took and why "
+                   "(e.g. a singleton run: a program started without papersrun)."};
+
 inline constexpr const Var* kVars[] = {&kRank, &kSize, &kBackend,    &kTimeout,
                                        &kSim,  &kJob,  &kPort,       &kPortAccess,
-                                       &kSpin, &kDebug, &kAlgorithms};
+                                       &kSpin, &kDebug, &kAlgorithms, &kVerbose};
 inline constexpr env::Table kTable{"core", "Every backend", kVars};
 
 }  // namespace papers::core_env

@@ -19,9 +19,28 @@ int HubEngine::force_algorithms(const algo::Overrides& forced) {
 
 int HubEngine::open() {
     if (int rc = ex_->start(); rc != PAPERS_OK) return rc;
-    if (int rc = census(); rc != PAPERS_OK) return rc;
+    if (notes_) notes_->call("census");
+    const int rc = census();
+    if (notes_) notes_->idle();
+    if (rc != PAPERS_OK) return rc;
     reset_stats();
     return PAPERS_OK;
+}
+
+void HubEngine::trace_call(const CallTag* call) {
+    if (!notes_) return;
+    if (call)
+        notes_->call(trace_label(*call));
+    else
+        notes_->idle();
+}
+
+int HubEngine::nand_noted(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
+    const std::uint64_t reads_before = ex_->port_counters().reads;
+    notes_->exchange_begin(s);
+    const int rc = ex_->nand(x, r, s);
+    if (rc == PAPERS_OK) notes_->exchange_end(ex_->port_counters().reads - reads_before);
+    return rc;
 }
 
 int HubEngine::and4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
@@ -64,7 +83,12 @@ int HubEngine::bcast_bytes(unsigned char* buf, std::size_t bytes, int root, cons
     return PAPERS_OK;
 }
 
-int HubEngine::finalize() { return ex_->finish(); }
+int HubEngine::finalize() {
+    if (notes_) notes_->call("finalize");
+    const int rc = ex_->finish();
+    if (notes_) notes_->idle();
+    return rc;
+}
 
 papers_stats_t HubEngine::stats() const {
     const auto& c = ex_->port_counters();

@@ -8,6 +8,7 @@
 #include "../core/backend.hpp"
 #include "exchanger.hpp"
 #include "hub_algorithms.hpp"
+#include "trace_notes.hpp"
 
 namespace papers::hub {
 
@@ -21,6 +22,9 @@ public:
     int force_algorithms(const algo::Overrides& forced);
     // Joins the hub: start() plus the start-up census (census.cpp).
     int open();
+    // papersrun --trace: label every call and exchange in the waveform (trace_notes.hpp).
+    void attach_trace_notes(std::unique_ptr<TraceNotes> notes) { notes_ = std::move(notes); }
+    void trace_call(const CallTag* call) override;
 
     int barrier() override;                                          // barrier.cpp
     int any(int flag) override;                                      // vote.cpp
@@ -42,7 +46,9 @@ public:
     int size() const { return size_; }
 
     // --- building blocks shared by the algorithm files -----------------
-    int nand(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) { return ex_->nand(x, r, s); }
+    int nand(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
+        return notes_ ? nand_noted(x, r, s) : ex_->nand(x, r, s);
+    }
     // Global AND / OR of 4-bit values (one exchange each).
     int and4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s);
     int or4(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s);
@@ -52,6 +58,7 @@ public:
     int or_mask(const std::vector<bool>& mine, std::vector<bool>& out, const char* op);
 
 private:
+    int nand_noted(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s);
     int census();
     int reduce_bitwise(const unsigned char* in, unsigned char* out, std::size_t bytes,
                        papers_op_t op);
@@ -70,6 +77,7 @@ private:
     const ReduceLocRow* forced_reduce_loc_ = nullptr;
     std::uint64_t ops_base_ = 0;
     driver::PortCounters port_base_{};
+    std::unique_ptr<TraceNotes> notes_;  // only under papersrun --trace
 };
 
 }  // namespace papers::hub

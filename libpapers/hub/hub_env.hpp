@@ -11,7 +11,14 @@ inline constexpr env::Var kSimPort{
                    "wrong rank on its own port). Must be a port the simulator enabled.",
     .min = 0, .max = 63};
 
-inline constexpr const env::Var* kVars[] = {&kSimPort};
+inline constexpr env::Var kSimTraceNotes{
+    .name = "PAPERS_SIM_TRACE_NOTES", .kind = env::Kind::text,
+    .description = "`sim`: a directory where each PE writes what it does (call, exchange, port "
+                   "accesses, stamped with the hub's clock) for the waveform; papersrun --trace "
+                   "sets it and merges the notes into the VCD (docs/papersrun.md).",
+    .syntax = "a directory"};
+
+inline constexpr const env::Var* kVars[] = {&kSimPort, &kSimTraceNotes};
 inline constexpr env::Table kTable{"hub", "Hub family: sim, hub, capers", kVars};
 
 }  // namespace papers::hub_env

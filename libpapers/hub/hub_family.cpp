@@ -54,8 +54,10 @@ std::unique_ptr<HubEngine> assemble_engine(const Config& cfg,
 
 std::unique_ptr<HubEngine> build_hub_family(const Config& cfg,
                                                 std::unique_ptr<driver::Port> port,
-                                                MakeExchanger make, const char* name, int* code) {
+                                                MakeExchanger make, const char* name, int* code,
+                                                std::unique_ptr<TraceNotes> notes) {
     auto engine = assemble_engine(cfg, std::move(port), make, name);
+    if (notes) engine->attach_trace_notes(std::move(notes));
     int rc = engine->force_algorithms(cfg.forced);
     if (rc == PAPERS_OK) rc = engine->open();
     *code = rc;

@@ -39,8 +39,10 @@ std::unique_ptr<HubEngine> assemble_engine(const Config& cfg,
 
 // assemble_engine, the forced algorithms and open(): a joined backend, or
 // nullptr with *code and the message set.
+// `notes` (papersrun --trace, may be null) label the census and every later call.
 std::unique_ptr<HubEngine> build_hub_family(const Config& cfg,
                                                 std::unique_ptr<driver::Port> port,
-                                                MakeExchanger make, const char* name, int* code);
+                                                MakeExchanger make, const char* name, int* code,
+                                                std::unique_ptr<TraceNotes> notes = nullptr);
 
 }  // namespace papers::hub

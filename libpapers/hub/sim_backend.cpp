@@ -8,6 +8,7 @@
 #include "../core/error.hpp"
 #include "hub_env.hpp"
 #include "hub_family.hpp"
+#include "papers/driver/sim_port.hpp"
 
 namespace papers::hub {
 
@@ -22,6 +23,7 @@ std::unique_ptr<Backend> make_sim_backend(const Config& cfg, int* code) {
     // test plug a PE into another port than its rank (membership tests).
     env::Reader in(hub_env::kTable);
     const auto index = in.integer(hub_env::kSimPort, cfg.rank);
+    const std::string notes_dir = in.text(hub_env::kSimTraceNotes);
     if (!in.ok()) {
         *code = set_error(PAPERS_EINVAL, in.error());
         return nullptr;
@@ -35,7 +37,26 @@ std::unique_ptr<Backend> make_sim_backend(const Config& cfg, int* code) {
                                              std::to_string(cfg.size) + ")");
         return nullptr;
     }
-    return build_hub_family(cfg, std::move(port), make_hub_exchanger, "sim", code);
+    std::unique_ptr<TraceNotes> notes;
+    if (!notes_dir.empty()) {
+        // Stamped with the hub's clock count, which the simulator publishes on the wire.
+        auto* sim_port = dynamic_cast<driver::SimPort*>(port.get());
+        if (!sim_port) {
+            *code = set_error(PAPERS_EINVAL, "PAPERS_SIM_TRACE_NOTES: not a simulated port");
+            return nullptr;
+        }
+        const sim::Wire* wire = &sim_port->wire();
+        std::string err;
+        notes = TraceNotes::open(notes_dir, static_cast<int>(index),
+                                 [wire] { return wire->hub_clocks.load(std::memory_order_relaxed); },
+                                 err);
+        if (!notes) {
+            *code = set_error(PAPERS_EINVAL, "PAPERS_SIM_TRACE_NOTES: " + err);
+            return nullptr;
+        }
+    }
+    return build_hub_family(cfg, std::move(port), make_hub_exchanger, "sim", code,
+                            std::move(notes));
 }
 
 }  // namespace papers::hub

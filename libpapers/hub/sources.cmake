@@ -15,6 +15,7 @@ target_sources(papers_objects PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/reduce_gather.cpp
   ${CMAKE_CURRENT_LIST_DIR}/hub_exchanger.cpp
   ${CMAKE_CURRENT_LIST_DIR}/hub_family.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/trace_notes.cpp
   ${CMAKE_CURRENT_LIST_DIR}/port_from_config.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sim_backend.cpp
   ${CMAKE_CURRENT_LIST_DIR}/port_backend.cpp)

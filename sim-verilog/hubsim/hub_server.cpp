@@ -89,11 +89,13 @@ void HubServer::apply_inputs_and_settle() {
     }
     // Clock the RTL until its pipeline has settled, publishing as G/R move
     // so a PE sees a change as soon as the hub makes it.
+    // hub_clocks before the pins of that clock: a PE that sees G move and reads the count
+    // (trace notes, libpapers/hub/trace_notes.hpp) gets the clock of the change, not an older one.
     for (int k = 0; k < model_->settle_clocks(); ++k) {
         model_->tick();
+        wire_.hub_clocks.store(model_->clocks(), std::memory_order_relaxed);
         publish();
     }
-    wire_.hub_clocks.store(model_->clocks(), std::memory_order_relaxed);
 }
 
 void HubServer::wait_for_input(std::uint32_t seen, const std::atomic<bool>& stop) {

@@ -24,7 +24,8 @@ void on_signal(int) { g_stop.store(true); }
 
 int main(int argc, char** argv) {
     using namespace papers::sim;
-    CLI::App app{"papers-hubsim: the Verilated PAPERS hub, serving PE processes over shared memory"};
+    CLI::App app{"papers-hubsim: the Verilated PAPERS hub, serving PE processes over shared memory",
+                  "papers-hubsim"};
     int ports = 0;
     std::string name, mode_name = "hub", trace;
     int ready_fd = -1;

@@ -2,6 +2,8 @@
 // No protocol logic lives here: G and R are read from the RTL's outputs.
 #include "hub_model.hpp"
 
+#include "hub_clock.hpp"
+
 #include <cstddef>
 #include <stdexcept>
 #include <type_traits>
@@ -18,7 +20,7 @@ namespace {
 
 // Hub clock in the trace: 20 ns period (50 MHz), one timeInc per half clock.
 // The model is verilated with a 1 ns timeprecision (--timescale-override 1ns/1ns).
-constexpr std::uint64_t kHalfPeriodNs = 10;
+constexpr std::uint64_t kHalfPeriodNs = kHubClockPeriodNs / 2;
 
 // NPORTS of the model: CMake passes the same PAPERS_HUB_PORTS value to -GNPORTS and here.
 // (Not a `verilator public` parameter: public items create Verilator scopes, and in 5.006 a
@@ -146,6 +148,10 @@ std::uint8_t HubModel::r() const { return impl_->top->r_o; }
 bool HubModel::open_trace(const std::string& path, std::string& err) {
     close_trace();
     auto vcd = std::make_unique<VerilatedVcdC>();
+    // The writer takes its $timescale from the thread's default context (1 s), not from the
+    // model's own: declare the model's time precision, the unit of ctx.time() (1 ns).
+    vcd->set_time_unit(impl_->ctx.timeunitString());
+    vcd->set_time_resolution(impl_->ctx.timeprecisionString());
     impl_->top->trace(vcd.get(), 99);
     vcd->open(path.c_str());
     if (!vcd->isOpen()) {

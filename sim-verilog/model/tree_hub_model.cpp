@@ -2,6 +2,8 @@
 // No protocol logic here: G and R are read from the RTL's outputs, one pair per leaf hub.
 #include "tree_hub_model.hpp"
 
+#include "hub_clock.hpp"
+
 #include <stdexcept>
 
 #include <papers/driver/pins.hpp>
@@ -15,7 +17,7 @@ namespace papers::sim {
 namespace {
 
 // 20 ns hub clock in the trace, one timeInc per half clock (as HubModel).
-constexpr std::uint64_t kHalfPeriodNs = 10;
+constexpr std::uint64_t kHalfPeriodNs = kHubClockPeriodNs / 2;
 constexpr int kNybbleBits = 4;
 
 // The shape: CMake passes the same values to -G... and here. (No `verilator public`
@@ -150,6 +152,10 @@ std::uint8_t TreeHubModel::r(int leaf) const {
 bool TreeHubModel::open_trace(const std::string& path, std::string& err) {
     close_trace();
     auto vcd = std::make_unique<VerilatedVcdC>();
+    // The writer takes its $timescale from the thread's default context (1 s), not from the
+    // model's own: declare the model's time precision, the unit of ctx.time() (1 ns).
+    vcd->set_time_unit(impl_->ctx.timeunitString());
+    vcd->set_time_resolution(impl_->ctx.timeprecisionString());
     impl_->top->trace(vcd.get(), 99);
     vcd->open(path.c_str());
     if (!vcd->isOpen()) {

@@ -5,9 +5,16 @@
 # libpapers.so by itself (RPATH $ORIGIN/../lib, no LD_LIBRARY_PATH).
 #   cmake -DBUILD=... -DWORK=... -DCONSUMER=... -DLIBDIR=lib -DBINDIR=bin
 #         -DINCLUDEDIR=include -DCC=cc -DPKG_CONFIG=pkg-config -DGENERATOR=...
-#         -P install_test.cmake
-set(prefix ${WORK}/prefix)
-file(REMOVE_RECURSE ${WORK})
+#         [-DPREFIX=<an installed tree>] -P install_test.cmake
+# With PREFIX (tests/package: the Debian packages unpacked into a scratch root) nothing is
+# installed: the checks run against what is already there.
+if(DEFINED PREFIX)
+  set(prefix ${PREFIX})
+  file(REMOVE_RECURSE ${WORK}/consumer)
+else()
+  set(prefix ${WORK}/prefix)
+  file(REMOVE_RECURSE ${WORK})
+endif()
 file(MAKE_DIRECTORY ${WORK})
 unset(ENV{LD_LIBRARY_PATH})
 unset(ENV{PAPERS_BACKEND})
@@ -29,7 +36,9 @@ function(expect text regex what)
 endfunction()
 
 # 1. Install.
-run("cmake --install" ${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
+if(NOT DEFINED PREFIX)
+  run("cmake --install" ${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
+endif()
 foreach(f ${INCLUDEDIR}/papers/papers.h ${INCLUDEDIR}/papers/papers.hpp ${INCLUDEDIR}/papers/afapi.h
           ${LIBDIR}/libpapers.so ${LIBDIR}/libpapers.a ${BINDIR}/papersrun ${BINDIR}/papers-hubsim
           ${BINDIR}/papers-bench ${BINDIR}/papers-probe ${BINDIR}/papers-reset

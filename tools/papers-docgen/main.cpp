@@ -1,6 +1,7 @@
 // papers-docgen — prints a generated doc: `papers-docgen env` is
 // docs/environment.md, `papers-docgen algorithms` docs/algorithms.md,
-// `papers-docgen errors` the error table of docs/api.md. See
+// `papers-docgen errors` the error table of docs/api.md, `man-env` and `man-errors` the
+// ENVIRONMENT and ERRORS sections of papers(3) (man/). See
 // CMakeLists.txt for how the docs are kept equal to the code.
 #include <cstdio>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include "algo_doc.hpp"
 #include "env_doc.hpp"
 #include "errors_doc.hpp"
+#include "man_doc.hpp"
 #include "tables.hpp"
 
 int main(int argc, char** argv) {
@@ -21,8 +23,12 @@ int main(int argc, char** argv) {
         out = algorithms_doc(algorithm_tables());
     } else if (!std::strcmp(what, "errors")) {
         out = errors_doc();
+    } else if (!std::strcmp(what, "man-env")) {  // papers(3), ENVIRONMENT
+        out = environment_man(env_tables());
+    } else if (!std::strcmp(what, "man-errors")) {  // papers(3), ERRORS
+        out = errors_man();
     } else {
-        std::fprintf(stderr, "usage: papers-docgen env|algorithms|errors\n");
+        std::fprintf(stderr, "usage: papers-docgen env|algorithms|errors|man-env|man-errors\n");
         return 2;
     }
     std::fwrite(out.data(), 1, out.size(), stdout);

@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
     CLI::App app{
         "papers-probe: list the parallel ports of this machine and the access methods that "
         "work, read the hub's status (G and R), and check a hub cable with --self-test.\n"
-        "Exit codes: 0 ok, 1 self-test failed, 2 usage, 3 no usable port, 4 no hub answers."};
+        "Exit codes: 0 ok, 1 self-test failed, 2 usage, 3 no usable port, 4 no hub answers.",
+        "papers-probe"};
     env::Reader in(core_env::kTable);  // the library's own declaration of the two
     std::string port = in.text(core_env::kPort);
     std::string access = in.text(core_env::kPortAccess);

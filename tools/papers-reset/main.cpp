@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
     CLI::App app{
         "papers-reset: after a crashed job, write S=0, L=0 (DATA = 0x00) on this PC's parallel "
         "port. Run it on every PC of the hub (or both ends of a LapLink cable); the hub then "
-        "returns to G=0.\nExit codes: 0 done, 2 usage, 3 port cannot be opened."};
+        "returns to G=0.\nExit codes: 0 done, 2 usage, 3 port cannot be opened.",
+        "papers-reset"};
     env::Reader in(core_env::kTable);  // the library's own declaration of the two
     std::string port = in.text(core_env::kPort);
     std::string access = in.text(core_env::kPortAccess);

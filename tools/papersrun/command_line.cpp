@@ -21,14 +21,16 @@ void define_options(CLI::App& app, RunOptions& o) {
     std::vector<std::string> names;
     for (const auto& b : launcher_table()) names.emplace_back(b.name);
     app.add_option("--backend", o.backend,
-                   "transport (default: $PAPERS_BACKEND, else sim); auto = sim for now")
+                   "transport (default: $PAPERS_BACKEND, else sim); auto picks one as Backends below says")
         ->check(CLI::IsMember(names));
     app.add_option("--timeout", o.timeout_s, "seconds a PAPERS wait may take (sets PAPERS_TIMEOUT)")
         ->check(CLI::PositiveNumber);
     app.add_option("--job-timeout", o.job_timeout_s,
                    "kill the job after this many seconds of wall time (exit 124)")
         ->check(CLI::PositiveNumber);
-    app.add_option("--trace", o.trace, "VCD trace of the hub's pins (sim and capers backends)");
+    app.add_option("--trace", o.trace,
+                   "waveform of the hub's pins and of every PE's calls and exchanges: FILE.vcd, "
+                   "or FILE.fst (needs vcd2fst), plus FILE.gtkw for GTKWave (sim backend)");
     app.add_option("--hub-tree", o.hub_tree,
                    "sim backend: a hub tree instead of one hub, P ranks on each of L leaf hubs "
                    "(PxL, e.g. 8x2; docs/hub-tree.md)");

@@ -69,6 +69,12 @@ void start_simulator(JobContext& job, const char* mode) {
     launch.shm_name = job.sim_name;
     launch.mode = mode;
     launch.trace = job.options.trace;
+    if (!launch.trace.empty() && std::string(mode) == "hub") {
+        // The ranks write their notes beside the raw VCD; papersrun merges them after the job.
+        job.trace = plan_trace(job.options.trace, !job.options.hub_tree.empty());
+        launch.trace = job.trace->raw_vcd;
+        job.env.set("PAPERS_SIM_TRACE_NOTES", job.trace->notes_dir);
+    }
     launch.tree = job.options.hub_tree;
     launch.ready_timeout_s = job.options.sim_ready_timeout_s;
     pid_t pid = start_hubsim(launch, job.processes, job.signals);

@@ -8,6 +8,7 @@
 // A new backend is one more row in the table (launchers.cpp).
 #pragma once
 #include <map>
+#include <optional>
 #include <memory>
 #include <span>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "command_line.hpp"
 #include "job_env.hpp"
+#include "trace_output.hpp"
 
 namespace papersrun {
 
@@ -51,6 +53,7 @@ struct JobContext {
     // Variables a remote rank gets besides PAPERS_* (--dipc: LD_PRELOAD).
     std::vector<std::string> remote_env_names;
     std::shared_ptr<DipcJob> dipc;  // --dipc (dipc_launch.hpp)
+    std::optional<TracePlan> trace;  // --trace on the simulated hub (trace_output.hpp)
 };
 
 // "auto" is a row too (so --backend lists it), but choose_backend resolves

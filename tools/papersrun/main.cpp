@@ -98,6 +98,14 @@ int launch(const RunOptions& opts) {
         code = e.exit_code();
     }
     auto swept = cleanup_job(job, code != 0);
+    if (job.trace) {  // also after a failed job: its waveform is what explains the failure
+        if (std::string why = finish_trace(*job.trace); !why.empty()) {
+            say(why);
+            if (code == 0) code = kExitLaunchFailure;
+        } else if (opts.verbose) {
+            say("trace " + opts.trace + ", GTKWave save file " + job.trace->gtkw);
+        }
+    }
     if (opts.verbose) {
         for (const auto& name : swept) say("removed stale shared memory " + name);
         say("job " + job.job_id + " ended with exit code " + std::to_string(code));
