@@ -4,7 +4,8 @@
 // the cluster's SHMMNI and SHMALL, IPC_CREAT|IPC_EXCL, existing keys with a
 // larger size, EACCES of other users), shmat (NULL, an aligned address, an
 // unaligned one without and with SHM_RND, SHM_RDONLY, SHM_EXEC, an address
-// that overlaps an attachment, removed and marked segments), shmdt (valid,
+// that overlaps an attachment, SHM_REMAP over attachments, removed and
+// marked segments), shmdt (valid,
 // and addresses that start no attachment), shmctl (every command, other
 // users' EACCES/EPERM, NULL buffers), loads and stores through the
 // attachments (what one party stores another reads back; a store through
@@ -143,12 +144,37 @@ private:
         int r = below(100);
         if (r < 3) {
             flags |= SHM_REMAP;  // with NULL: EINVAL
+        } else if (r < 15) {
+            if (remap_over(p, tg, addr)) flags |= SHM_REMAP;
         } else if (r >= 45) {
             addr = below(kAddresses) * kAddressStep;
             if (r >= 80) addr += 100;  // unaligned
             if (r >= 90) flags |= SHM_RND;
         }
         t_.shmat(p, tg, flags, addr);
+    }
+
+    // SHM_REMAP at the address of one of p's attachments, where the new
+    // mapping covers whole attachments only: the kernel would leave pieces
+    // of one it cuts in part (still counted in shm_nattch), where the layer
+    // detaches all of it (libpapers/dipc/README.md). False if there is none.
+    bool remap_over(int p, const Target& tg, long long& addr) {
+        if (tg.handle < 0) return false;
+        std::vector<long> starts;
+        for (const ShmTwin::Attachment& a : t_.attachments(p))
+            if (a.where >= 0) starts.push_back(a.where);
+        if (starts.empty()) return false;
+        const long at = starts[static_cast<std::size_t>(below(static_cast<int>(starts.size())))];
+        auto pages = [](std::uint64_t bytes) { return static_cast<long>((bytes + 4095) & ~std::uint64_t{4095}); };
+        const long end = at + pages(t_.handles()[static_cast<std::size_t>(tg.handle)].size);
+        for (const ShmTwin::Attachment& a : t_.attachments(p)) {
+            if (a.where < 0) continue;
+            const long a_end = a.where + pages(t_.handles()[static_cast<std::size_t>(a.handle)].size);
+            bool disjoint = a_end <= at || a.where >= end, inside = a.where >= at && a_end <= end;
+            if (!disjoint && !inside) return false;
+        }
+        addr = at;
+        return true;
     }
 
     int holder() {

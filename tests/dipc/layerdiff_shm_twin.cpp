@@ -414,6 +414,23 @@ void ShmTwin::remove_everything() {
         if (ok()) fail("H" + std::to_string(h) + " outlived IPC_RMID with nothing attached");
 }
 
+// A shmat with SHM_REMAP at `where` unmapped the party's attachments in
+// its range (the generator never lets it cut one in part): their segments.
+std::vector<int> ShmTwin::drop_replaced(Party& P, long where, std::uint64_t size) {
+    const long end = where + static_cast<long>((size + 4095) & ~std::uint64_t{4095});
+    std::vector<int> hs;
+    for (auto it = P.attached.begin(); it != P.attached.end();) {
+        if (it->where >= where && it->where < end) {
+            hs.push_back(it->handle);
+            log("  -> replaces slot " + std::to_string(it->slot) + " (H" + std::to_string(it->handle) + ")");
+            it = P.attached.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return hs;
+}
+
 // ---- comparison -------------------------------------------------------------------
 
 // Times: both unset, or both set within the slowest call's time (and a
@@ -445,6 +462,7 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
     Party& P = parties_[p];
     Handle* h = t.handle >= 0 ? &handles_[t.handle] : nullptr;
     std::ostringstream o;
+    std::vector<int> replaced;  // SHM_REMAP: segments whose attachments it unmapped
     if (k.err != d.err) {
         o << " errno kernel " << errname(k.err) << " DIPC " << errname(d.err) << " (ret " << k.ret << "/" << d.ret << ")";
     } else if (k.err) {
@@ -484,6 +502,7 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
                 if (k.ret != d.ret || k.shm_where != d.shm_where) {
                     o << " slot " << k.ret << "/" << d.ret << " at region+" << k.shm_where << "/" << d.shm_where;
                 } else if (h) {
+                    if ((q.flags & SHM_REMAP) && k.shm_where >= 0) replaced = drop_replaced(P, k.shm_where, h->size);
                     P.attached.push_back({t.handle, static_cast<int>(k.ret), (q.flags & SHM_RDONLY) != 0, k.shm_where});
                     log("  -> slot " + std::to_string(k.ret));
                 }
@@ -567,6 +586,8 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
     std::string what = call_name(q.call);
     if (q.call == KCall::shmctl) what += std::string(" ") + cmd_name(q.cmd);
     if (q.call == KCall::shmat && q.shm_addr >= 0) what += (q.flags & SHM_RND) ? " at an address, SHM_RND" : " at an address";
+    if (q.call == KCall::shmat && (q.flags & SHM_REMAP))
+        what += replaced.empty() ? " SHM_REMAP" : " SHM_REMAP over " + std::to_string(replaced.size()) + " attachment(s)";
     if (q.call == KCall::shmat && (q.flags & SHM_RDONLY)) what += " SHM_RDONLY";
     if (q.call == KCall::shmat && h && h->marked) what += " (marked segment)";
     if (q.call == KCall::shmdt && q.shm_addr != -1) what += " (no attachment there)";
@@ -575,6 +596,7 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
     // Gone now, or marked until its last detach: root's IPC_STAT says which.
     if (q.call == KCall::shmctl && q.cmd == IPC_RMID && !k.err && h && h->live) check_handle(t.handle);
     if (q.call == KCall::shmdt && !k.err && h) after_detaches({t.handle});
+    if (!replaced.empty()) after_detaches(replaced);
 }
 
 }  // namespace papers::dipc::layerdiff

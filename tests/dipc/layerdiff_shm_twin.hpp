@@ -105,6 +105,7 @@ private:
                  const enginetest::KResult& d);
     std::string ds_diff(const struct shmid_ds& k, const struct shmid_ds& d) const;
     void after_detaches(const std::vector<int>& handles);
+    std::vector<int> drop_replaced(Party& P, long where, std::uint64_t size);
     void converge(const std::string& after);
     std::string pid_name(bool dipc, long pid) const;
     std::string describe(int p, const enginetest::KRequest& q, const enginetest::Target& t) const;
