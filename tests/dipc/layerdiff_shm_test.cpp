@@ -9,8 +9,8 @@
 // and addresses that start no attachment), shmctl (every command, other
 // users' EACCES/EPERM, NULL buffers), loads and stores through the
 // attachments (what one party stores another reads back; a store through
-// SHM_RDONLY faults), fork (the child holds the attachments) and exits of
-// children and of parties, made on host 1 of a two-host cluster by
+// SHM_RDONLY faults), fork (the child holds the attachments), exec, and
+// exits of children and of parties, made on host 1 of a two-host cluster by
 // processes of five credentials, on the kernel of host 1 and on segments
 // that host 0 owns (layerdiff_shm_twin.hpp). One party's DIPC actor runs on
 // host 0, so what it stores is read on host 1 and the other way round.
@@ -75,6 +75,7 @@ public:
         if ((r -= 30) < 0) return fork();
         if ((r -= 30) < 0) return end_child();
         if ((r -= 15) < 0) return t_.kill_party(1 + below(t_.parties() - 1));
+        if ((r -= 15) < 0) return t_.exec_party(party());
         if ((r -= 40) < 0) return check_one();
         return t_.check_all();
     }

@@ -34,6 +34,7 @@ const char* call_name(KCall c) {
         case KCall::fork: return "fork";
         case KCall::shmwrite: return "store";
         case KCall::shmread: return "load";
+        case KCall::exec: return "exec";
         default: return "?";
     }
 }
@@ -187,7 +188,8 @@ std::string ShmTwin::describe(int p, const KRequest& q, const Target& t) const {
             o << " slot " << q.slot << " (" << target << ") offset " << q.offset << " bytes "
               << (q.call == KCall::shmwrite ? static_cast<unsigned long>(q.ntext) : q.bufsz);
             break;
-        case KCall::fork: o << " (" << P.attached.size() << " attachments)"; break;
+        case KCall::fork:
+        case KCall::exec: o << " (" << P.attached.size() << " attachments)"; break;
         default: break;
     }
     return o.str();
@@ -339,6 +341,21 @@ void ShmTwin::kill_party(int p) {
     P.kernel = spawn(Role::kernel, p);
     P.dipc = spawn(Role::dipc, p);
     converge("P" + std::to_string(p) + " was killed");
+    after_detaches(held);
+}
+
+void ShmTwin::exec_party(int p) {
+    if (!ok()) return;
+    Party& P = parties_[p];
+    std::vector<int> held;
+    for (const Attachment& a : P.attached) held.push_back(a.handle);
+    KRequest q;
+    q.call = KCall::exec;
+    call(p, Target{}, q);
+    if (!ok()) return;
+    P.attached.clear();  // slots start again from 0 on both sides
+    ++outcomes_[std::string("exec with ") + (held.empty() ? "no" : "some") + " attachments"];
+    converge("P" + std::to_string(p) + " executed itself");
     after_detaches(held);
 }
 
@@ -529,6 +546,7 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
                 }
                 break;
             case KCall::shmwrite:
+            case KCall::exec:
                 if (k.ret != d.ret) o << " ret kernel " << k.ret << " DIPC " << d.ret;
                 break;
             case KCall::shmread:
