@@ -361,7 +361,7 @@ void ShmTwin::exec_party(int p) {
 
 // The layer learns of a DIPC process's exit when the calling host's daemon
 // sees it: wait until every segment at the owner has the kernel's nattch
-// (or is gone as the kernel's is).
+// (or is gone as the kernel's is), and SHM_INFO counts what the kernel's does.
 void ShmTwin::converge(const std::string& after) {
     if (!ok()) return;
     RemoteActor& K = *parties_[0].kernel;
@@ -383,6 +383,21 @@ void ShmTwin::converge(const std::string& after) {
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
         }
+    }
+    // SHM_INFO counts the calling host's copy of the cluster's table, which
+    // hears of a segment the exit destroyed from the referee, after the owner.
+    KRequest info;
+    info.call = KCall::shmctl;
+    info.cmd = SHM_INFO;
+    const KResult k = K.probe(info, setup_.wait_ms);
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(setup_.wait_ms);
+    for (;;) {
+        KResult d = D.probe(info, setup_.wait_ms);
+        if (d.shm_usage.used_ids == k.shm_usage.used_ids && d.shm_usage.shm_tot == k.shm_usage.shm_tot) break;
+        if (std::chrono::steady_clock::now() > until)
+            return fail("after " + after + ", SHM_INFO never counted the kernel's segments (used_ids " +
+                        std::to_string(k.shm_usage.used_ids) + "/" + std::to_string(d.shm_usage.used_ids) + ")");
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     slowest_call_s_ =
         std::max(slowest_call_s_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
