@@ -94,7 +94,7 @@ private:
     }
 
     void shmget() {
-        int flags = mode() | (chance(60) ? IPC_CREAT : 0) | (chance(15) ? IPC_EXCL : 0);
+        int flags = mode() | (chance(60) ? IPC_CREAT : 0) | (chance(30) ? IPC_EXCL : 0);
         const unsigned long usual[] = {1, 100, 4095, 4096, 4097, 8192, 20000, 65536, 100000};
         const unsigned long edges[] = {0, limits_.shmmax, limits_.shmmax + 1, 1ul << 40, static_cast<unsigned long>(-1)};
         unsigned long size = chance(85) ? pick(usual) : pick(edges);
@@ -317,7 +317,7 @@ TEST_P(LayerShmDiff, RandomShmCallsThroughARemoteOwnerMatchTheKernel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Layer, LayerShmDiff,
-                         ::testing::Values(Variant{1, 1000}, Variant{2, 1000}, Variant{3, 1000}, Variant{4, 1000}),
+                         ::testing::Values(Variant{1, 700}, Variant{2, 700}, Variant{3, 700}, Variant{4, 700}),
                          variant_name);
 
 }  // namespace
