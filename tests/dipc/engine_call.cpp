@@ -209,6 +209,7 @@ void run_call(const SysvApi& api, const KRequest& q, KResult& r) {
         case KCall::fork:
         case KCall::shmwrite:
         case KCall::shmread:
+        case KCall::exec:
             r.ret = -1;
             errno = ENOSYS;
             break;

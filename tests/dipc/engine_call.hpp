@@ -31,9 +31,11 @@ struct Cred {
 // semaphore and message calls. fork: the actor forks a child that holds
 // copies of its attachments and sleeps until Actor::end_child() (ret = the
 // child's pid). shmwrite/shmread: plain stores and loads through one of the
-// actor's attachments (the full-layer test's agents, layerdiff_shm_calls.hpp).
+// actor's attachments; exec: the process executes itself again (its
+// attachments dropped) and answers from the new image (the full-layer
+// test's agents, layerdiff_shm_calls.hpp).
 enum class KCall : int {
-    semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl, shmget, shmat, shmdt, shmctl, fork, shmwrite, shmread
+    semget, semop, semctl, msgget, msgsnd, msgrcv, msgctl, shmget, shmat, shmdt, shmctl, fork, shmwrite, shmread, exec
 };
 
 // What shmctl(IPC_INFO) writes on x86_64 (the kernel's struct shminfo64;

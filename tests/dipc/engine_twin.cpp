@@ -36,6 +36,7 @@ const char* call_name(const KRequest& q) {
         case KCall::fork: return "fork";
         case KCall::shmwrite: return "shmwrite";
         case KCall::shmread: return "shmread";
+        case KCall::exec: return "exec";
     }
     return "?";
 }
@@ -157,7 +158,7 @@ std::string Twin::describe(int p, const KRequest& q) const {
               << std::oct << q.mode << std::dec;
             break;
         case KCall::fork: o << "fork (" << P.attached.size() << " attachments)"; break;
-        case KCall::shmwrite: case KCall::shmread: break;  // the full-layer test's only
+        case KCall::shmwrite: case KCall::shmread: case KCall::exec: break;  // the full-layer test's only
     }
     return o.str();
 }

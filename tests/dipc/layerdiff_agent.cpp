@@ -9,6 +9,10 @@
 //       creator through the C library's functions (libpapers_dipc when
 //       preloaded). SIGUSR1 interrupts a blocked call (no SA_RESTART).
 //       Shared memory calls: layerdiff_shm_calls.hpp.
+//   layerdiff_agent resume FD ROLE
+//       what an actor executes for KCall::exec: goes on serving the driver
+//       on FD, its first answer the exec's
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -43,6 +47,7 @@ int usage() {
     std::fprintf(stderr,
                  "usage: layerdiff_agent sysctls SEMMSL SEMMNS SEMOPM SEMMNI MSGMAX MSGMNB MSGMNI "
                  "[SHMMAX SHMALL SHMMNI]\n"
+                 "       layerdiff_agent resume FD ROLE\n"
                  "       layerdiff_agent actor SOCKET kernel|dipc|creator PARTY GENERATION UID GID [GROUP...]\n");
     return 2;
 }
@@ -74,6 +79,16 @@ int sysctls(int argc, char** argv) {
 
 void on_signal(int) {}
 
+void install_handlers() {
+    struct sigaction sa = {};
+    sa.sa_handler = on_signal;  // no SA_RESTART: SysV calls never restart anyway
+    sigaction(SIGUSR1, &sa, nullptr);
+    signal(SIGCHLD, SIG_IGN);  // forked children (shm) are reaped by the kernel
+    install_fault_catcher();
+}
+
+int serve(int fd, Role role, const KResult* first);
+
 int connect_driver(const std::string& path) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
@@ -104,11 +119,7 @@ int actor(int argc, char** argv) {
     std::vector<gid_t> groups;
     for (int i = 8; i < argc; ++i) groups.push_back(number(argv[i]));
 
-    struct sigaction sa = {};
-    sa.sa_handler = on_signal;  // no SA_RESTART: SysV calls never restart anyway
-    sigaction(SIGUSR1, &sa, nullptr);
-    signal(SIGCHLD, SIG_IGN);  // forked children (shm) are reaped by the kernel
-    install_fault_catcher();
+    install_handlers();
     if (std::string why = check_address_region(); !why.empty()) {
         std::fprintf(stderr, "layerdiff_agent: %s\n", why.c_str());
         return 1;
@@ -137,19 +148,48 @@ int actor(int argc, char** argv) {
         }
     }
     if (send(fd, &hello, sizeof hello, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof hello)) return 1;
+    return serve(fd, hello.role, nullptr);
+}
+
+// Executes this program again, to serve on as `resume` (the connection
+// kept open); returns only if it cannot.
+void exec_self(int fd, Role role, KResult& r) {
+    std::string fd_arg = std::to_string(fd), role_arg = std::to_string(static_cast<int>(role));
+    int flags = fcntl(fd, F_GETFD);
+    fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+    char* args[] = {const_cast<char*>("layerdiff_agent"), const_cast<char*>("resume"), fd_arg.data(), role_arg.data(),
+                    nullptr};
+    execv("/proc/self/exe", args);
+    r.ret = -1;
+    r.err = errno;
+    fcntl(fd, F_SETFD, flags);
+}
+
+int serve(int fd, Role role, const KResult* first) {
+    const SysvApi& api = role == Role::kernel ? kernel_sysv() : libc_sysv();
     auto q = std::make_unique<KRequest>();
     auto r = std::make_unique<KResult>();
+    if (first && send(fd, first, sizeof *first, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof *first)) return 0;
     for (;;) {
         ssize_t n = recv(fd, q.get(), sizeof *q, 0);
         if (n < 0 && errno == EINTR) continue;  // a late signal while idle
         if (n != static_cast<ssize_t>(sizeof *q)) return 0;  // the driver is done
         *r = KResult{};
-        if (q->call >= KCall::shmget)
-            run_shm_call(hello.role == Role::kernel, *q, *r, fd);
+        if (q->call == KCall::exec)
+            exec_self(fd, role, *r);
+        else if (q->call >= KCall::shmget)
+            run_shm_call(role == Role::kernel, *q, *r, fd);
         else
             run_call(api, *q, *r);
         if (send(fd, r.get(), sizeof *r, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof *r)) return 0;
     }
+}
+
+int resume(int argc, char** argv) {
+    if (argc != 4) return usage();
+    install_handlers();
+    KResult done;  // the exec's answer: it worked
+    return serve(static_cast<int>(number(argv[2])), static_cast<Role>(number(argv[3])), &done);
 }
 
 }  // namespace
@@ -159,5 +199,6 @@ int main(int argc, char** argv) {
     const std::string what = argv[1];
     if (what == "sysctls") return sysctls(argc, argv);
     if (what == "actor") return actor(argc, argv);
+    if (what == "resume") return resume(argc, argv);
     return usage();
 }

@@ -34,6 +34,7 @@ const char* call_name(KCall c) {
         case KCall::fork: return "fork";
         case KCall::shmwrite: return "store";
         case KCall::shmread: return "load";
+        case KCall::exec: return "exec";
         default: return "?";
     }
 }
@@ -187,7 +188,8 @@ std::string ShmTwin::describe(int p, const KRequest& q, const Target& t) const {
             o << " slot " << q.slot << " (" << target << ") offset " << q.offset << " bytes "
               << (q.call == KCall::shmwrite ? static_cast<unsigned long>(q.ntext) : q.bufsz);
             break;
-        case KCall::fork: o << " (" << P.attached.size() << " attachments)"; break;
+        case KCall::fork:
+        case KCall::exec: o << " (" << P.attached.size() << " attachments)"; break;
         default: break;
     }
     return o.str();
@@ -342,9 +344,24 @@ void ShmTwin::kill_party(int p) {
     after_detaches(held);
 }
 
+void ShmTwin::exec_party(int p) {
+    if (!ok()) return;
+    Party& P = parties_[p];
+    std::vector<int> held;
+    for (const Attachment& a : P.attached) held.push_back(a.handle);
+    KRequest q;
+    q.call = KCall::exec;
+    call(p, Target{}, q);
+    if (!ok()) return;
+    P.attached.clear();  // slots start again from 0 on both sides
+    ++outcomes_[std::string("exec with ") + (held.empty() ? "no" : "some") + " attachments"];
+    converge("P" + std::to_string(p) + " executed itself");
+    after_detaches(held);
+}
+
 // The layer learns of a DIPC process's exit when the calling host's daemon
 // sees it: wait until every segment at the owner has the kernel's nattch
-// (or is gone as the kernel's is).
+// (or is gone as the kernel's is), and SHM_INFO counts what the kernel's does.
 void ShmTwin::converge(const std::string& after) {
     if (!ok()) return;
     RemoteActor& K = *parties_[0].kernel;
@@ -366,6 +383,21 @@ void ShmTwin::converge(const std::string& after) {
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
         }
+    }
+    // SHM_INFO counts the calling host's copy of the cluster's table, which
+    // hears of a segment the exit destroyed from the referee, after the owner.
+    KRequest info;
+    info.call = KCall::shmctl;
+    info.cmd = SHM_INFO;
+    const KResult k = K.probe(info, setup_.wait_ms);
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(setup_.wait_ms);
+    for (;;) {
+        KResult d = D.probe(info, setup_.wait_ms);
+        if (d.shm_usage.used_ids == k.shm_usage.used_ids && d.shm_usage.shm_tot == k.shm_usage.shm_tot) break;
+        if (std::chrono::steady_clock::now() > until)
+            return fail("after " + after + ", SHM_INFO never counted the kernel's segments (used_ids " +
+                        std::to_string(k.shm_usage.used_ids) + "/" + std::to_string(d.shm_usage.used_ids) + ")");
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     slowest_call_s_ =
         std::max(slowest_call_s_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -414,6 +446,23 @@ void ShmTwin::remove_everything() {
         if (ok()) fail("H" + std::to_string(h) + " outlived IPC_RMID with nothing attached");
 }
 
+// A shmat with SHM_REMAP at `where` unmapped the party's attachments in
+// its range (the generator never lets it cut one in part): their segments.
+std::vector<int> ShmTwin::drop_replaced(Party& P, long where, std::uint64_t size) {
+    const long end = where + static_cast<long>((size + 4095) & ~std::uint64_t{4095});
+    std::vector<int> hs;
+    for (auto it = P.attached.begin(); it != P.attached.end();) {
+        if (it->where >= where && it->where < end) {
+            hs.push_back(it->handle);
+            log("  -> replaces slot " + std::to_string(it->slot) + " (H" + std::to_string(it->handle) + ")");
+            it = P.attached.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return hs;
+}
+
 // ---- comparison -------------------------------------------------------------------
 
 // Times: both unset, or both set within the slowest call's time (and a
@@ -445,6 +494,7 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
     Party& P = parties_[p];
     Handle* h = t.handle >= 0 ? &handles_[t.handle] : nullptr;
     std::ostringstream o;
+    std::vector<int> replaced;  // SHM_REMAP: segments whose attachments it unmapped
     if (k.err != d.err) {
         o << " errno kernel " << errname(k.err) << " DIPC " << errname(d.err) << " (ret " << k.ret << "/" << d.ret << ")";
     } else if (k.err) {
@@ -484,6 +534,7 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
                 if (k.ret != d.ret || k.shm_where != d.shm_where) {
                     o << " slot " << k.ret << "/" << d.ret << " at region+" << k.shm_where << "/" << d.shm_where;
                 } else if (h) {
+                    if ((q.flags & SHM_REMAP) && k.shm_where >= 0) replaced = drop_replaced(P, k.shm_where, h->size);
                     P.attached.push_back({t.handle, static_cast<int>(k.ret), (q.flags & SHM_RDONLY) != 0, k.shm_where});
                     log("  -> slot " + std::to_string(k.ret));
                 }
@@ -510,6 +561,7 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
                 }
                 break;
             case KCall::shmwrite:
+            case KCall::exec:
                 if (k.ret != d.ret) o << " ret kernel " << k.ret << " DIPC " << d.ret;
                 break;
             case KCall::shmread:
@@ -567,6 +619,8 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
     std::string what = call_name(q.call);
     if (q.call == KCall::shmctl) what += std::string(" ") + cmd_name(q.cmd);
     if (q.call == KCall::shmat && q.shm_addr >= 0) what += (q.flags & SHM_RND) ? " at an address, SHM_RND" : " at an address";
+    if (q.call == KCall::shmat && (q.flags & SHM_REMAP))
+        what += replaced.empty() ? " SHM_REMAP" : " SHM_REMAP over " + std::to_string(replaced.size()) + " attachment(s)";
     if (q.call == KCall::shmat && (q.flags & SHM_RDONLY)) what += " SHM_RDONLY";
     if (q.call == KCall::shmat && h && h->marked) what += " (marked segment)";
     if (q.call == KCall::shmdt && q.shm_addr != -1) what += " (no attachment there)";
@@ -575,6 +629,7 @@ void ShmTwin::compare(int p, const Target& t, const KRequest& q, const KResult& 
     // Gone now, or marked until its last detach: root's IPC_STAT says which.
     if (q.call == KCall::shmctl && q.cmd == IPC_RMID && !k.err && h && h->live) check_handle(t.handle);
     if (q.call == KCall::shmdt && !k.err && h) after_detaches({t.handle});
+    if (!replaced.empty()) after_detaches(replaced);
 }
 
 }  // namespace papers::dipc::layerdiff

@@ -13,7 +13,7 @@
 // the bytes a load read). Shared memory calls never block.
 //
 // What the kernel does at once and the layer learns later: a DIPC
-// process's exit (a killed party, a forked child) reaches the owner when
+// process's exit (a killed party, a forked child) or exec reaches the owner when
 // the calling host's daemon sees it. After one, the twin waits (bounded)
 // until every segment's nattch at the owner is the kernel's, then compares.
 #pragma once
@@ -75,6 +75,7 @@ public:
     void fork_party(int p);  // a child holding copies of its attachments
     void end_child(int p);   // SIGKILL to it
     void kill_party(int p);  // its processes exit (attachments detached); new ones replace them
+    void exec_party(int p);  // its processes execute themselves again (attachments dropped)
 
     void check_handle(int handle);
     void check_all();  // every live segment, IPC_INFO, SHM_INFO
@@ -105,6 +106,7 @@ private:
                  const enginetest::KResult& d);
     std::string ds_diff(const struct shmid_ds& k, const struct shmid_ds& d) const;
     void after_detaches(const std::vector<int>& handles);
+    std::vector<int> drop_replaced(Party& P, long where, std::uint64_t size);
     void converge(const std::string& after);
     std::string pid_name(bool dipc, long pid) const;
     std::string describe(int p, const enginetest::KRequest& q, const enginetest::Target& t) const;

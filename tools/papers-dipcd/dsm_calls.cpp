@@ -145,31 +145,36 @@ bool Daemon::dsm_client_call(SessionId s, const proto::Caller& who, const proto:
                 reply(error_reply(EINVAL));
                 return true;
             }
+            // A segment created or removed a moment ago through another
+            // host's owner may not be in our table yet (the owner answers
+            // its caller before the referee's broadcast arrives here): the
+            // table-based answers sync with the referee first, as the sem
+            // and msg ones do (client_calls.cpp).
             if (r.cmd == IPC_INFO || r.cmd == SHM_INFO) {
-                proto::Reply rep;
-                std::int32_t hi = dir_.highest_index(proto::Kind::shm);
-                rep.ret = hi < 0 ? 0 : hi;
-                if (r.cmd == IPC_INFO) {
-                    rep.payload = proto::encode_payload(dipc::owner::shminfo(dir_.limits()));
-                } else {
-                    proto::Usage u = dir_.usage(proto::Kind::shm);
-                    rep.payload = proto::encode_payload(dipc::owner::shm_usage(u));
-                }
-                reply(rep);
+                sync_with_referee([this, reply, cmd = r.cmd] {
+                    proto::Reply rep;
+                    std::int32_t hi = dir_.highest_index(proto::Kind::shm);
+                    rep.ret = hi < 0 ? 0 : hi;
+                    if (cmd == IPC_INFO)
+                        rep.payload = proto::encode_payload(dipc::owner::shminfo(dir_.limits()));
+                    else
+                        rep.payload = proto::encode_payload(dipc::owner::shm_usage(dir_.usage(proto::Kind::shm)));
+                    reply(rep);
+                });
                 return true;
             }
-            std::int32_t id = r.id;
-            std::vector<std::uint8_t> body(p, p + n);
             if (r.cmd == SHM_STAT || r.cmd == SHM_STAT_ANY) {
-                auto e = dir_.at_index(proto::Kind::shm, r.id);
-                if (!e) {
-                    reply(error_reply(EINVAL));
-                    return true;
-                }
-                r.id = id = e->id;
-                body = proto::encode_payload(r);
+                auto by_index = [this, s, who, req = h.request_id, op = h.op, r, reply]() mutable {
+                    auto e = dir_.at_index(proto::Kind::shm, r.id);
+                    if (!e) return reply(error_reply(EINVAL));
+                    r.id = e->id;
+                    route(s, who, req, op, proto::encode_payload(r), proto::Kind::shm, r.id, reply);
+                };
+                if (dir_.at_index(proto::Kind::shm, r.id)) by_index();
+                else sync_with_referee(by_index);  // perhaps created a moment ago
+                return true;
             }
-            route(s, who, h.request_id, h.op, std::move(body), proto::Kind::shm, id, reply);
+            route(s, who, h.request_id, h.op, std::vector<std::uint8_t>(p, p + n), proto::Kind::shm, r.id, reply);
             return true;
         }
         default: return false;
