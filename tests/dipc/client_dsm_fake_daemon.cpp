@@ -234,6 +234,8 @@ Action FakeShmDaemon::standard_answer(const Request& r) {
             auto a = r.as<proto::ShmatReq>();
             auto it = segments_.find(a.id);
             if (it == segments_.end()) return Action::answer(err_reply(EINVAL));
+            // As the daemon: the owner's checks and the size only, no descriptor.
+            if (a.flags & proto::kShmatCheckOnly) return Action::answer(ok_reply(0, proto::ShmAttach{0, it->second.size, 0}));
             std::uint64_t h = next_handle_++;
             handles_[h] = {r.pid, a.id};
             proto::ShmAttach info{h, it->second.size, it->second.unit_bytes};

@@ -87,19 +87,23 @@ TEST(ClientShmAttach, AddressesAsTheKernelTakesThem) {
         EXPECT_EQ(shmat(DsmEnv::kShmid, nullptr, SHM_REMAP), reinterpret_cast<void*>(-1));
         EXPECT_EQ(errno, EINVAL);
         EXPECT_EQ(env.fake.requests(proto::Op::shmat).size(), shmats);  // checked before asking
-        // Overlapping a mapping: EINVAL (and the daemon's count is given back);
-        // with SHM_REMAP the old mapping goes.
+        // Overlapping a mapping: EINVAL, after the owner's checks (a
+        // check-only shmat) and before anything is counted (no attach, no
+        // shmdt: the kernel stamps nothing either); with SHM_REMAP the old
+        // mapping goes.
         void* other = mmap(reinterpret_cast<void*>(want + (1 << 19)), 4096, PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
         ASSERT_NE(other, MAP_FAILED);
+        const std::size_t dts_before = env.fake.requests(proto::Op::shmdt).size();
         errno = 0;
         EXPECT_EQ(shmat(DsmEnv::kShmid, reinterpret_cast<char*>(other) - 4096, 0), reinterpret_cast<void*>(-1));
         EXPECT_EQ(errno, EINVAL);
         auto ats = env.fake.requests(proto::Op::shmat);
-        auto dts = env.fake.requests(proto::Op::shmdt);
-        ASSERT_FALSE(dts.empty());
-        EXPECT_EQ(dts.back().as<proto::ShmdtReq>().attach, 100 + ats.size() - 1);  // the fake counts from 100
+        ASSERT_EQ(ats.size(), shmats + 1);
+        EXPECT_TRUE(ats.back().as<proto::ShmatReq>().flags & proto::kShmatCheckOnly);
+        EXPECT_EQ(env.fake.requests(proto::Op::shmdt).size(), dts_before);
         EXPECT_TRUE(is_mapped(other));
+        EXPECT_FALSE(is_mapped(reinterpret_cast<char*>(other) - 4096));  // the reservation is gone again
         void* q = shmat(DsmEnv::kShmid, reinterpret_cast<char*>(other) - 4096, SHM_REMAP);
         EXPECT_EQ(q, reinterpret_cast<char*>(other) - 4096);
         EXPECT_EQ(real_prot(other), "--");  // the segment's second page now
