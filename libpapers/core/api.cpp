@@ -23,6 +23,7 @@ struct Session {
     bool broken = false;
     std::string broken_why;
     std::uint64_t calls = 0;
+    bool traces_calls = false;  // backend->traces_calls(), asked once
 };
 
 Session* g_session = nullptr;
@@ -45,11 +46,11 @@ int usable(const char* what) {
 template <class F>
 int run(const char* api, const CallTag& tag, F&& f) {
     Session& s = *g_session;
-    s.backend->trace_call(&tag);
+    if (s.traces_calls) s.backend->trace_call(&tag);
     int rc = s.cfg.debug_tags ? check_same_call(*s.backend, s.cfg.rank, s.cfg.size, tag, api)
                               : PAPERS_OK;
     if (rc == PAPERS_OK) rc = f();
-    s.backend->trace_call(nullptr);
+    if (s.traces_calls) s.backend->trace_call(nullptr);
     if (rc < 0) {
         s.broken = true;
         s.broken_why = last_error();
@@ -99,6 +100,7 @@ int papers_init(void) {
         s->cfg.rank = s->backend->rank_override();  // e.g. mpi: rank/size come from MPI
         s->cfg.size = s->backend->size_override();
     }
+    s->traces_calls = s->backend->traces_calls();
     if (s->cfg.verbose) say_what_was_chosen(s->cfg, s->backend->name());
     g_session = s.release();
     return PAPERS_OK;

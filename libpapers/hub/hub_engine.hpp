@@ -24,6 +24,7 @@ public:
     int open();
     // papersrun --trace: label every call and exchange in the waveform (trace_notes.hpp).
     void attach_trace_notes(std::unique_ptr<TraceNotes> notes) { notes_ = std::move(notes); }
+    bool traces_calls() const override { return notes_ != nullptr; }
     void trace_call(const CallTag* call) override;
 
     int barrier() override;                                          // barrier.cpp
