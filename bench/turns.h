@@ -18,11 +18,14 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "papers/driver/shm_owner.h"
 
 typedef struct {
     uint32_t turn;     /* futex word: the turn being played */
@@ -69,6 +72,13 @@ static inline bench_turns *bench_turns_attach(int *job) {
     if (!name || !*name || !j) return NULL;
     const int fd = shm_open(name, O_RDWR, 0);
     if (fd < 0) return NULL;
+    struct stat st;
+    if (papers_shm_check_owner(fd, &st) != 0 || (size_t)st.st_size < sizeof(bench_turns)) {
+        /* not the driver's page: another user's, or too small */
+        fprintf(stderr, "papers-bench: refusing the turns page %s (not ours alone, or too small)\n", name);
+        close(fd);
+        return NULL;
+    }
     void *p = mmap(NULL, sizeof(bench_turns), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     close(fd);
     if (p == MAP_FAILED) return NULL;

@@ -108,6 +108,11 @@ int ieee1284_find_ports(struct parport_list* list, int) {
         std::fprintf(stderr, "fake1284: %s is not a papers-hubsim wire\n", sim);
         return E1284_OK;
     }
+    if (w.nports > static_cast<std::uint32_t>(papers::sim::kMaxPorts)) {  // read from shared memory
+        std::fprintf(stderr, "fake1284: %s claims %u ports (at most %d)\n", sim, w.nports,
+                     papers::sim::kMaxPorts);
+        return E1284_OK;
+    }
     const int nports = static_cast<int>(w.nports);
     std::vector<FakePort*> ports;
     if (const char* one = env("PAPERS_FAKE1284_PORT")) {

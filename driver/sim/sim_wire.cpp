@@ -13,6 +13,8 @@
 #include <new>
 #include <utility>
 
+#include "papers/driver/shm_owner.h"
+
 namespace papers::sim {
 
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
@@ -77,6 +79,12 @@ WireMapping WireMapping::open_shared(const std::string& name, std::string& err) 
               "); start the job with papersrun, or papers-hubsim --name " + name;
         return {};
     }
+    // A PE attaches to an object the simulator created: it must be ours alone.
+    if (std::string why = papers_shm_owner_problem(fd, name); !why.empty()) {
+        err = "simulator wire: " + why;
+        close(fd);
+        return {};
+    }
     struct stat st{};
     if (fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) < sizeof(Wire)) {
         err = "simulator wire " + name + " has the wrong size (stale or foreign object)";
@@ -105,6 +113,14 @@ WireErr check_wire(const Wire& w, const std::string& name, int ports, WireMode m
         err = "simulator at " + name + " is wired as a " +
               (w.mode == WireMode::hub ? "hub" : "LapLink cable") + ", not for this backend";
         return WireErr::wrong_mode;
+    }
+    // The wire's arrays hold kMaxPorts: a larger count (a foreign wire, or
+    // PAPERS_SIZE > kMaxPorts) would index past them.
+    if (w.nports > static_cast<std::uint32_t>(kMaxPorts) || ports > kMaxPorts) {
+        err = "the simulated hub at " + name + " serves at most " + std::to_string(kMaxPorts) +
+              " ports (wire says " + std::to_string(w.nports) + ", PAPERS_SIZE=" +
+              std::to_string(ports) + ")";
+        return WireErr::wrong_ports;
     }
     if (static_cast<int>(w.nports) != ports) {
         err = "the simulated hub has " + std::to_string(w.nports) +

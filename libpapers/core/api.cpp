@@ -80,6 +80,21 @@ int bad(int code, const char* what, const std::string& why) {
 
 using namespace papers;
 
+// The C API's enums come from C, where any int converts to them; in C++
+// loading a value outside an enum's range is undefined (UBSan: "load of value
+// 99, which is not a valid value for type papers_type_t"). The argument's
+// bits are read as an int and checked before it is used as an enum; it is
+// passed by reference until then (passing by value loads it).
+namespace {
+template <class E>
+int enum_bits(const E& e) {
+    static_assert(sizeof(E) == sizeof(int));
+    int v;
+    std::memcpy(&v, &e, sizeof v);
+    return v;
+}
+}  // namespace
+
 extern "C" {
 
 int papers_init(void) {
@@ -202,12 +217,13 @@ int papers_putget(const void* in, void* out, size_t bytes, int src) {
 }
 
 static int check_reduce_args(const char* what, const void* in, const void* out, size_t count,
-                             papers_type_t type, papers_op_t op) {
+                             const papers_type_t& type, const papers_op_t& op) {
     if (!in || !out) return bad(PAPERS_EINVAL, what, "in or out buffer is NULL");
     if (count == 0) return bad(PAPERS_EINVAL, what, "count is 0");
-    if (!type_valid(type))
-        return bad(PAPERS_EINVAL, what, "unknown type " + std::to_string(int(type)));
-    if (!op_valid(op)) return bad(PAPERS_EINVAL, what, "unknown op " + std::to_string(int(op)));
+    if (const int t = enum_bits(type); t < PAPERS_INT8 || t >= PAPERS_TYPE_COUNT_)
+        return bad(PAPERS_EINVAL, what, "unknown type " + std::to_string(t));
+    if (const int o = enum_bits(op); o < PAPERS_SUM || o >= PAPERS_OP_COUNT_)
+        return bad(PAPERS_EINVAL, what, "unknown op " + std::to_string(o));
     if (op_is_bitwise(op) && type_is_float(type))
         return bad(PAPERS_EINVAL, what,
                    std::string("bitwise op ") + op_name(op) + " needs an integer type, not " +

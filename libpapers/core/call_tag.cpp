@@ -42,8 +42,17 @@ CallTag decode_tag(std::uint64_t w) {
 std::string describe_call(const CallTag& t) {
     const std::string name = call_name(t.call);
     const std::string size = std::to_string(t.size);
-    const auto type = [&] { return type_name(static_cast<papers_type_t>(t.type)); };
-    const auto op = [&] { return op_name(static_cast<papers_op_t>(t.op)); };
+    // A tag may come from another PE: range-check before the enum cast
+    // (an out-of-range enum value is undefined behaviour in C++).
+    const auto type = [&] {
+        return t.type >= 0 && t.type < PAPERS_TYPE_COUNT_
+                   ? std::string(type_name(static_cast<papers_type_t>(t.type)))
+                   : "unknown-type";
+    };
+    const auto op = [&] {
+        return t.op >= 0 && t.op < PAPERS_OP_COUNT_ ? std::string(op_name(static_cast<papers_op_t>(t.op)))
+                                                   : "unknown-op";
+    };
     switch (t.call) {
         case Call::bcast: return name + "(" + size + " bytes, root " + std::to_string(t.root) + ")";
         case Call::gather:

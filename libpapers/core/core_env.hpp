@@ -39,7 +39,8 @@ inline constexpr Var kSim{
 inline constexpr Var kJob{
     .name = "PAPERS_JOB", .kind = Kind::text,
     .description = "Job id chosen by papersrun; names the shm segment and goes into every udp "
-                   "datagram, so two jobs cannot mix.",
+                   "datagram, so two jobs cannot mix. Required by shm and udp jobs of more than "
+                   "one rank (started by hand: a fresh id for every run).",
     .syntax = "`<pid>-<8 hex digits>`"};
 inline constexpr Var kPort{
     .name = "PAPERS_PORT", .kind = Kind::text,

@@ -133,6 +133,17 @@ bool Reader::flag(const Var& v, bool fallback) {
     return fallback;
 }
 
+std::string Reader::take_secret(const Var& v) {
+    if (!declared(v)) return {};
+    char* s = lookup_ == process_env ? std::getenv(v.name) : nullptr;
+    if (!s) return {};
+    std::string out(s);
+    // volatile stores: the compiler may not drop them as dead.
+    for (volatile char* p = s; *p; ++p) *p = 'x';
+    unsetenv(v.name);
+    return out;
+}
+
 std::string Reader::text(const Var& v, std::string fallback) {
     const char* s = declared(v) ? value(v) : nullptr;
     return s ? std::string(s) : fallback;

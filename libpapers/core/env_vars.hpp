@@ -83,6 +83,11 @@ public:
     std::string_view choice(const Var& v) { return choice(v, v.fallback); }
     bool flag(const Var& v, bool fallback);
     std::string text(const Var& v, std::string fallback = {});
+    // A secret (a key): its text, after which the value is overwritten in
+    // place (so /proc/<pid>/environ no longer shows it) and the variable is
+    // removed from the process environment (programs we start do not inherit
+    // it). Only with the process environment as the lookup.
+    std::string take_secret(const Var& v);
 
     bool ok() const { return error_.empty(); }
     const std::string& error() const { return error_; }

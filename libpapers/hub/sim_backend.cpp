@@ -28,15 +28,16 @@ std::unique_ptr<Backend> make_sim_backend(const Config& cfg, int* code) {
         *code = set_error(PAPERS_EINVAL, in.error());
         return nullptr;
     }
-    auto port = open_simulated_port(cfg, sim::WireMode::hub, cfg.size, static_cast<int>(index),
-                                    "", code);
-    if (!port) return nullptr;
+    // Checked before the port is opened: opening marks the port attached.
     if (index >= cfg.size) {  // the wire has exactly cfg.size ports
         *code = set_error(PAPERS_EINVAL, "PAPERS_SIM_PORT=" + std::to_string(index) +
                                              " is not a port of the simulated hub (it has " +
                                              std::to_string(cfg.size) + ")");
         return nullptr;
     }
+    auto port = open_simulated_port(cfg, sim::WireMode::hub, cfg.size, static_cast<int>(index),
+                                    "", code);
+    if (!port) return nullptr;
     std::unique_ptr<TraceNotes> notes;
     if (!notes_dir.empty()) {
         // Stamped with the hub's clock count, which the simulator publishes on the wire.

@@ -22,6 +22,7 @@
 
 #include "../core/config.hpp"
 #include "../core/error.hpp"
+#include "papers/driver/shm_owner.h"
 #include "papers/driver/sim_wire.hpp"
 #include "papers/papers.h"
 
@@ -128,6 +129,11 @@ int Segment::open(const Config& cfg, const Choices& mine) {
         if (fd < 0) {
             if (errno == ENOENT && monotonic_now() < deadline) continue;  // removed meanwhile
             return set_error(PAPERS_ESYS, sys_error("shm_open " + name_));
+        }
+        // Not ours: another user may have created the name first.
+        if (const std::string why = papers_shm_owner_problem(fd, name_); !why.empty()) {
+            close(fd);
+            return set_error(PAPERS_EPERM, why);
         }
         const int rc = map_existing(fd, cfg, deadline);
         close(fd);
@@ -247,15 +253,25 @@ int Segment::attach_rank(const Config& cfg, double deadline) {
                                         ", which has exited): remove /dev/shm" + name_ +
                                         " or use a new PAPERS_JOB");
     }
-    h->attached.fetch_add(1, std::memory_order_acq_rel);
+    const std::uint32_t before = h->attached.fetch_add(1, std::memory_order_acq_rel);
     sim::futex_wake_all(h->attached);
+    // The last rank to arrive removes the name: every rank holds its mapping,
+    // so the memory lives exactly as long as the job's processes, and a rank
+    // killed by SIGKILL can no longer leave the segment in /dev/shm. Not if a
+    // rank's word is held by a dead process: then this is the leftover of a
+    // crashed start-up, and the ranks still to come must find it and be told.
+    if (!name_.empty() && ((before + 1) & 0xFFFF) == std::uint32_t(cfg.size) &&
+        dead_holder(cfg) < 0)
+        shm_unlink(name_.c_str());
 
     const auto want = std::uint32_t(cfg.size);
     for (;;) {
         const std::uint32_t a = h->attached.load(std::memory_order_acquire);
         const std::uint32_t f = h->failed.load(std::memory_order_acquire);
         if (f != 0) {
-            std::string why = f == ~0u ? std::string("(message not yet written)") : h->why;
+            // The text lives in memory other processes write: bounded copy.
+            std::string why = f == ~0u ? std::string("(message not yet written)")
+                                       : std::string(h->why, strnlen(h->why, sizeof h->why));
             return set_error(PAPERS_EMEMBERSHIP,
                              (f == ~0u ? std::string("a rank")
                                        : "rank " + std::to_string(f - 1)) +
@@ -263,7 +279,18 @@ int Segment::attach_rank(const Config& cfg, double deadline) {
                                  (name_.empty() ? std::string("the segment") : name_) + ": " +
                                  why);
         }
-        if ((a & 0xFFFF) >= want) return PAPERS_OK;
+        if ((a & 0xFFFF) >= want) {
+            // Everyone counted, but a count may include a rank of a crashed
+            // start-up under the same job id.
+            if (const int r = dead_holder(cfg); r >= 0)
+                return fail_membership(cfg, name_ + " is left over from an earlier run (rank " +
+                                                std::to_string(r) + " was held by pid " +
+                                                std::to_string(area(r)->ctl.pid.load()) +
+                                                ", which has exited): remove /dev/shm" + name_ +
+                                                " or use a new PAPERS_JOB");
+            named_ = false;  // removed by the last to arrive; the name may be reused
+            return PAPERS_OK;
+        }
         const double left = deadline - monotonic_now();
         if (left <= 0) {
             std::vector<int> missing, present;
@@ -283,9 +310,16 @@ int Segment::attach_rank(const Config& cfg, double deadline) {
     }
 }
 
+int Segment::dead_holder(const Config& cfg) const {
+    for (int r = 0; r < cfg.size; ++r)
+        if (!pid_alive(area(r)->ctl.pid.load(std::memory_order_acquire))) return r;
+    return -1;
+}
+
 void Segment::detach() {
     if (!base_) return;
-    if (counted_ && header()->refs.fetch_sub(1, std::memory_order_acq_rel) == 1 && !name_.empty())
+    if (counted_ && header()->refs.fetch_sub(1, std::memory_order_acq_rel) == 1 && named_ &&
+        !name_.empty())
         shm_unlink(name_.c_str());
     counted_ = false;
     munmap(base_, len_);

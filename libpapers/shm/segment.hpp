@@ -36,7 +36,9 @@ public:
     // named), PAPERS_ESYS. The message is set with set_error().
     int open(const Config& cfg, const Choices& mine);
 
-    // Drops this mapping; the last rank out removes the name.
+    // Drops this mapping; the last rank out removes the name if start-up
+    // did not complete (once all ranks are attached the last to arrive has
+    // removed it already).
     void detach();
     // Marks the segment as finished (after the final barrier): a rank of a
     // new session under the same job id waits for the name to go away
@@ -64,12 +66,15 @@ private:
     int map_existing(int fd, const Config& cfg, double deadline);
     int attach_rank(const Config& cfg, double deadline);
     int fail_membership(const Config& cfg, std::string msg);
+    // The first rank whose pid word holds no live process, or -1.
+    int dead_holder(const Config& cfg) const;
 
     unsigned char* base_ = nullptr;
     std::size_t len_ = 0;
     Geometry geo_;
     std::string name_;  // empty for a private segment
     bool counted_ = false;  // holds one of header()->refs
+    bool named_ = true;     // the name still refers to this segment (start-up not complete)
 };
 
 // Seconds on CLOCK_MONOTONIC (for deadlines).

@@ -20,6 +20,14 @@ bool parse_fault_spec(std::string_view text, FaultSpec& spec, std::string& err) 
             return false;
         }
         const std::string key = item.substr(0, eq), val = item.substr(eq + 1);
+        if (key == "seed") {  // an integer: a double such as 1e300 does not fit (found by env_fuzz)
+            if (val.empty() || val.size() > 19 || val.find_first_not_of("0123456789") != std::string::npos) {
+                err = "PAPERS_UDP_FAULTS: '" + item + "' needs a whole number below 10^19";
+                return false;
+            }
+            spec.seed = std::stoull(val);
+            continue;
+        }
         char* end = nullptr;
         const double v = std::strtod(val.c_str(), &end);
         if (val.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
@@ -33,8 +41,6 @@ bool parse_fault_spec(std::string_view text, FaultSpec& spec, std::string& err) 
             }
             (key == "drop" ? spec.drop : key == "dup" ? spec.dup : key == "delay" ? spec.delay
                                                                                : spec.reorder) = v;
-        } else if (key == "seed") {
-            spec.seed = static_cast<std::uint64_t>(v);
         } else if (key == "delay_ms") {
             if (v > 1000) {
                 err = "PAPERS_UDP_FAULTS: delay_ms above 1000";

@@ -41,6 +41,8 @@ Mac::Mac(const Key& key) {
                        sizeof kLabel - 1, key.data(), key.size());
 }
 
+Mac::~Mac() { sodium_memzero(subkey_.data(), subkey_.size()); }
+
 void Mac::compute(const std::uint8_t* data, std::size_t n, std::uint8_t* out) const {
     crypto_shorthash_siphashx24(out, data, n, subkey_.data());
 }

@@ -26,6 +26,9 @@ bool key_from_hex(std::string_view hex, Key& key, std::string& err);
 class Mac {
 public:
     explicit Mac(const Key& key);
+    ~Mac();  // wipes the derived key
+    Mac(const Mac&) = delete;
+    Mac& operator=(const Mac&) = delete;
     // out[0..16) = MAC of data[0..n).
     void compute(const std::uint8_t* data, std::size_t n, std::uint8_t* out) const;
     // Constant-time comparison of the MAC of data[0..n) with tag[0..16).

@@ -31,9 +31,10 @@ Inbox::Added Inbox::add(const Header& h, const std::uint8_t* payload) {
         m->count = static_cast<std::uint32_t>(fragment_count(h.total, h.stride));
         m->received = 0;
         m->pulled = std::min(m->count, window_fragments(h.stride));
-        m->data.resize(h.total);  // may throw: caller reports ENOMEM
+        m->data.resize(static_cast<std::size_t>(h.total));  // may throw: caller reports ENOMEM
         m->have.assign(m->count, 0);
         live_.push_back(std::move(fresh));
+        held_bytes_ += h.total;
     } else if (m->total != h.total || m->opkind != h.opkind ||
                (h.total > 0 && m->stride != h.stride)) {
         return Added::inconsistent;  // fragments of one message must agree
@@ -61,6 +62,7 @@ const Incoming* Inbox::other_kind(std::uint64_t op, OpKind kind) const {
 void Inbox::erase_through(std::uint64_t op) {
     for (std::size_t i = 0; i < live_.size();) {
         if (live_[i]->op <= op) {
+            held_bytes_ -= live_[i]->total;
             // Keep small buffers for reuse; give big ones back to the allocator.
             if (live_[i]->data.capacity() > 64 * 1024) Bytes().swap(live_[i]->data);
             if (spare_.size() < 64) spare_.push_back(std::move(live_[i]));

@@ -39,13 +39,16 @@ struct Incoming {
 class Inbox {
 public:
     enum class Added { fresh, duplicate, inconsistent };
-    // Stores one validated data fragment. Throws std::bad_alloc when the
+    // Stores one validated data fragment. The caller has judged the length
+    // of a new message (Transport::admit). Throws std::bad_alloc when the
     // message cannot be allocated.
     Added add(const Header& h, const std::uint8_t* payload);
     Incoming* find(std::uint64_t op, std::uint8_t round, int peer);
     // Forgets every message of operations <= op.
     void erase_through(std::uint64_t op);
     std::size_t size() const { return live_.size(); }
+    // Bytes held by messages being received.
+    std::uint64_t held_bytes() const { return held_bytes_; }
     // Opkind of any stored message of `op` that is not `kind` (for the
     // mismatch check when an operation starts); nullptr if none.
     const Incoming* other_kind(std::uint64_t op, OpKind kind) const;
@@ -53,6 +56,7 @@ public:
 private:
     std::vector<std::unique_ptr<Incoming>> live_;
     std::vector<std::unique_ptr<Incoming>> spare_;  // reused: no allocation per barrier
+    std::uint64_t held_bytes_ = 0;
 };
 
 struct Outgoing {

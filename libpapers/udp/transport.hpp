@@ -62,6 +62,8 @@ struct Counters {
     std::uint64_t late = 0;            // data of an operation this rank has finished (replays too)
     std::uint64_t duplicate = 0;       // a fragment we already had
     std::uint64_t reqs_sent = 0, reqs_received = 0, fragments_resent = 0;
+    std::uint64_t reqs_limited = 0;  // REQs not answered: the same one was answered just before
+    std::uint64_t deferred = 0;      // fragments of not yet expected messages over the memory budget
 };
 
 struct TransportSetup {
@@ -177,11 +179,17 @@ private:
     int drain_all();                                             // every socket that has data
     void handle(const std::uint8_t* d, std::size_t n, int src);
     void handle_data(const Header& h, const std::uint8_t* payload, int src);
+    // May the first fragment of a new message be stored? Its claimed length
+    // is judged before anything is allocated.
+    bool admit(const Header& h, int src);
     int sender_of(const boost::asio::ip::udp::endpoint& from, const std::uint8_t* d,
                   std::size_t n) const;
 
     // retransmission and flow control
     void answer_req(const Header& h, const std::uint8_t* payload);
+    // True if this REQ was answered less than a retransmit interval ago
+    // (a replayed REQ must not make us resend a window each time).
+    bool answered_recently(const Header& h, std::uint32_t base, Clock::time_point now);
     void pull_windows(std::span<const ExpectedMessage> expects);
     void request_missing(std::span<const ExpectedMessage> expects);
     void send_req(int dest, std::uint8_t round, std::uint32_t base, std::uint32_t nbits,
@@ -191,6 +199,7 @@ private:
     bool spin_more(long& polls, Clock::time_point now, Clock::time_point spin_end);
     void block_until(Clock::time_point t);
     int check_expected(std::span<const ExpectedMessage> expects);
+    std::string mismatch_text(const ExpectedMessage& e, std::uint64_t sent) const;
 
     // diagnostics
     void gossip_stall(int waiting_for, std::uint8_t round);
@@ -218,6 +227,15 @@ private:
     Clock::duration last_wait_ = Clock::duration::zero();
     std::uint64_t waits_ = 0;
     std::vector<ExpectedMessage> scratch_expects_;
+    std::span<const ExpectedMessage> waiting_;  // what wait() waits for now (else empty)
+    struct Answered {
+        std::uint64_t op;
+        std::uint32_t base;
+        std::uint16_t peer;
+        std::uint8_t round;
+        Clock::time_point at;
+    };
+    std::vector<Answered> answered_;  // REQs answered within the last rto_min_
     Clock::duration rto_min_, rto_max_, gossip_period_;
 
     std::unique_ptr<FaultInjector> faults_;

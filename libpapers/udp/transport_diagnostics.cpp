@@ -85,7 +85,8 @@ std::string Transport::report() const {
       << " unknown_source=" << c.unknown_source << " malformed=" << c.malformed
       << " bad_mac=" << c.bad_mac << " wrong_job=" << c.wrong_job << " late=" << c.late
       << " duplicate=" << c.duplicate << " reqs_sent=" << c.reqs_sent
-      << " reqs_received=" << c.reqs_received << " resent=" << c.fragments_resent;
+      << " reqs_received=" << c.reqs_received << " resent=" << c.fragments_resent
+      << " reqs_limited=" << c.reqs_limited << " deferred=" << c.deferred;
     if (faults_) {
         const FaultCounters& f = faults_->counters();
         o << " injected_drop=" << f.dropped << " injected_dup=" << f.duplicated

@@ -114,6 +114,7 @@ void Transport::handle_data(const Header& h, const std::uint8_t* payload, int sr
         note_mismatch(src, h.opkind);
         return;
     }
+    if (!inbox_.find(h.op, h.round, src) && !admit(h, src)) return;
     try {
         switch (inbox_.add(h, payload)) {
             case Inbox::Added::fresh:
@@ -130,6 +131,29 @@ void Transport::handle_data(const Header& h, const std::uint8_t* payload, int sr
                            std::to_string(src);
         }
     }
+}
+
+bool Transport::admit(const Header& h, int src) {
+    if (h.op == cur_op_)
+        for (const ExpectedMessage& e : waiting_) {
+            if (e.peer != src || e.round != h.round) continue;
+            if (h.total == e.len) return true;
+            if (!pending_error_) {
+                pending_error_ = PAPERS_EMISMATCH;
+                pending_msg_ = mismatch_text(e, h.total);
+            }
+            return false;
+        }
+    // Not expected yet (a later operation's, or ours before we wait for it):
+    // held within a budget, else dropped. Nothing is lost: the sender keeps
+    // the message until we finish a later operation, and our REQ fetches it
+    // once we wait for it.
+    const std::uint64_t held = inbox_.held_bytes();
+    if (held > kUnexpectedBudget || h.total > kUnexpectedBudget - held) {
+        ++counters_.deferred;
+        return false;
+    }
+    return true;
 }
 
 }  // namespace papers::udp

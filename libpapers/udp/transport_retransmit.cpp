@@ -9,12 +9,28 @@
 
 namespace papers::udp {
 
+bool Transport::answered_recently(const Header& h, std::uint32_t base, Clock::time_point now) {
+    // Bounded by the REQs a peer can make in one interval: the list is
+    // pruned on every call.
+    std::erase_if(answered_, [&](const Answered& a) { return now - a.at >= rto_min_; });
+    for (const Answered& a : answered_)
+        if (a.op == h.op && a.round == h.round && a.peer == h.sender && a.base == base) return true;
+    answered_.push_back({h.op, base, h.sender, h.round, now});
+    return false;
+}
+
 void Transport::answer_req(const Header& h, const std::uint8_t* payload) {
     const Outgoing* o = outbox_.find(h.op, h.round, h.sender);
     if (!o) return;  // not sent yet (we are behind: it goes out when we get there)
     const std::uint32_t count = o->count();
     const std::uint32_t window = window_fragments(o->stride);
     const ReqView req{get_u32(payload), get_u32(payload + 4), payload + kReqFixedBytes};
+    // An honest receiver repeats a REQ only after its retransmit timeout;
+    // the same REQ sooner is a replay (or a duplicate): answered once.
+    if (answered_recently(h, req.base, Clock::now())) {
+        ++counters_.reqs_limited;
+        return;
+    }
     std::uint32_t sent = 0;
     if (req.nbits == 0) {  // the peer has nothing yet: the first window again
         for (std::uint32_t f = 0; f < count && f < window; ++f, ++sent) send_fragment(*o, f);

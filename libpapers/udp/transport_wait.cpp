@@ -47,6 +47,13 @@ int Transport::wait(std::span<const ExpectedMessage> expects) {
     // every 8th burst of 8 polls, after blocking, and at the start of every
     // 64th wait.
     bool sweep = (++waits_ & 63) == 0;
+    // New messages are judged against what we wait for (admit); cleared on
+    // every way out.
+    waiting_ = expects;
+    struct ClearWaiting {
+        std::span<const ExpectedMessage>& w;
+        ~ClearWaiting() { w = {}; }
+    } clear_waiting{waiting_};
     unsigned bursts = 0;
     for (;;) {
         if (sweep)
@@ -123,16 +130,18 @@ int Transport::wait(std::span<const ExpectedMessage> expects) {
     }
 }
 
+std::string Transport::mismatch_text(const ExpectedMessage& e, std::uint64_t sent) const {
+    return std::string(cur_api_) + ": rank " + std::to_string(e.peer) + " sent " +
+           std::to_string(sent) + " bytes in round " + std::to_string(e.round) + " of a udp " +
+           opkind_name(cur_kind_) + " (operation #" + std::to_string(cur_op_) +
+           ") where this rank expected " + std::to_string(e.len) +
+           ": the ranks passed different sizes, counts or roots";
+}
+
 int Transport::check_expected(std::span<const ExpectedMessage> expects) {
     for (const ExpectedMessage& e : expects) {
         const Incoming* m = inbox_.find(cur_op_, e.round, e.peer);
-        if (m->total != e.len)
-            return set_error(PAPERS_EMISMATCH,
-                             std::string(cur_api_) + ": rank " + std::to_string(e.peer) + " sent " +
-                                 std::to_string(m->total) + " bytes in round " +
-                                 std::to_string(e.round) + " of a udp " + opkind_name(cur_kind_) +
-                                 " (operation #" + std::to_string(cur_op_) + ") where this rank expected " +
-                                 std::to_string(e.len) + ": the ranks passed different sizes, counts or roots");
+        if (m->total != e.len) return set_error(PAPERS_EMISMATCH, mismatch_text(e, m->total));
     }
     return PAPERS_OK;
 }

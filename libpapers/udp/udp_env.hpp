@@ -19,7 +19,9 @@ inline constexpr Var kHosts{
 inline constexpr Var kKey{
     .name = "PAPERS_KEY", .kind = Kind::text,
     .description = "The job's 32-byte MAC key, the same on every rank. papersrun generates a "
-                   "fresh one per job unless you exported one; never put it on a command line.",
+                   "fresh one per job unless you exported one; never put it on a command line. "
+                   "papers_init removes it from the process environment (and overwrites the "
+                   "value in place), so programs the rank starts do not inherit it.",
     .syntax = "64 hex digits"};
 inline constexpr Var kMtu{
     .name = "PAPERS_UDP_MTU", .kind = Kind::integer,

@@ -1,7 +1,10 @@
 // udp_factory.cpp — builds the udp backend from the environment (the
 // variables: udp_env.hpp), then runs the start-up handshake.
+#include <sodium.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "../core/error.hpp"
@@ -17,6 +20,41 @@ int fail(int* code, int rc, const std::string& msg) {
     return rc;
 }
 
+// The job key, taken out of the environment at the first papers_init: the
+// value is wiped in place (so /proc/<pid>/environ no longer shows it) and
+// the variable removed, so programs the rank starts do not inherit it. Later
+// sessions of the process use the copy unless PAPERS_KEY is set again.
+struct KeyCache {
+    std::string hex;
+    ~KeyCache() { sodium_memzero(hex.data(), hex.size()); }
+};
+
+std::string take_key_from_environment(env::Reader& in) {
+    static KeyCache cache;
+    if (std::string v = in.take_secret(udp_env::kKey); !v.empty()) {
+        sodium_memzero(cache.hex.data(), cache.hex.size());
+        cache.hex = v;
+        sodium_memzero(v.data(), v.size());
+    }
+    return cache.hex;
+}
+
+// "min_us,max_us": two plain decimal numbers (no sign, no spaces, nothing
+// after), 50 <= min <= max <= 10000000.
+bool parse_rto(const std::string& text, unsigned long& lo, unsigned long& hi) {
+    const auto comma = text.find(',');
+    if (comma == std::string::npos) return false;
+    auto number = [](const std::string& t, unsigned long& out) {
+        if (t.empty() || t.size() > 8 ||
+            t.find_first_not_of("0123456789") != std::string::npos)
+            return false;
+        out = std::stoul(t);
+        return true;
+    };
+    return number(text.substr(0, comma), lo) && number(text.substr(comma + 1), hi) && lo >= 50 &&
+           hi >= lo && hi <= 10000000;
+}
+
 }  // namespace
 
 std::uint64_t job_digest(int size, const std::string& hosts) {
@@ -28,7 +66,12 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
     env::Reader in(kTable);
     const bool report = in.flag(kReport, false);
     const std::string hosts = in.text(kHosts);
-    const std::string key = in.text(kKey);
+    // Read (and removed from the environment) by every rank, a job of one too.
+    std::string key = take_key_from_environment(in);
+    struct Wipe {
+        std::string& k;
+        ~Wipe() { sodium_memzero(k.data(), k.size()); }
+    } wipe_key{key};
     const auto mtu = in.integer(kMtu, 0);
     const std::string rto = in.text(kRto);
     const std::string faults = in.text(kFaults);
@@ -46,6 +89,16 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
     s.spin_polls = cfg.spin;
     if (cfg.size > 0xFFFE) {
         fail(code, PAPERS_EINVAL, "at most 65534 ranks");
+        return nullptr;
+    }
+    if (cfg.job.empty()) {
+        // The job id goes into every datagram's job hash: without it two runs
+        // started by hand with the same exported key accept each other's
+        // datagrams (replays across runs).
+        fail(code, PAPERS_EINVAL,
+             "PAPERS_JOB is not set; a udp job of " + std::to_string(cfg.size) +
+                 " ranks needs an id unique to this run, the same on every rank (papersrun sets "
+                 "it; by hand: PAPERS_JOB=$(date +%s%N) on every rank of one run)");
         return nullptr;
     }
     if (hosts.empty()) {
@@ -77,6 +130,10 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
         fail(code, PAPERS_ESYS, "libsodium failed to initialise");
         return nullptr;
     }
+    struct WipeSetupKey {
+        Key& k;
+        ~WipeSetupKey() { sodium_memzero(k.data(), k.size()); }
+    } wipe_setup_key{s.key};
     if (!key_from_hex(key, s.key, err)) {
         fail(code, PAPERS_EINVAL, err);
         return nullptr;
@@ -105,9 +162,7 @@ std::unique_ptr<Backend> make_udp_backend(const Config& cfg, int* code) {
     s.oversubscribed = local > cpus;
     if (!rto.empty()) {  // "min_us,max_us": a tuning knob
         unsigned long lo = 0, hi = 0;
-        char tail = 0;
-        if (std::sscanf(rto.c_str(), "%lu,%lu%c", &lo, &hi, &tail) != 2 || lo < 50 || hi < lo ||
-            hi > 10000000) {
+        if (!parse_rto(rto, lo, hi)) {
             fail(code, PAPERS_EINVAL,
                  "PAPERS_UDP_RTO must be 'min_us,max_us' with 50 <= min <= max <= 10000000, got '" +
                      rto + "'");

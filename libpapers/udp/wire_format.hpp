@@ -1,7 +1,8 @@
 // wire_format.hpp — the datagram of the udp backend and its parser.
 //
 // Every datagram is a fixed 48-byte header, a payload and a 16-byte MAC
-// (keyed BLAKE2b over header + payload, see mac.hpp). All integers are
+// (SipHash-2-4 with a 128-bit tag over header + payload, keyed with a
+// subkey derived from the job key; see mac.hpp). All integers are
 // little-endian. docs/udp.md has the table; the layout is:
 //
 //   0  u32 magic "PUDP"        24 u64 op sequence number
@@ -53,6 +54,10 @@ constexpr std::uint64_t kMaxMessageBytes = std::uint64_t(1) << 36;
 // the rest window by window (REQ). Both sides derive the window from it.
 constexpr std::size_t kWindowBytes = 256 * 1024;
 constexpr std::uint16_t kNoRank = 0xFFFF;
+// Bytes a receiver holds for messages it does not wait for yet (sent by a
+// peer that runs ahead): beyond it their fragments are dropped and fetched
+// by REQ later, so a forged length cannot make a rank allocate memory.
+constexpr std::uint64_t kUnexpectedBudget = std::uint64_t(64) << 20;
 
 struct Header {
     Kind kind = Kind::data;

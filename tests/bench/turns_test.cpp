@@ -3,7 +3,9 @@
 // alternate strictly (job 0 block b, job 1 block b, job 0 block b+1, ...),
 // every rank of a job plays each of its turns, and a wait gives up.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mutex>
@@ -87,4 +89,29 @@ TEST(BenchTurns, BlocksShareTheIterations) {
     EXPECT_EQ(total, 100);
     EXPECT_EQ(bench_block_iters(100, 7, 0), 15);
     EXPECT_EQ(bench_block_iters(100, 7, 6), 14);
+}
+
+// A turns page someone else created first, open to others, is refused:
+// the benchmark runs without taking turns instead of sharing it (issue 15,
+// finding 2).
+TEST(BenchTurns, PageOpenToOthersIsRefused) {
+    const std::string name = "/papers-turns-foreign-" + std::to_string(getpid());
+    const int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(fchmod(fd, 0666), 0);
+    ASSERT_EQ(ftruncate(fd, sizeof(bench_turns)), 0);
+    close(fd);
+    setenv("PAPERS_BENCH_TURNS", name.c_str(), 1);
+    setenv("PAPERS_BENCH_JOB", "0", 1);
+    int job = -1;
+    EXPECT_EQ(bench_turns_attach(&job), nullptr);
+    shm_unlink(name.c_str());
+    // The driver's own page (0600) is accepted.
+    Shared s(1, 1);
+    setenv("PAPERS_BENCH_TURNS", s.name.c_str(), 1);
+    bench_turns* t = bench_turns_attach(&job);
+    EXPECT_NE(t, nullptr);
+    if (t) munmap(t, sizeof(bench_turns));
+    unsetenv("PAPERS_BENCH_TURNS");
+    unsetenv("PAPERS_BENCH_JOB");
 }

@@ -11,6 +11,7 @@
 #              rank warns and passes through.
 # Then a fail-stop run: one rank is late beyond PAPERS_TIMEOUT, the job aborts.
 # usage: run_interposer_test.sh MPIRUN HUBSIM LIBPMPI PROGRAM NP
+# (LIBPMPI is an LD_PRELOAD list: under a sanitizer its runtime comes first.)
 set -u
 [ $# -eq 5 ] || { echo "usage: $0 MPIRUN HUBSIM LIBPMPI PROGRAM NP" >&2; exit 2; }
 mpirun=$1 hubsim=$2 lib=$3 prog=$4 np=$5

@@ -85,6 +85,20 @@ TEST(ParseCommandLine, OtherMistakes) {
     EXPECT_NE(usage_error({"-np", "2", "--frobnicate", "prog"}).find("frobnicate"), std::string::npos);
 }
 
+// Durations are bounded: 1e20 s used to overflow the deadline's duration
+// cast (issue 15, finding 8).
+TEST(ParseCommandLine, DurationsOutOfBoundsAreRefused) {
+    for (const char* opt : {"--job-timeout", "--timeout", "--sim-ready-timeout", "--dipc-ready-timeout"}) {
+        for (const char* v : {"1e20", "inf", "nan", "0", "-3", "5x"})
+            EXPECT_NE(usage_error({"-np", "2", opt, v, "prog"}).find(opt), std::string::npos)
+                << opt << " " << v;
+    }
+    EXPECT_NE(usage_error({"-np", "2", "--timeout", "86401", "prog"}).find("86400"), std::string::npos);
+    EXPECT_DOUBLE_EQ(parse_command_line({"-np", "2", "--job-timeout", "31536000", "prog"})
+                         .options.job_timeout_s.value(),
+                     31536000.0);
+}
+
 TEST(ParseCommandLine, HelpExitsZero) {
     testing::internal::CaptureStdout();
     ParseResult r = parse_command_line({"--help"});
@@ -246,4 +260,21 @@ TEST(SweepJobShm, RemovesOnlyThisJobsObjects) {
     struct stat st;
     EXPECT_EQ(stat(("/dev/shm/papers-" + job + "0").c_str(), &st), 0);
     shm_unlink(("/papers-" + job + "0").c_str());
+}
+
+// The shm backend names its segment "papers-shm-<job>": a job whose rank
+// was killed must not leave it in /dev/shm (issue 15, finding 1).
+TEST(SweepJobShm, RemovesTheShmBackendsSegment) {
+    std::string job = make_job_id();
+    const int fd = shm_open(("/papers-shm-" + job).c_str(), O_CREAT | O_RDWR, 0600);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    const int other = shm_open(("/papers-shm-" + job + "0").c_str(), O_CREAT | O_RDWR, 0600);
+    ASSERT_GE(other, 0);
+    close(other);
+    EXPECT_EQ(sweep_job_shm(job), (Args{"/papers-shm-" + job}));
+    struct stat st;
+    EXPECT_NE(stat(("/dev/shm/papers-shm-" + job).c_str(), &st), 0);
+    EXPECT_EQ(stat(("/dev/shm/papers-shm-" + job + "0").c_str(), &st), 0);
+    shm_unlink(("/papers-shm-" + job + "0").c_str());
 }

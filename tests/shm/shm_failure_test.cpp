@@ -1,7 +1,11 @@
 // Failures on the shm backend: wrong membership, missing ranks, a rank that
 // stops taking part, a rank that dies. Every case must fail with the right
 // code, within the timeout bound, with a message naming the culprit.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -99,20 +103,37 @@ TEST(ShmMembership, NoJobIdForSeveralRanksIsAnError) {
     }
 }
 
-TEST(ShmMembership, StaleSegmentOfACrashedRunIsReported) {
+TEST(ShmMembership, RanksThatDieAfterStartUpLeaveNoSegment) {
     JobOptions opt;
-    opt.job = unique_job_id("stale");
+    opt.job = unique_job_id("gone");
     opt.timeout_s = 2;
-    // A first run whose ranks both die without papers_finalize leaves the
-    // segment behind (papersrun removes it; here nobody does).
+    // Both ranks die without papers_finalize: once every rank had attached,
+    // the last to arrive removed the name, so nothing is left behind and a
+    // second run under the same job id starts afresh.
     auto crash = [](const RankSpec&, const Report&) -> int {
         if (papers_init()) return 90;
         papers_barrier();
         _exit(0);
     };
     for (auto& r : run_job(ranks_of(2), crash, opt)) EXPECT_EQ(r.exit_code, 0) << r.text;
+    EXPECT_FALSE(segment_exists(opt.job));
+    for (auto& r : run_job(ranks_of(2), init_body, opt)) EXPECT_EQ(r.exit_code, 0) << r.text;
+    EXPECT_FALSE(segment_exists(opt.job));
+}
+
+TEST(ShmMembership, StaleSegmentOfACrashedStartUpIsReported) {
+    JobOptions opt;
+    opt.job = unique_job_id("stale");
+    opt.timeout_s = 30;
+    opt.watchdog_s = 1;
+    // Rank 0 of 2 attaches, waits for rank 1 and is killed (SIGKILL by the
+    // watchdog) before start-up completes: the segment stays (papersrun's
+    // sweep removes it in real jobs; here nobody does).
+    for (auto& r : run_job({{0, 2, {}, 0}}, init_body, opt)) EXPECT_NE(r.exit_code, 0) << r.text;
     ASSERT_TRUE(segment_exists(opt.job));
     // A second run under the same job id is told what is wrong, at once.
+    opt.timeout_s = 2;
+    opt.watchdog_s = 60;
     auto res = run_job(ranks_of(2), init_body, opt);
     const std::string all = res[0].text + res[1].text;
     for (auto& r : res) {
@@ -120,6 +141,46 @@ TEST(ShmMembership, StaleSegmentOfACrashedRunIsReported) {
         EXPECT_LT(secs_of(r.text), 1.5) << r.text;
     }
     EXPECT_NE(all.find("is left over from an earlier run"), std::string::npos) << all;
+    remove_segment(opt.job);
+}
+
+// A segment someone else created first (another user, or open to others)
+// is refused, never attached (issue 15, finding 2).
+TEST(ShmOwnership, SegmentOpenToOthersIsRefused) {
+    JobOptions opt;
+    opt.job = unique_job_id("mode");
+    opt.timeout_s = 2;
+    const std::string name = "/papers-shm-" + opt.job;
+    const int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(fchmod(fd, 0666), 0);
+    ASSERT_EQ(ftruncate(fd, 1 << 20), 0);
+    close(fd);
+    auto res = run_job(ranks_of(2), init_body, opt);
+    for (auto& r : res) {
+        EXPECT_EQ(r.exit_code, -PAPERS_EPERM) << r.text;
+        EXPECT_NE(r.text.find("its mode is 0666"), std::string::npos) << r.text;
+        EXPECT_LT(secs_of(r.text), 1.5) << r.text;
+    }
+    remove_segment(opt.job);
+}
+
+TEST(ShmOwnership, SegmentOfAnotherUserIsRefused) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root to give the object to another uid";
+    JobOptions opt;
+    opt.job = unique_job_id("owner");
+    opt.timeout_s = 2;
+    const std::string name = "/papers-shm-" + opt.job;
+    const int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(fchown(fd, 65534, 65534), 0);
+    ASSERT_EQ(ftruncate(fd, 1 << 20), 0);
+    close(fd);
+    auto res = run_job(ranks_of(2), init_body, opt);
+    for (auto& r : res) {
+        EXPECT_EQ(r.exit_code, -PAPERS_EPERM) << r.text;
+        EXPECT_NE(r.text.find("belongs to uid 65534"), std::string::npos) << r.text;
+    }
     remove_segment(opt.job);
 }
 
@@ -212,7 +273,39 @@ TEST(ShmTimeout, DeadRankIsNoticedBeforeTheTimeout) {
     EXPECT_NE(res[0].text.find("papers_bcast: rank 1 (pid"), std::string::npos) << res[0].text;
     EXPECT_NE(res[0].text.find("exited"), std::string::npos) << res[0].text;
     EXPECT_LT(secs_of(res[0].text), 2.0) << res[0].text;
-    remove_segment(opt.job);  // rank 1 never left: papersrun's backstop does this in real jobs
+    EXPECT_FALSE(segment_exists(opt.job)) << "rank 1 never left, yet nothing may stay behind";
+    remove_segment(opt.job);
+}
+
+// SIGKILL inside a collective: the other ranks fail naming the dead rank,
+// and /dev/shm keeps nothing of the job (issue 15, finding 1).
+TEST(ShmTimeout, RankKilledInACollectiveLeavesNoSegment) {
+    JobOptions opt;
+    opt.job = unique_job_id("kill9");
+    opt.timeout_s = 10;
+    auto body = [](const RankSpec& rs, const Report& report) -> int {
+        if (papers_init()) return 90;
+        papers_barrier();
+        if (rs.rank == 1) raise(SIGKILL);
+        const double t0 = now_s();
+        double v = 1, sum = 0;
+        const int rc = papers_reduce(&v, &sum, 1, PAPERS_DOUBLE, PAPERS_SUM);
+        report("code=" + std::to_string(rc) + " secs=" + std::to_string(now_s() - t0) +
+               " msg=" + papers_errmsg() + "\n");
+        papers_finalize();
+        return -rc;
+    };
+    auto res = run_job(ranks_of(3), body, opt);
+    EXPECT_EQ(res[1].exit_code, 100 + SIGKILL);
+    for (int r : {0, 2}) {  // both fail well before the timeout; the dead rank is named
+        EXPECT_TRUE(res[r].exit_code == -PAPERS_EBROKEN || res[r].exit_code == -PAPERS_ETIMEDOUT)
+            << res[r].text;
+        EXPECT_LT(secs_of(res[r].text), 5.0) << res[r].text;
+    }
+    EXPECT_NE((res[0].text + res[2].text).find("rank 1 (pid"), std::string::npos)
+        << res[0].text << res[2].text;
+    EXPECT_FALSE(segment_exists(opt.job));
+    remove_segment(opt.job);
 }
 
 TEST(ShmDebugTags, MismatchedOperationsFailWithBothSidesNamed) {

@@ -2,11 +2,19 @@
  *   failtest never-arrives K   rank K joins, then never arrives at the barrier
  *   failtest claim-rank P R    the PE on port P claims rank R
  *   failtest claim-size P S    the PE on port P claims PAPERS_SIZE=S
+ *   failtest kill-self K       rank K dies by SIGKILL while the others are in
+ *                              the barrier (tests/reliability: fault matrix)
+ *   failtest stop-self K       rank K stops itself (SIGSTOP) instead
+ *   failtest barriers S        barriers for S seconds (a helper is killed meanwhile)
+ * Every rank whose barrier succeeds prints "rank R: barrier ok" (a fault
+ * test asserts that no survivor claims success).
  * Exit: 0 ok, 3 an operation failed, 4 papers_init failed. */
 #include <papers/papers.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
@@ -28,6 +36,29 @@ int main(int argc, char **argv) {
         sleep(30); /* joined the job, then never arrives; papersrun kills us */
         return 0;
     }
+    if ((!strcmp(mode, "kill-self") || !strcmp(mode, "stop-self")) && argc > 2 &&
+        me == atoi(argv[2])) {
+        papers_barrier(); /* everyone is in the job */
+        raise(!strcmp(mode, "kill-self") ? SIGKILL : SIGSTOP);
+        return 0;
+    }
+    if (!strcmp(mode, "kill-self") || !strcmp(mode, "stop-self")) {
+        papers_barrier();
+        usleep(100 * 1000); /* let the victim act before our barrier */
+    }
+    if (!strcmp(mode, "barriers") && argc > 2) {
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        do {
+            rc = papers_barrier();
+            clock_gettime(CLOCK_MONOTONIC, &t);
+        } while (!rc && t.tv_sec - t0.tv_sec < atoi(argv[2]));
+        if (rc) {
+            fprintf(stderr, "failtest: papers_barrier: %s: %s\n", papers_strerror(rc), papers_errmsg());
+            papers_finalize();
+            return 3;
+        }
+    }
     rc = papers_barrier();
     if (rc) {
         fprintf(stderr, "failtest: papers_barrier: %s: %s\n", papers_strerror(rc), papers_errmsg());
@@ -36,6 +67,7 @@ int main(int argc, char **argv) {
         papers_finalize();
         return 3;
     }
+    printf("rank %d: barrier ok\n", me);
     papers_finalize();
     return 0;
 }

@@ -237,6 +237,53 @@ TEST(UdpSetup, MissingKeyIsAClearError) {
     }
 }
 
+// Without a job id two runs by hand with one exported key would accept each
+// other's datagrams (issue 15, finding 5).
+TEST(UdpSetup, MissingJobIdIsAClearError) {
+    JobSpec s;
+    s.n = 2;
+    s.program = UDP_TEST_RANK_BIN;
+    s.env["PAPERS_JOB"] = "";
+    s.env["PAPERS_TIMEOUT"] = "1";
+    const auto res = run_job(s);
+    for (const auto& r : res) {
+        EXPECT_EQ(r.status, 3) << describe(res);
+        EXPECT_NE(r.output.find("PAPERS_JOB is not set"), std::string::npos) << describe(res);
+    }
+}
+
+// PAPERS_UDP_RTO is two plain numbers: no signs, spaces or anything after
+// (issue 15, finding 8).
+TEST(UdpSetup, LooseRetransmitTimeoutsAreRefused) {
+    for (const char* rto : {" 1000,2000", "+1000,2000", "1000, 2000", "1000,2000 ", "1000,2000x",
+                            "1000", "1000,-2000", "99999999999999999999,1"}) {
+        JobSpec s;
+        s.n = 2;
+        s.program = UDP_TEST_RANK_BIN;
+        s.env["PAPERS_UDP_RTO"] = rto;
+        s.env["PAPERS_TIMEOUT"] = "1";
+        const auto res = run_job(s);
+        for (const auto& r : res) {
+            EXPECT_EQ(r.status, 3) << rto << "\n" << describe(res);
+            EXPECT_NE(r.output.find("PAPERS_UDP_RTO must be"), std::string::npos) << describe(res);
+        }
+    }
+}
+
+// The key leaves the rank's environment at papers_init (issue 15, finding 9).
+TEST(UdpSetup, KeyLeavesTheEnvironment) {
+    const Job job = make_job(2);
+    JobSpec s;
+    s.n = 2;
+    s.program = UDP_TEST_RANK_BIN;
+    s.args = {"--mode", "key-gone", job.key};
+    const auto res = run_job(s, job);
+    for (const auto& r : res) {
+        EXPECT_EQ(r.status, 0) << describe(res);
+        EXPECT_NE(r.output.find("failures=0"), std::string::npos) << describe(res);
+    }
+}
+
 TEST(UdpSetup, BadAlgorithmChoiceIsAClearError) {
     const std::pair<const char*, const char*> cases[] = {
         {"barrier=groups:0", "'barrier=groups:0': the parameter after ':' must be a number >= 1"},

@@ -18,6 +18,46 @@ TEST(UdpLaunch, SplitsHostLists) {
     EXPECT_EQ(host_part("[fe80::1]:4000"), "fe80::1");
 }
 
+// A host reaches ssh's command line: one that ssh would read as an option
+// (or anything that is not a host name or address) is refused (issue 15,
+// finding 6).
+TEST(UdpLaunch, HostsThatAreNotHostNamesAreRefused) {
+    for (const char* bad : {"-oProxyCommand=touch /tmp/pwned", "-p", "a b", "node;rm", "node$(x)",
+                            "user@node", "node:", "node:0", "node:65536", "node:12x", "[::1",
+                            "[::1]x", "[fe80::1%eth0]", "[]:5", "::g", ""}) {
+        EXPECT_NE(host_entry_problem(bad), "") << bad;
+    }
+    for (const char* good : {"node1", "node-2.example.org:43000", "10.0.0.7", "10.0.0.7:1",
+                             "[::1]:7", "[fe80::1]", "fe80::1", "n_3:65535"})
+        EXPECT_EQ(host_entry_problem(good), "") << good;
+    try {
+        split_hosts("node1,-oProxyCommand=sh");
+        ADD_FAILURE() << "no error";
+    } catch (const LaunchError& e) {
+        EXPECT_NE(std::string(e.what()).find("'-oProxyCommand=sh' is not host[:port]"),
+                  std::string::npos)
+            << e.what();
+    }
+    const std::string path = testing::TempDir() + "udp_hostfile_bad.txt";
+    {
+        std::ofstream f(path);
+        f << "node1\n-oProxyCommand=sh\n";
+    }
+    EXPECT_THROW(read_hostfile(path), LaunchError);
+    std::remove(path.c_str());
+}
+
+// One notion of "this machine": an address of one of its interfaces or its
+// names. papersrun's auto choice used to call every 127.x.y.z local while the
+// launcher sent 127.0.0.2 through ssh.
+TEST(UdpLaunch, LocalHostsAreTheMachinesOwnAddressesAndNames) {
+    EXPECT_TRUE(is_local_rank_host("127.0.0.1"));
+    EXPECT_TRUE(is_local_rank_host("localhost"));
+    EXPECT_FALSE(is_local_rank_host("127.0.0.2"));  // no interface has it: through ssh
+    EXPECT_FALSE(is_local_rank_host("127.example.org"));
+    EXPECT_FALSE(is_local_rank_host("192.0.2.1"));
+}
+
 TEST(UdpLaunch, ReadsHostfiles) {
     const std::string path = testing::TempDir() + "udp_hostfile.txt";
     {

@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <vector>
 
 #include "papers/papers.h"
+#include "udp/mac.hpp"
 #include "udp/transport.hpp"
 
 using namespace papers::udp;
@@ -55,7 +58,7 @@ struct Fixture {
     int rank0_port = 0;
     std::unique_ptr<Transport> t;
 
-    Fixture() {
+    explicit Fixture(std::chrono::milliseconds rto_min = std::chrono::milliseconds(1)) {
         const int probe = udp_socket(0, false);  // a free port for rank 0
         rank0_port = port_of(probe);
         ::close(probe);
@@ -64,6 +67,8 @@ struct Fixture {
         s.size = 2;
         s.timeout_s = 0.3;
         s.job = 42;
+        s.rto_min = rto_min;
+        s.rto_max = 2 * rto_min;
         for (int port : {rank0_port, port_of(peer)}) {
             Peer p;
             p.endpoint = {boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)};
@@ -80,6 +85,30 @@ struct Fixture {
         const sockaddr_in a = loopback(rank0_port);
         const char junk[64] = "not a papers datagram";
         ::sendto(from, junk, sizeof junk, 0, reinterpret_cast<const sockaddr*>(&a), sizeof a);
+    }
+
+    // An authentic datagram from rank 1 (the fixture's key is all zeros).
+    void send_from_peer(Header h, const std::vector<std::uint8_t>& payload) const {
+        h.sender = 1;
+        h.receiver = 0;
+        h.job = 42;
+        h.payload_len = static_cast<std::uint32_t>(payload.size());
+        std::vector<std::uint8_t> d(kHeaderBytes + payload.size() + kMacBytes);
+        encode_header(h, d.data());
+        std::memcpy(d.data() + kHeaderBytes, payload.data(), payload.size());
+        const Mac mac(Key{});
+        mac.compute(d.data(), kHeaderBytes + payload.size(), d.data() + kHeaderBytes + payload.size());
+        const sockaddr_in a = loopback(rank0_port);
+        ::sendto(peer, d.data(), d.size(), 0, reinterpret_cast<const sockaddr*>(&a), sizeof a);
+    }
+    static Header data_header(std::uint64_t op, std::uint64_t total, std::uint32_t stride) {
+        Header h;
+        h.kind = Kind::data;
+        h.opkind = OpKind::bcast;
+        h.op = op;
+        h.total = total;
+        h.stride = stride;
+        return h;
     }
 };
 
@@ -128,4 +157,57 @@ TEST(UdpSockets, PeerAndStrangerDatagramsAreToldApart) {
     EXPECT_EQ(f.t->counters().malformed, 3u);
     EXPECT_EQ(f.t->counters().unknown_source, 2u);
     ::close(stranger);
+}
+
+// A fragment's claimed length is judged before anything is allocated
+// (issue 15, finding 3): a forged 64 GiB message of a later operation is
+// dropped (and would be fetched by REQ once expected), the real message of
+// this operation arrives intact.
+TEST(UdpHostileLengths, HugeMessageOfALaterOperationAllocatesNothing) {
+    ASSERT_EQ(sodium_init() >= 0, true);
+    Fixture f;
+    ASSERT_TRUE(f.t) << papers_errmsg();
+    auto op = f.t->begin_op(OpKind::bcast, "test");
+    const std::uint64_t cur = f.t->current_op();
+    f.send_from_peer(Fixture::data_header(cur + 1, kMaxMessageBytes, 1024),
+                     std::vector<std::uint8_t>(1024, 0));
+    f.send_from_peer(Fixture::data_header(cur, 3, 3), {1, 2, 3});
+    ASSERT_EQ(f.t->wait_one(1, 0, 3), PAPERS_OK) << papers_errmsg();
+    EXPECT_EQ(f.t->received(0, 1), (Bytes{1, 2, 3}));
+    EXPECT_EQ(f.t->counters().deferred, 1u);
+}
+
+TEST(UdpHostileLengths, WrongLengthOfAnExpectedMessageFailsAtOnce) {
+    ASSERT_EQ(sodium_init() >= 0, true);
+    Fixture f;
+    ASSERT_TRUE(f.t) << papers_errmsg();
+    auto op = f.t->begin_op(OpKind::bcast, "test");
+    f.send_from_peer(Fixture::data_header(f.t->current_op(), kMaxMessageBytes, 1024),
+                     std::vector<std::uint8_t>(1024, 0));
+    EXPECT_EQ(f.t->wait_one(1, 0, 3), PAPERS_EMISMATCH) << papers_errmsg();
+    EXPECT_NE(std::string(papers_errmsg()).find("rank 1 sent 68719476736 bytes"), std::string::npos)
+        << papers_errmsg();
+}
+
+// A replayed REQ is answered once per retransmit interval, not once per copy
+// (issue 15, finding 4).
+TEST(UdpHostileRequests, ReplayedRequestIsAnsweredOncePerInterval) {
+    ASSERT_EQ(sodium_init() >= 0, true);
+    Fixture f(std::chrono::milliseconds(200));
+    ASSERT_TRUE(f.t) << papers_errmsg();
+    auto op = f.t->begin_op(OpKind::bcast, "test");
+    f.t->post(0, 1, Bytes(64 * 1024, 7));  // several fragments, all in the first window
+    const std::uint64_t pushed = f.t->counters().sent;
+    ASSERT_GT(pushed, 1u);
+    Header req;
+    req.kind = Kind::req;
+    req.opkind = OpKind::bcast;
+    req.op = f.t->current_op();
+    const std::vector<std::uint8_t> first_window(kReqFixedBytes, 0);  // base 0, nbits 0
+    for (int i = 0; i < 20; ++i) f.send_from_peer(req, first_window);
+    // Rank 0 waits for something that never comes, answering the REQs meanwhile.
+    EXPECT_EQ(f.t->wait_one(1, 1, 0), PAPERS_ETIMEDOUT);
+    EXPECT_EQ(f.t->counters().reqs_received, 20u);
+    // 20 answers would resend 20 windows; a few (one per 200 ms) are allowed.
+    EXPECT_LE(f.t->counters().fragments_resent, 2 * pushed) << f.t->report();
 }

@@ -4,6 +4,8 @@
 //   --mode dead --victim V --after K
 //                    K barriers, then rank V exits without a word; the others
 //                    call one more barrier and print its error
+//   --mode key-gone KEY   after papers_init PAPERS_KEY is neither in the
+//                    environment nor in /proc/self/environ
 //   --mode reinit    three papers_init/papers_finalize sessions in a row
 //   --mode mismatch  rank 0 calls barrier, the others bcast: rank 0 must
 //                    see PAPERS_EMISMATCH
@@ -181,6 +183,22 @@ int main(int argc, char** argv) {
                     rc ? papers_errmsg() : "");
         papers_finalize();
         return rc == PAPERS_ETIMEDOUT ? 0 : 1;
+    }
+    if (mode == "key-gone") {  // the key left the environment, /proc's copy too
+        check(std::getenv("PAPERS_KEY") == nullptr, "PAPERS_KEY still in the environment");
+        std::string environ_text;
+        if (FILE* f = std::fopen("/proc/self/environ", "rb")) {
+            char buf[4096];
+            for (std::size_t got; (got = std::fread(buf, 1, sizeof buf, f)) > 0;)
+                environ_text.append(buf, got);
+            std::fclose(f);
+        }
+        const char* key = argc > 3 ? argv[argc - 1] : "";
+        check(environ_text.find(key) == std::string::npos, "the key is readable in /proc/self/environ");
+        check(rc_ok(papers_barrier(), "barrier after the key left"), "barrier");
+        const int frc = papers_finalize();
+        std::printf("rank %d: checks=%d failures=%d\n", me, checks, failures);
+        return failures == 0 && frc == 0 ? 0 : 1;
     }
     if (mode == "reinit") {  // a second session in the same process, same ports
         for (int session = 0; session < 3; ++session) {

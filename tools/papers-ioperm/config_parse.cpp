@@ -186,15 +186,26 @@ ParseResult parse_config(std::string_view text, std::string_view source) {
         rule.base = *base;
         rule.line = lineno;
         bool seen_users = false, seen_groups = false, seen_uids = false, seen_gids = false;
+        bool seen_ioports = false;
         for (std::size_t i = 2; i < words.size(); i += 2) {
             const std::string_view kw = words[i];
+            if (kw == "ioports") {
+                if (seen_ioports) return fail("'ioports' given twice for one port");
+                seen_ioports = true;
+                if (i + 1 >= words.size() || (words[i + 1] != "any" && words[i + 1] != "parport"))
+                    return fail("'ioports' is followed by 'parport' (the default: the kernel must "
+                                "list the base as a parallel port) or 'any'");
+                rule.any_base = words[i + 1] == "any";
+                continue;
+            }
             bool* seen = kw == "users"    ? &seen_users
                          : kw == "groups" ? &seen_groups
                          : kw == "uids"   ? &seen_uids
                          : kw == "gids"   ? &seen_gids
                                           : nullptr;
             if (!seen)
-                return fail("unknown keyword " + quoted(kw) + " (expected users, groups, uids or gids)");
+                return fail("unknown keyword " + quoted(kw) +
+                            " (expected users, groups, uids, gids or ioports)");
             if (*seen) return fail("'" + std::string(kw) + "' given twice for one port");
             *seen = true;
             if (i + 1 >= words.size())

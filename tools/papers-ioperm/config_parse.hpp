@@ -7,8 +7,12 @@
 //   # comment
 //   port 0x378 users alice,bob groups lp,papers
 //   port 0x278 uids 54321 gids 100
+//   port 0xe000 users alice ioports any
 //
-// Everything not exactly this shape is an error naming the line.
+// `ioports any` lets the base be granted although the kernel does not list
+// it as a parallel port in /proc/ioports (ioports.hpp); without it such a
+// base is refused. Everything not exactly this shape is an error naming the
+// line.
 #pragma once
 #include <sys/types.h>
 
@@ -34,6 +38,7 @@ struct PortRule {
     std::vector<std::string> groups;
     std::vector<uid_t> uids;
     std::vector<gid_t> gids;
+    bool any_base = false;  // `ioports any`: no /proc/ioports check
     int line = 0;  // where it was written, for messages
 };
 

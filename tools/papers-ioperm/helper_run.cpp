@@ -14,6 +14,7 @@
 #include "access_policy.hpp"
 #include "cli_args.hpp"
 #include "config_parse.hpp"
+#include "ioports.hpp"
 #include "privilege_drop.hpp"
 
 #ifndef PAPERS_IOPERM_VERSION
@@ -84,6 +85,31 @@ int run_helper(int argc, char** argv, const HelperSetup& setup) {
     const SystemResolver names;
     const Decision d = decide(parsed.table, caller, cli.args.port, names, config_path);
     if (!d.allowed) return complain(kExitNoPerm, d.reason);
+
+    // Only bases the kernel knows as parallel ports, unless the line says
+    // `ioports any`: a wrong base would hand out another device's registers.
+    const PortRule* rule = parsed.table.find(d.port);
+    if (rule && !rule->any_base) {
+        std::string ioports, why;
+        if (!read_ioports(setup.ioports, ioports, why)) return complain(kExitUnavailable, why);
+        switch (classify_base(ioports, d.port)) {
+            case IoportsVerdict::parport: break;
+            case IoportsVerdict::hidden:
+                return complain(kExitNoPerm,
+                                setup.ioports + " hides its addresses from this helper (it needs "
+                                "CAP_SYS_ADMIN to read them), so port " + port_string(d.port) +
+                                " cannot be checked; write 'ioports any' on line " +
+                                std::to_string(rule->line) + " of " + config_path +
+                                " if it is the parallel port");
+            case IoportsVerdict::other:
+                return complain(kExitNoPerm,
+                                "port " + port_string(d.port) + " is not a parallel port the kernel "
+                                "knows (no parportN region in " + setup.ioports +
+                                " covers it); if it is one (a card without a kernel driver), write "
+                                "'ioports any' on line " + std::to_string(rule->line) + " of " +
+                                config_path);
+        }
+    }
 
     // The only use of privilege: needs CAP_SYS_RAWIO, so it comes first.
     if (setup.ops->grant(d.port, kPortSpan, 1) != 0) {

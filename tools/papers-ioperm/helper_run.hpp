@@ -25,6 +25,7 @@ struct HelperSetup {
     const PortGrantOps* ops = nullptr;
     std::string default_config = kDefaultConfigPath;
     TrustPolicy trust;
+    std::string ioports = "/proc/ioports";  // the kernel's I/O regions (ioports.hpp)
 };
 
 // Returns only on failure (or for --help/--version), with the exit code;

@@ -3,7 +3,7 @@
 // Compiled twice: the real helper, and papers-ioperm-testbuild with
 // PAPERS_IOPERM_FAKE_IOPERM, whose port grant always succeeds and which
 // reads "ioperm.conf" next to its own executable instead of
-// /etc/papers/ioperm.conf, so the end-to-end test can run the whole
+// /etc/papers/ioperm.conf (and "ioports" instead of /proc/ioports), so the end-to-end test can run the whole
 // sequence on a kernel without ioperm. The test build is never installed.
 #include <unistd.h>
 
@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     if (n <= 0) return papers::ioperm::kExitConfig;
     std::string dir(self, static_cast<std::size_t>(n));
     setup.default_config = dir.substr(0, dir.rfind('/')) + "/ioperm.conf";
+    setup.ioports = dir.substr(0, dir.rfind('/')) + "/ioports";
 #else
     setup.ops = &papers::ioperm::real_port_grant();
 #endif

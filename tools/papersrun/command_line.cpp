@@ -2,6 +2,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "launchers.hpp"
@@ -10,6 +14,30 @@
 namespace papersrun {
 
 namespace {
+
+// Seconds in (0, max]: a plain decimal number, finite, so that every
+// deadline papersrun computes from it fits its clock (1e20 s overflowed).
+CLI::Validator seconds_up_to(double max, const char* what) {
+    return CLI::Validator(
+        [max, what](std::string& v) {
+            char* end = nullptr;
+            errno = 0;
+            const double d = std::strtod(v.c_str(), &end);
+            if (v.empty() || end != v.c_str() + v.size() || errno || !std::isfinite(d) || d <= 0 ||
+                d > max) {
+                char bound[32];
+                std::snprintf(bound, sizeof bound, "%.0f", max);
+                return std::string(what) + " must be a number of seconds in (0, " + bound +
+                       "], got '" + v + "'";
+            }
+            return std::string();
+        },
+        "SECONDS");
+}
+
+constexpr double kMaxRankTimeoutS = 86400;      // PAPERS_TIMEOUT's own bound (core_env.hpp)
+constexpr double kMaxJobTimeoutS = 31536000;    // a year
+constexpr double kMaxReadyTimeoutS = 86400;
 
 void define_options(CLI::App& app, RunOptions& o) {
     app.description(
@@ -24,10 +52,10 @@ void define_options(CLI::App& app, RunOptions& o) {
                    "transport (default: $PAPERS_BACKEND, else sim); auto picks one as Backends below says")
         ->check(CLI::IsMember(names));
     app.add_option("--timeout", o.timeout_s, "seconds a PAPERS wait may take (sets PAPERS_TIMEOUT)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds_up_to(kMaxRankTimeoutS, "--timeout"));
     app.add_option("--job-timeout", o.job_timeout_s,
                    "kill the job after this many seconds of wall time (exit 124)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds_up_to(kMaxJobTimeoutS, "--job-timeout"));
     app.add_option("--trace", o.trace,
                    "waveform of the hub's pins and of every PE's calls and exchanges: FILE.vcd, "
                    "or FILE.fst (needs vcd2fst), plus FILE.gtkw for GTKWave (sim backend)");
@@ -42,7 +70,7 @@ void define_options(CLI::App& app, RunOptions& o) {
                    "papers-hubsim to run (default: next to papersrun, else on PATH)");
     app.add_option("--sim-ready-timeout", o.sim_ready_timeout_s,
                    "seconds to wait for the simulator to serve (default 10)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds_up_to(kMaxReadyTimeoutS, "--sim-ready-timeout"));
     app.add_flag("--dipc", o.dipc,
                  "DIPC: a referee and one papers-dipcd per host for the job, libpapers_dipc.so "
                  "preloaded, each rank in its own IPC namespace (docs/papersrun.md)");
@@ -63,7 +91,7 @@ void define_options(CLI::App& app, RunOptions& o) {
         });
     app.add_option("--dipc-ready-timeout", o.dipc_ready_timeout_s,
                    "--dipc: seconds to wait for the daemons to serve (default 20)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds_up_to(kMaxReadyTimeoutS, "--dipc-ready-timeout"));
     app.add_flag("--tag-output", o.tag_output, "prefix every output line with [rank]");
     app.add_flag("-v,--verbose", o.verbose, "say which backend, job id and simulator are used");
 

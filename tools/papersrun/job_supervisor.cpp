@@ -332,15 +332,22 @@ int run_job(JobContext& job, const std::string& program) {
 
 std::vector<std::string> sweep_job_shm(const std::string& job_id) {
     std::vector<std::string> removed;
-    const std::string base = "papers-" + job_id;
+    // The simulator's wire is "papers-<job>", the shm backend's segment
+    // "papers-shm-<job>" (libpapers/shm/segment.cpp).
+    const std::string bases[] = {"papers-" + job_id, "papers-shm-" + job_id};
     DIR* dir = opendir("/dev/shm");
     if (!dir) return removed;
     std::vector<std::string> names;
     while (dirent* e = readdir(dir)) {
         std::string name = e->d_name;
-        if (name.rfind(base, 0) != 0) continue;
-        char next = name.size() > base.size() ? name[base.size()] : '\0';
-        if (next == '\0' || next == '-' || next == '.' || next == '_') names.push_back(name);
+        for (const std::string& base : bases) {
+            if (name.rfind(base, 0) != 0) continue;
+            char next = name.size() > base.size() ? name[base.size()] : '\0';
+            if (next == '\0' || next == '-' || next == '.' || next == '_') {
+                names.push_back(name);
+                break;
+            }
+        }
     }
     closedir(dir);
     for (const auto& name : names)

@@ -25,7 +25,9 @@ int run_job(JobContext& job, const std::string& program);
 std::vector<std::string> cleanup_job(JobContext& job, bool job_failed = false);
 
 // Unlinks every /dev/shm object named "papers-<job_id>" or
-// "papers-<job_id>[-._]..." (the job id is unique, so these are this job's).
+// "papers-<job_id>[-._]..." (the simulator's wire and its relatives) and
+// "papers-shm-<job_id>..." (the shm backend's segment); the job id is
+// unique, so these are this job's.
 std::vector<std::string> sweep_job_shm(const std::string& job_id);
 
 // "papers-hubsim", or the name a backend gave the helper (papers-dipcd rank-2).

@@ -144,31 +144,6 @@ const Launcher* find_launcher(std::string_view name) {
 
 namespace {
 
-bool is_local_host(const std::string& host) {
-    if (host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0) return true;
-    char name[256] = {};
-    return gethostname(name, sizeof name - 1) == 0 && host == name;
-}
-
-// Every host of --hosts / --hostfile, without ports.
-std::vector<std::string> listed_hosts(const RunOptions& o) {
-    std::vector<std::string> hosts;
-    auto add = [&](std::string h) {
-        while (!h.empty() && std::isspace(static_cast<unsigned char>(h.back()))) h.pop_back();
-        while (!h.empty() && std::isspace(static_cast<unsigned char>(h.front()))) h.erase(0, 1);
-        if (h.empty() || h[0] == '#') return;
-        if (const auto c = h.rfind(':'); c != std::string::npos && h.find(':') == c) h.resize(c);
-        hosts.push_back(h);
-    };
-    std::stringstream list(o.hosts);
-    for (std::string h; std::getline(list, h, ',');) add(h);
-    if (!o.hostfile.empty()) {
-        std::ifstream f(o.hostfile);
-        for (std::string h; std::getline(f, h);) add(h);
-    }
-    return hosts;
-}
-
 // papers-probe (next to papersrun) says whether a hub answers on `port`.
 bool hub_answers(const std::string& port, std::string& why) {
     char self[4096] = {};
@@ -220,8 +195,8 @@ std::string pick_automatically(const RunOptions& options, const JobEnv& env, std
     }
     const auto hosts = listed_hosts(options);
     for (const auto& h : hosts)
-        if (!is_local_host(h)) {
-            origin += ", auto: " + port_note + "ranks on other hosts (" + h + ")";
+        if (!is_local_rank_host(host_part(h))) {
+            origin += ", auto: " + port_note + "ranks on other hosts (" + host_part(h) + ")";
             return "udp";
         }
     if (!hosts.empty()) {  // a host list, all of it this machine: still a udp job

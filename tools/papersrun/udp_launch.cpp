@@ -26,18 +26,7 @@ namespace papersrun {
 
 namespace {
 
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r");
-    if (b == std::string::npos) return "";
-    return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
-
-std::vector<std::string> hosts_of(const JobContext& job) {
-    const RunOptions& o = job.options;
-    if (!o.hosts.empty()) return split_hosts(o.hosts);
-    if (!o.hostfile.empty()) return read_hostfile(o.hostfile);
-    return {};
-}
+std::vector<std::string> hosts_of(const JobContext& job) { return listed_hosts(job.options); }
 
 // Free UDP ports on 127.0.0.1, distinct. (Another program may take one
 // before the rank binds it; the rank then fails with a clear EBUSY.)
@@ -92,66 +81,6 @@ bool is_hex_key(const std::string& k) {
 }
 
 }  // namespace
-
-// This machine's names and addresses: a host among them runs its rank here.
-bool is_local_rank_host(const std::string& host) {
-    if (host == "localhost" || host == "127.0.0.1" || host == "::1") return true;
-    char name[256] = {};
-    if (gethostname(name, sizeof name - 1) == 0 && host == name) return true;
-    ifaddrs* ifs = nullptr;
-    if (getifaddrs(&ifs) != 0) return false;
-    bool local = false;
-    for (ifaddrs* i = ifs; i && !local; i = i->ifa_next) {
-        if (!i->ifa_addr) continue;
-        char buf[INET6_ADDRSTRLEN] = {};
-        if (i->ifa_addr->sa_family == AF_INET)
-            inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, buf, sizeof buf);
-        else if (i->ifa_addr->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr, buf, sizeof buf);
-        local = host == buf;
-    }
-    freeifaddrs(ifs);
-    return local;
-}
-
-std::vector<std::string> split_hosts(const std::string& list) {
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    while (pos <= list.size()) {
-        const std::size_t comma = list.find(',', pos);
-        const std::string item = trim(list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-        if (item.empty())
-            throw LaunchError(kExitUsage, "--hosts '" + list + "': empty entry (write host[:port],host[:port],...)");
-        out.push_back(item);
-        if (comma == std::string::npos) break;
-        pos = comma + 1;
-    }
-    return out;
-}
-
-std::vector<std::string> read_hostfile(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw LaunchError(kExitUsage, "--hostfile " + path + ": cannot read it: " + std::strerror(errno));
-    std::vector<std::string> out;
-    std::string line;
-    while (std::getline(in, line)) {
-        line = trim(line.substr(0, line.find('#')));
-        if (line.empty()) continue;
-        if (line.find_first_of(" \t,") != std::string::npos)
-            throw LaunchError(kExitUsage, "--hostfile " + path + ": '" + line +
-                                              "': one host[:port] per line, one line per rank");
-        out.push_back(line);
-    }
-    if (out.empty()) throw LaunchError(kExitUsage, "--hostfile " + path + " lists no host");
-    return out;
-}
-
-std::string host_part(const std::string& entry) {
-    if (!entry.empty() && entry.front() == '[') return entry.substr(1, entry.find(']') - 1);
-    const auto colon = entry.rfind(':');
-    if (colon != std::string::npos && entry.find(':') == colon) return entry.substr(0, colon);
-    return entry;
-}
 
 std::string shell_quote(const std::string& word) {
     std::string q = "'";
@@ -247,7 +176,9 @@ void wrap_udp_rank(const JobContext& job, int rank, SpawnSpec& spec) {
     }
     close(p[1]);
     spec.stdin_fd = p[0];  // closed by the supervisor after the spawn
-    spec.argv = {ssh, "-o", "BatchMode=yes", host, cmd};
+    // "--": nothing after it is an option, whatever the host list says
+    // (the host was validated too: host_entry_problem).
+    spec.argv = {ssh, "-o", "BatchMode=yes", "--", host, cmd};
     std::string why;
     const char* path_var = getenv("PATH");
     spec.path = find_program(ssh, path_var ? path_var : "", why);

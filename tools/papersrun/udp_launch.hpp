@@ -11,13 +11,15 @@
 // on a command line, where ps(1) would show it. A host that is not an
 // address of this machine (getifaddrs) nor its name nor "localhost" is
 // remote: its rank runs as
-//   ssh -o BatchMode=yes HOST 'read -r PAPERS_KEY && export PAPERS_KEY &&
+//   ssh -o BatchMode=yes -- HOST 'read -r PAPERS_KEY && export PAPERS_KEY &&
 //        { cd CWD || :; } && exec env PAPERS_RANK=.. PAPERS_SIZE=.. ... /abs/PROGRAM ARGS'
 // with the key on ssh's stdin ($PAPERS_SSH replaces ssh). The program must
 // exist at the same path on every host. docs/udp.md.
 #pragma once
 #include <string>
 #include <vector>
+
+#include "host_list.hpp"
 
 namespace papersrun {
 
@@ -28,16 +30,7 @@ struct SpawnSpec;
 void check_udp(JobContext& job);
 void prepare_udp(JobContext& job);
 
-// Pure helpers (unit-testable):
-// Hosts from --hosts (comma-separated) or a hostfile (one per line, '#'
-// comments and blank lines ignored). Throws LaunchError on a bad file.
-std::vector<std::string> read_hostfile(const std::string& path);
-std::vector<std::string> split_hosts(const std::string& list);
-// The host part of "host", "host:port" or "[v6]:port".
-std::string host_part(const std::string& entry);
-// True for this machine's names and addresses ("localhost", 127.0.0.1, ::1,
-// its host name, an address of one of its interfaces): a rank there runs here.
-bool is_local_rank_host(const std::string& host);
+// Pure helpers (unit-testable); the host list is host_list.hpp.
 // Quotes a word for a POSIX shell ('...' with ' escaped).
 std::string shell_quote(const std::string& word);
 // The remote command line run by ssh for one rank (without the key).

@@ -149,3 +149,15 @@ TEST(ConfigParse, PortParserIsStrict) {
     EXPECT_NE(why.find("above 0xfffd"), std::string::npos);
     EXPECT_EQ(port_string(0x378), "0x378");
 }
+
+TEST(ConfigParse, IoportsClause) {
+    auto r = parse("port 0xe000 users alice ioports any\nport 0x378 ioports parport uids 1\n");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.table.rules[0].any_base);
+    EXPECT_FALSE(r.table.rules[1].any_base);
+    EXPECT_FALSE(parse("port 0x378 uids 1\n").table.rules[0].any_base);  // the default checks
+    expect_error("port 0x378 uids 1 ioports\n", "'ioports' is followed by 'parport'");
+    expect_error("port 0x378 uids 1 ioports all\n", "'ioports' is followed by 'parport'");
+    expect_error("port 0x378 uids 1 ioports any ioports any\n", "'ioports' given twice");
+    expect_error("port 0x378 ioports any\n", "names no users, groups, uids or gids");
+}

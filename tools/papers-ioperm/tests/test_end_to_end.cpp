@@ -45,6 +45,11 @@ protected:
         install(PAPERS_IOPERM_TESTBUILD, helper(), 04755);
         install(PAPERS_IOPERM_REAL, real(), 04755);
         ioperm_test::copy_file(PAPERS_IOPERM_PROBE, probe(), 0755);
+        // The test build's /proc/ioports: the three classic parallel ports.
+        write_file(dir_->file("ioports"),
+                   "0000-0cf7 : PCI Bus 0000:00\n  0278-027a : parport1\n  0378-037a : parport0\n"
+                   "  03bc-03be : parport2\n  03f8-03ff : serial\n",
+                   0644);
     }
 
     void install(const char* from, const std::string& to, mode_t mode) {
@@ -212,7 +217,7 @@ TEST_F(EndToEnd, MissingProgramIsReportedAfterTheDrop) {
 }
 
 TEST_F(EndToEnd, RealBinaryOnThisKernelFailsWithAdviceAndRunsNothing) {
-    write_file(dir_->file("root.conf"), "port 0x378 uids 0\n");
+    write_file(dir_->file("root.conf"), "port 0x378 uids 0 ioports any\n");
     // What does this kernel say to ioperm? (We are root: EPERM is impossible.)
     const auto& kernel = papers::ioperm::real_port_grant();
     errno = 0;
@@ -235,6 +240,22 @@ TEST_F(EndToEnd, RealBinaryOnThisKernelFailsWithAdviceAndRunsNothing) {
     }
     EXPECT_NE(r.err.find("PAPERS_PORT_ACCESS=ieee1284"), std::string::npos) << r.err;
     EXPECT_TRUE(r.out.empty()) << "the program ran: " << r.out;
+}
+
+// A base the kernel does not list as a parallel port is refused unless the
+// configuration says `ioports any` (issue 15, finding 9).
+TEST_F(EndToEnd, BaseNotListedAsAParallelPortIsRefusedUnlessConfigured) {
+    write_file(conf(), "port 0x3f8 uids " + std::to_string(kUid) + "\n");
+    auto r = run_program({helper(), probe()}, as(kUid, kGid, {kGid}), kEnv);
+    EXPECT_EQ(r.exit_code, 77) << r.err;
+    EXPECT_NE(r.err.find("port 0x3f8 is not a parallel port the kernel knows"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("'ioports any' on line 1 of " + conf()), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << "the program ran: " << r.out;
+
+    write_file(conf(), "port 0x3f8 uids " + std::to_string(kUid) + " ioports any\n");
+    r = run_program({helper(), probe()}, as(kUid, kGid, {kGid}), kEnv);
+    expect_dropped_to(r, kUid, kGid, std::to_string(kGid));
 }
 
 TEST_F(EndToEnd, HelpAndVersionWorkForUsers) {

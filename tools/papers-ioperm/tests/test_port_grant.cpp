@@ -43,6 +43,11 @@ int run(const ioperm_test::TempDir& d, const std::string& conf, std::vector<std:
     setup.ops = &kRecording;
     setup.default_config = d.file("ioperm.conf");
     setup.trust = TrustPolicy{::geteuid()};
+    // The kernel's I/O regions as the helper reads them: the three classic
+    // parallel ports (ioports.hpp).
+    ioperm_test::write_file(d.file("ioports"), "  0278-027a : parport1\n  0378-037a : parport0\n"
+                                               "  03bc-03be : parport2\n");
+    setup.ioports = d.file("ioports");
     args.insert(args.begin(), "papers-ioperm");
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -83,6 +88,23 @@ TEST(PortGrant, NothingIsGrantedWhenTheConfigSaysNo) {
     EXPECT_NE(err.find(d.file("ioperm.conf") + ":1: unknown keyword 'bogus'"), std::string::npos) << err;
     EXPECT_EQ(run(d, "", {"--bogus", "/bin/true"}, err), kExitUsage);
     EXPECT_TRUE(g_calls.empty());
+}
+
+// A base /proc/ioports does not list as a parallel port is never granted
+// (issue 15, finding 9), unless its line says `ioports any`.
+TEST(PortGrant, BaseTheKernelDoesNotListAsAParallelPortIsNotGranted) {
+    ioperm_test::TempDir d;
+    g_calls.clear();
+    g_fail_errno = 0;
+    std::string err;
+    const std::string me = std::to_string(::getuid());
+    EXPECT_EQ(run(d, "port 0x20 uids " + me + "\n", {"/bin/true"}, err), kExitNoPerm);
+    EXPECT_NE(err.find("port 0x20 is not a parallel port the kernel knows"), std::string::npos) << err;
+    EXPECT_TRUE(g_calls.empty());
+    g_fail_errno = ENOSYS;  // granted, then the (recorded) ioperm fails: it was asked for
+    EXPECT_EQ(run(d, "port 0x20 uids " + me + " ioports any\n", {"/bin/true"}, err), kExitUnavailable);
+    ASSERT_EQ(g_calls.size(), 1u);
+    EXPECT_EQ(g_calls[0], (GrantCall{0x20, 3, 1}));
 }
 
 TEST(PortGrant, FailureMessagesSayWhatToDo) {

@@ -1,0 +1,86 @@
+#!/bin/bash
+# fault_case.sh — one cell of the fault matrix (docs/reliability.md): a job
+# of 3 ranks (2 on capers) under papersrun on BACKEND, and FAULT done to it:
+#   kill-rank    rank 1 dies by SIGKILL while the others are in a barrier
+#   stop-rank    rank 1 stops (SIGSTOP) while the others are in a barrier
+#   kill-helper  the job's helper process (papers-hubsim) is killed (SIGKILL)
+#                while the ranks run barriers
+# and asserts the promised outcome:
+#   - papersrun exits non-zero, on its own (not by --job-timeout), within BOUND s;
+#   - kill-rank: papersrun names rank 1's death and exits 137 (128 + SIGKILL);
+#     stop-rank: the survivors' barrier times out and (but on the hub, which
+#     cannot tell who is silent) names rank 1; kill-helper: the simulator is named;
+#   - no survivor claims success ("barrier ok");
+#   - no process of the job is left (a marker in the ranks' command line);
+#   - nothing of the job is left in /dev/shm.
+# usage: fault_case.sh PAPERSRUN FAILTEST BACKEND FAULT
+set -u
+[ $# -eq 4 ] || { echo "usage: $0 PAPERSRUN FAILTEST BACKEND FAULT" >&2; exit 2; }
+papersrun=$1 failtest=$2 backend=$3 fault=$4
+timeout_s=2        # PAPERS_TIMEOUT of the ranks
+bound=30           # seconds papersrun may take in all (a loaded 2-core VM)
+marker="fault-matrix-$$-$RANDOM"
+tmp=$(mktemp -d /tmp/papers-fault.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL ($backend, $fault): $*" >&2; echo "--- papersrun stderr:" >&2; cat "$tmp/err" >&2; exit 1; }
+
+unset PAPERS_BACKEND PAPERS_SIM PAPERS_PORT PAPERS_RANK PAPERS_SIZE PAPERS_JOB PAPERS_KEY
+case $fault in
+  kill-rank) args=(kill-self 1) ;;
+  stop-rank) args=(stop-self 1) ;;
+  kill-helper) args=(barriers 20) ;;
+  *) echo "unknown fault $fault" >&2; exit 2 ;;
+esac
+
+start=$(date +%s%N)
+np=3
+[ "$backend" = capers ] && np=2  # a LapLink cable joins two PCs
+"$papersrun" -v -np "$np" --backend "$backend" --timeout "$timeout_s" --job-timeout 120 \
+    "$failtest" "${args[@]}" "$marker" >"$tmp/out" 2>"$tmp/err" &
+pr=$!
+if [ "$fault" = kill-helper ]; then
+    helper=
+    for _ in $(seq 100); do  # the helper is papersrun's child that is not a rank
+        sleep 0.1
+        for c in $(pgrep -P "$pr"); do
+            grep -q "$marker" "/proc/$c/cmdline" 2>/dev/null || helper=$c
+        done
+        [ -n "$helper" ] && grep -q "rank" "$tmp/err" 2>/dev/null && break
+    done
+    [ -n "$helper" ] || { kill -KILL "$pr"; fail "no helper process found"; }
+    sleep 1
+    kill -KILL "$helper"
+fi
+wait "$pr"
+rc=$?
+took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+took="$((took_ms / 1000)).$(printf %03d $((took_ms % 1000)))"
+echo "papersrun exit $rc after ${took} s"
+cat "$tmp/err"
+
+[ "$rc" -ne 0 ] || fail "papersrun succeeded"
+[ "$rc" -ne 124 ] || fail "only --job-timeout ended the job"
+(( took_ms < bound * 1000 )) || fail "took ${took} s (bound $bound)"
+grep -q "barrier ok" "$tmp/out" && fail "a survivor claims success: $(grep 'barrier ok' "$tmp/out")"
+case $fault in
+  kill-rank)  # papersrun sees the death first and stops the job: 128 + SIGKILL
+    [ "$rc" -eq 137 ] || fail "exit $rc, not 137 (the killed rank's status)"
+    grep -q "rank 1 was killed by signal 9" "$tmp/err" || fail "papersrun did not name rank 1's death" ;;
+  stop-rank)  # the survivors time out inside the barrier and say so
+    grep -Eq "barrier:? (\(.*\) )?timed out after" "$tmp/err" || fail "no message names the barrier's timeout"
+    # The NAND hub cannot tell which PE is silent; shm and udp name it.
+    if [ "$backend" != sim ] && [ "$backend" != capers ]; then
+        grep -Eq "(not yet arrived|waiting for|silent).*\b1\b|rank 1\b" "$tmp/err" ||
+            fail "no message names rank 1"
+    fi ;;
+  kill-helper)
+    grep -Eq "papers-hubsim|simulator" "$tmp/err" || fail "no message names the simulator" ;;
+esac
+sleep 0.2
+left=$(pgrep -f "$marker" || true)
+[ -z "$left" ] || fail "processes left: $left"
+job=$(sed -n 's/.*job \([0-9][0-9a-f-]*\).*/\1/p' "$tmp/err" | head -1)
+[ -n "$job" ] || fail "papersrun -v did not say the job id"
+leftover=$(ls /dev/shm | grep -F -- "$job" || true)
+[ -z "$leftover" ] || fail "left in /dev/shm: $leftover"
+echo "PASS ($backend, $fault): exit $rc, ${took} s, job $job, no processes or /dev/shm objects left"
