@@ -64,7 +64,11 @@ int HubEngine::bcast_bytes(unsigned char* buf, std::size_t bytes, int root, cons
     return PAPERS_OK;
 }
 
-int HubEngine::finalize() { return ex_->finish(); }
+int HubEngine::finalize() {
+    const int rc = ex_->finish();
+    binding_.restore();
+    return rc;
+}
 
 papers_stats_t HubEngine::stats() const {
     const auto& c = ex_->port_counters();

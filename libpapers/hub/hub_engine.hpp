@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../core/backend.hpp"
+#include "../core/placement.hpp"
 #include "exchanger.hpp"
 #include "hub_algorithms.hpp"
 
@@ -40,6 +41,10 @@ public:
 
     int rank() const { return rank_; }
     int size() const { return size_; }
+    // Runs this PE on CPU (slot mod CPUs) until finalize (placement.hpp); the sim backend's
+    // direct mode, where the PEs themselves evaluate the hub (sim_backend.cpp).
+    int bind_to_cpu(int slot) { return binding_.bind_slot(slot); }
+    int bound_cpu() const { return binding_.cpu(); }
 
     // --- building blocks shared by the algorithm files -----------------
     int nand(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) { return ex_->nand(x, r, s); }
@@ -70,6 +75,7 @@ private:
     const ReduceLocRow* forced_reduce_loc_ = nullptr;
     std::uint64_t ops_base_ = 0;
     driver::PortCounters port_base_{};
+    CpuBinding binding_;
 };
 
 }  // namespace papers::hub

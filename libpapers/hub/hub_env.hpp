@@ -11,7 +11,17 @@ inline constexpr env::Var kSimPort{
                    "wrong rank on its own port). Must be a port the simulator enabled.",
     .min = 0, .max = 63};
 
-inline constexpr const env::Var* kVars[] = {&kSimPort};
+inline constexpr env::Var kSimEval{
+    .name = "PAPERS_SIM_EVAL", .kind = env::Kind::choice, .fallback = "auto",
+    .description = "Where the simulated hub's Verilated RTL is evaluated (docs/sim-eval.md): "
+                   "direct = by each PE when it writes DATA, under the wire's lock; served = by "
+                   "papers-hubsim for every DATA change (a round trip per exchange); auto = "
+                   "direct, except served for a VCD trace (--trace) and the CAPERS cable. Read "
+                   "by papers-hubsim (papersrun passes the environment on) and the in-process "
+                   "test hub.",
+    .choices = "auto|direct|served"};
+
+inline constexpr const env::Var* kVars[] = {&kSimPort, &kSimEval};
 inline constexpr env::Table kTable{"hub", "Hub family: sim, hub, capers", kVars};
 
 }  // namespace papers::hub_env
