@@ -2,6 +2,7 @@
 // a backend, optionally next to Open MPI measured in the same invocation.
 //
 //   papers-bench --backend sim -np 4 --ops barrier,allreduce --compare-mpi
+//   papers-bench --backend sim -np 2 --ops barrier --compare-backend shm --blocks 20
 //
 // The driver starts `papersrun -np N --backend B papers-bench --worker ...`
 // and, with --compare-mpi, `mpirun ... papers-bench-mpi ...`, collects the
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     bool json = false, worker = false, compare_mpi = false, mpi_tcp = false, verbose = false;
     bool compare_spin = false, interposer = false, dipc = false, dsm = false;
     int residency_us = 0;
+    std::string compare_backend;
     app.add_option("--backend", backend, "sim, shm, udp, capers, mpi, hub");
     app.add_option("-n,--np", np, "number of PEs")->check(CLI::Range(1, 64));
     app.add_option("--ops", ops_list,
@@ -64,13 +66,16 @@ int main(int argc, char** argv) {
                    "trials and the median of the per-trial ratios")
         ->check(CLI::Range(1, 100));
     app.add_option("--blocks", blocks,
-                   "with --compare-mpi: run papers and Open MPI at the same time, taking turns in "
-                   "this many blocks of iterations per operation")
+                   "with a reference (--compare-mpi, --compare-backend): run both jobs at the same "
+                   "time, taking turns in this many blocks of iterations per operation")
         ->check(CLI::Range(1, 1000));
     app.add_flag("--json", json, "print JSON records instead of a table");
     app.add_option("--json-out", json_out,
                    "also append the JSON records to FILE (bench/record-performance.sh plots them)");
     app.add_flag("--compare-mpi", compare_mpi, "also run the same operations through Open MPI");
+    app.add_option("--compare-backend", compare_backend,
+                   "also run the same operations on this papers backend as the reference (e.g. "
+                   "--backend sim --compare-backend shm); with --blocks both jobs take turns");
     app.add_flag("--compare-spin", compare_spin,
                  "also time a hand-written spin barrier among np processes (np <= cores)");
     app.add_flag("--mpi-interposer", interposer,
@@ -119,27 +124,40 @@ int main(int argc, char** argv) {
     const std::string papers_cmd = quote((dir / "papersrun").string()) + " -np " + std::to_string(np) +
                                    " --backend " + quote(backend) + " -- " +
                                    quote((dir / "papers-bench").string()) + " --worker" + args;
+    if (compare_mpi && !compare_backend.empty()) {
+        std::cerr << "papers-bench: --compare-mpi and --compare-backend exclude each other\n";
+        return 2;
+    }
     const std::string mpi_label = mpi_tcp ? "openmpi-tcp" : "openmpi";
     const std::string mpi_cmd = std::string("mpirun --allow-run-as-root --oversubscribe ") +
                                 "-x PAPERS_BENCH_TURNS -x PAPERS_BENCH_JOB -np " + std::to_string(np) + (mpi_tcp ? " --mca btl tcp,self" : "") + " " +
                                 mpi_extra + " " + quote((dir / "papers-bench-mpi").string()) + args +
                                 " --label " + mpi_label + " 2>&1";
+    // Another papers backend as the reference: the same worker under papersrun, labelled with
+    // its backend so the records tell the two jobs apart.
+    const std::string backend_cmd = quote((dir / "papersrun").string()) + " -np " +
+                                    std::to_string(np) + " --backend " + quote(compare_backend) +
+                                    " -- " + quote((dir / "papers-bench").string()) + " --worker" +
+                                    args + " --label " + quote(compare_backend);
+    const bool has_ref = compare_mpi || !compare_backend.empty();
+    const std::string ref_cmd = compare_mpi ? mpi_cmd : compare_backend.empty() ? "" : backend_cmd;
     std::vector<std::vector<Record>> runs, ref_runs;
     for (int k = 0; k < trials; ++k) {
         papers::bench::PairedRun run;
         std::string err;
-        if (!papers::bench::run_pair(papers_cmd, compare_mpi ? mpi_cmd : "", np, blocks, ops.size(),
-                                     verbose, run, err)) {
+        if (!papers::bench::run_pair(papers_cmd, ref_cmd, np, blocks, ops.size(), verbose, run,
+                                     err)) {
             std::cerr << "papers-bench: " << err << "\n";
             return 1;
         }
         runs.push_back(run.papers);
-        if (compare_mpi) ref_runs.push_back(run.ref);
+        if (has_ref) ref_runs.push_back(run.ref);
     }
-    std::vector<Record> recs = runs.front(), ref = compare_mpi ? ref_runs.front() : std::vector<Record>{};
+    std::vector<Record> recs = runs.front();
+    std::vector<Record> ref = has_ref ? ref_runs.front() : std::vector<Record>{};
     if (trials > 1) {
         recs = papers::bench::combine_trials(runs, ref_runs);
-        if (compare_mpi) ref = papers::bench::combine_trials(ref_runs, {});
+        if (has_ref) ref = papers::bench::combine_trials(ref_runs, {});
     }
     papers::bench::print_report(recs, ref, json);
     if (!json_out.empty()) {
@@ -152,7 +170,7 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
-    if (!json && compare_mpi && blocks > 1)
+    if (!json && has_ref && blocks > 1)
         std::printf("papers and the reference ran at the same time, taking turns in %d blocks per "
                     "operation\n",
                     blocks);

@@ -72,7 +72,7 @@ bool run_pair(const std::string& papers_cmd, const std::string& ref_cmd, int np,
         if (!check("papers", status, out.papers, records, err)) return false;
         if (ref_cmd.empty()) return true;
         out.ref = finish(start(ref_cmd, verbose), verbose, status);
-        return check("Open MPI reference", status, out.ref, records, err);
+        return check("reference", status, out.ref, records, err);
     }
     SharedTurns turns(np);
     if (!turns.ok()) {
@@ -88,7 +88,7 @@ bool run_pair(const std::string& papers_cmd, const std::string& ref_cmd, int np,
     const bool papers_ok = check("papers", status, out.papers, records, err);
     out.ref = finish(r, verbose, status);  // a failed papers job makes it time out
     if (!papers_ok) return false;
-    return check("Open MPI reference", status, out.ref, records, err);
+    return check("reference", status, out.ref, records, err);
 }
 
 }  // namespace papers::bench

@@ -23,6 +23,10 @@ if [[ "${PAPERS_PLOTS_ONLY:-0}" != 1 ]]; then
   run() { echo; echo "\$ papers-bench $*"; "$B" "$@" --json-out "$out/records.jsonl"; }
   run --backend sim -np 4 --ops barrier,any,allreduce,bcast:4 --iters 3000 --warmup 300 --compare-mpi --blocks 20
   run --backend sim -np 2 --ops barrier,allreduce --iters 3000 --warmup 300 --compare-mpi --blocks 20
+  # The simulated hub next to shm (issue 14): direct mode (the default), then served.
+  run --backend sim -np 2 --ops barrier,allreduce --iters 5000 --warmup 500 --compare-backend shm --blocks 20
+  run --backend sim -np 4 --ops barrier,allreduce --iters 3000 --warmup 300 --compare-backend shm --blocks 20
+  PAPERS_SIM_EVAL=served run --backend sim -np 2 --ops barrier,allreduce --iters 3000 --warmup 300 --compare-backend shm --blocks 20
   run --backend capers -np 2 --ops barrier,allreduce,bcast:4 --iters 3000 --warmup 300 --compare-mpi --blocks 20
   run --backend shm -np 2 --ops barrier,allreduce_double:8192 --iters 20000 --warmup 2000 --compare-mpi --compare-spin --blocks 20
   run --backend shm -np 4 --ops barrier,allreduce_double:8192 --iters 5000 --warmup 500 --compare-mpi --blocks 20

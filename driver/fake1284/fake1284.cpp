@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -175,7 +176,11 @@ int ieee1284_open(struct parport* p, int flags, int* caps) {
     if (flags & ~F1284_EXCL) return E1284_NOTAVAIL;
     if ((flags & F1284_EXCL) && env("PAPERS_FAKE1284_NOEXCL")) return E1284_NOTAVAIL;
     if (!f->wire->get()->ready.load()) return E1284_INIT;  // simulator gone
-    f->sim = std::make_unique<SimPort>(f->wire, f->index);
+    try {
+        f->sim = std::make_unique<SimPort>(f->wire, f->index);
+    } catch (const std::runtime_error&) {  // direct mode: the RTL plugin would not load
+        return E1284_INIT;
+    }
     f->opened = true;
     ++f->refs;
     if (caps) *caps |= CAP1284_RAW;

@@ -3,17 +3,28 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cstring>
+#include <stdexcept>
 
 #include "papers/driver/pins.hpp"
 
 namespace papers::driver {
 
-SimPort::SimPort(sim::Wire& wire, int index) : wire_(wire), index_(index) {
-    wire_.attached[index_].store(1);
-}
+SimPort::SimPort(sim::Wire& wire, int index) : wire_(wire), index_(index) { attach(); }
 
 SimPort::SimPort(std::shared_ptr<sim::WireMapping> mapping, int index)
     : mapping_(std::move(mapping)), wire_(*mapping_->get()), index_(index) {
+    attach();
+}
+
+void SimPort::attach() {
+    if (wire_.eval_mode == sim::EvalMode::direct) {
+        std::string err;
+        const std::string path(wire_.evaluator_path,
+                               strnlen(wire_.evaluator_path, sizeof wire_.evaluator_path));
+        evaluator_ = sim::load_evaluator(wire_, path, false, err);
+        if (!evaluator_) throw std::runtime_error(err);
+    }
     wire_.attached[index_].store(1);
 }
 
@@ -26,6 +37,11 @@ std::string SimPort::name() const {
 
 void SimPort::do_write_data(std::uint8_t v) {
     wire_.data[index_].store(v);
+    if (evaluator_) {
+        // Direct mode: the hub answers before outb returns, as the TTL hub nearly does.
+        evaluator_->evaluate();
+        return;
+    }
     wire_.data_seq.fetch_add(1);
     if (wire_.server_sleeping.load()) sim::futex_wake_all(wire_.data_seq);
 }

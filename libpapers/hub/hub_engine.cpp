@@ -87,6 +87,7 @@ int HubEngine::finalize() {
     if (notes_) notes_->call("finalize");
     const int rc = ex_->finish();
     if (notes_) notes_->idle();
+    binding_.restore();
     return rc;
 }
 

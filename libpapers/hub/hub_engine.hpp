@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../core/backend.hpp"
+#include "../core/placement.hpp"
 #include "exchanger.hpp"
 #include "hub_algorithms.hpp"
 #include "trace_notes.hpp"
@@ -45,6 +46,10 @@ public:
 
     int rank() const { return rank_; }
     int size() const { return size_; }
+    // Runs this PE on CPU (slot mod CPUs) until finalize (placement.hpp); the sim backend's
+    // direct mode, where the PEs themselves evaluate the hub (sim_backend.cpp).
+    int bind_to_cpu(int slot) { return binding_.bind_slot(slot); }
+    int bound_cpu() const { return binding_.cpu(); }
 
     // --- building blocks shared by the algorithm files -----------------
     int nand(std::uint8_t x, std::uint8_t* r, const ExchangeLabel& s) {
@@ -79,6 +84,7 @@ private:
     std::uint64_t ops_base_ = 0;
     driver::PortCounters port_base_{};
     std::unique_ptr<TraceNotes> notes_;  // only under papersrun --trace
+    CpuBinding binding_;
 };
 
 }  // namespace papers::hub

@@ -18,7 +18,17 @@ inline constexpr env::Var kSimTraceNotes{
                    "sets it and merges the notes into the VCD (docs/papersrun.md).",
     .syntax = "a directory"};
 
-inline constexpr const env::Var* kVars[] = {&kSimPort, &kSimTraceNotes};
+inline constexpr env::Var kSimEval{
+    .name = "PAPERS_SIM_EVAL", .kind = env::Kind::choice, .fallback = "auto",
+    .description = "Where the simulated hub's Verilated RTL is evaluated (docs/sim-eval.md): "
+                   "direct = by each PE when it writes DATA, under the wire's lock; served = by "
+                   "papers-hubsim for every DATA change (a round trip per exchange); auto = "
+                   "direct, except served for a VCD trace (--trace) and the CAPERS cable. Read "
+                   "by papers-hubsim (papersrun passes the environment on) and the in-process "
+                   "test hub.",
+    .choices = "auto|direct|served"};
+
+inline constexpr const env::Var* kVars[] = {&kSimPort, &kSimTraceNotes, &kSimEval};
 inline constexpr env::Table kTable{"hub", "Hub family: sim, hub, capers", kVars};
 
 }  // namespace papers::hub_env

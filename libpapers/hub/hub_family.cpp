@@ -1,5 +1,6 @@
 #include "hub_family.hpp"
 
+#include <stdexcept>
 #include <string>
 
 #include "../core/error.hpp"
@@ -36,9 +37,15 @@ std::unique_ptr<driver::Port> open_simulated_port(const Config& cfg, sim::WireMo
         *code = set_error(code_of(why), std::string(prefix) + err);
         return nullptr;
     }
-    *code = PAPERS_OK;
-    return std::make_unique<driver::SimPort>(std::make_shared<sim::WireMapping>(std::move(wire)),
-                                             index);
+    try {
+        auto port = std::make_unique<driver::SimPort>(
+            std::make_shared<sim::WireMapping>(std::move(wire)), index);
+        *code = PAPERS_OK;
+        return port;
+    } catch (const std::runtime_error& e) {  // the direct mode's RTL plugin would not load
+        *code = set_error(PAPERS_ENODEV, std::string(prefix) + e.what());
+        return nullptr;
+    }
 }
 
 std::unique_ptr<HubEngine> assemble_engine(const Config& cfg,

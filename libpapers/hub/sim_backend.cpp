@@ -6,11 +6,19 @@
 
 #include "../core/config.hpp"
 #include "../core/error.hpp"
+#include "../core/placement.hpp"
+#include "papers/driver/sim_port.hpp"
 #include "hub_env.hpp"
 #include "hub_family.hpp"
 #include "papers/driver/sim_port.hpp"
 
 namespace papers::hub {
+
+namespace {
+// Polls before a waiting PE yields on a direct-mode wire when PEs have a core each: the shm
+// backend's spin (shm_backend.cpp).
+constexpr unsigned kDirectSpinPolls = 4000;
+}  // namespace
 
 std::unique_ptr<Backend> make_sim_backend(const Config& cfg, int* code) {
     if (cfg.sim.empty()) {
@@ -56,8 +64,21 @@ std::unique_ptr<Backend> make_sim_backend(const Config& cfg, int* code) {
             return nullptr;
         }
     }
-    return build_hub_family(cfg, std::move(port), make_hub_exchanger, "sim", code,
-                            std::move(notes));
+    // In the direct mode the PEs evaluate the hub themselves and no simulator process needs a
+    // CPU, so the PEs are placed as the shm backend places its ranks: spin long while every PE
+    // has a core (the partner's evaluation takes about a microsecond), and bind PE r to CPU
+    // (r mod CPUs) when the PEs spread evenly. Unbound, two PEs that yielded could end up on
+    // one core and stay there: a 2-PE barrier took 10-20 us instead of 1-2 (the shm backend
+    // measured the same, shm_binding.hpp).
+    auto& sim_port = static_cast<driver::SimPort&>(*port);
+    const bool direct = sim_port.wire().eval_mode == sim::EvalMode::direct;
+    const int cpus = usable_cpus();
+    if (direct && cfg.size <= cpus) sim_port.set_spin_polls(kDirectSpinPolls);
+    auto engine = build_hub_family(cfg, std::move(port), make_hub_exchanger, "sim", code,
+                                   std::move(notes));
+    if (engine && direct && cfg.size >= 2 && (cfg.size <= cpus || cfg.size % cpus == 0))
+        engine->bind_to_cpu(cfg.rank);
+    return engine;
 }
 
 }  // namespace papers::hub

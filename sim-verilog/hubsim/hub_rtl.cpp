@@ -27,6 +27,10 @@ public:
         return model_.open_trace(path, err);
     }
     void close_trace() override { model_.close_trace(); }
+    const std::uint8_t* save_state(std::size_t& size) override { return model_.save_state(size); }
+    void restore_state(const std::uint8_t* bytes, std::size_t size) override {
+        model_.restore_state(bytes, size);
+    }
 
 private:
     HubModel model_;
@@ -59,6 +63,10 @@ public:
         return model_.open_trace(path, err);
     }
     void close_trace() override { model_.close_trace(); }
+    const std::uint8_t* save_state(std::size_t& size) override { return model_.save_state(size); }
+    void restore_state(const std::uint8_t* bytes, std::size_t size) override {
+        model_.restore_state(bytes, size);
+    }
 
 private:
     int port(int pe) const { return port_of_[static_cast<std::size_t>(pe)]; }

@@ -2,6 +2,7 @@
 // (TreeHubModel, papers-hubsim --tree). Both are driven through PE numbers 0..npes-1; the
 // adapter maps a PE to its RTL port and reads back the G/R that port's hub drives.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +26,9 @@ public:
     virtual std::uint64_t clocks() const = 0;
     virtual bool open_trace(const std::string& path, std::string& err) = 0;
     virtual void close_trace() = 0;
+    // The model's state as bytes (valid until the next call) and back (direct mode).
+    virtual const std::uint8_t* save_state(std::size_t& size) = 0;
+    virtual void restore_state(const std::uint8_t* bytes, std::size_t size) = 0;
 };
 
 // The flat hub with the first npes ports enabled. nullptr with err if it has too few ports.

@@ -5,6 +5,8 @@
 #include <chrono>
 
 #include "hub_rtl.hpp"
+#include "papers/driver/sim_evaluator.hpp"
+#include "plugin_path.hpp"
 #include "papers/driver/pins.hpp"
 
 namespace papers::sim {
@@ -16,8 +18,9 @@ std::uint8_t laplink_pins_from_peer(std::uint8_t peer_data) {
     return pins;
 }
 
-HubServer::HubServer(Wire& wire, int nports, WireMode mode, std::optional<TreeShape> tree)
-    : wire_(wire), nports_(nports), mode_(mode), tree_(tree) {}
+HubServer::HubServer(Wire& wire, int nports, WireMode mode, std::optional<TreeShape> tree,
+                     EvalMode eval)
+    : wire_(wire), nports_(nports), mode_(mode), tree_(tree), eval_(eval) {}
 
 HubServer::~HubServer() = default;
 
@@ -38,10 +41,26 @@ bool HubServer::prepare(std::string& err) {
     if (!model_) return false;
     wire_init(wire_, static_cast<std::uint32_t>(nports_),
               static_cast<std::uint32_t>(model_->version()), mode_);
-    return true;
+    if (eval_ == EvalMode::served) return true;
+    // Direct: the PEs' plugin holds the RTL from here on; this process only powers it on.
+    model_.reset();
+    const std::string plugin = find_hubrtl_plugin(err);
+    if (plugin.empty()) return false;
+    return wire_init_direct(wire_, plugin, tree_ ? tree_->leaf_ports : 0, tree_ ? tree_->leaves : 0,
+                            err) &&
+           load_evaluator(wire_, plugin, true, err) != nullptr;
+}
+
+std::uint64_t HubServer::evaluations() const {
+    return eval_ == EvalMode::direct ? wire_.hub_evals.load() : evals_;
 }
 
 bool HubServer::open_trace(const std::string& path, std::string& err) {
+    if (eval_ == EvalMode::direct) {
+        err = "--trace needs the served mode (--eval served): in the direct mode every PE "
+              "clocks the RTL, so no one process sees every clock";
+        return false;
+    }
     if (!model_) {
         err = "--trace needs the hub (there is no RTL in LapLink mode)";
         return false;
@@ -119,6 +138,14 @@ void HubServer::wait_for_input(std::uint32_t seen, const std::atomic<bool>& stop
 }
 
 void HubServer::run(const std::atomic<bool>& stop) {
+    if (eval_ == EvalMode::direct) {
+        // The PEs evaluate; stay up (the wire's owner) until asked to stop.
+        wire_.ready.store(1);
+        while (!stop.load() && !wire_.shutdown.load())
+            futex_wait(wire_.data_seq, wire_.data_seq.load(), std::chrono::milliseconds(100));
+        wire_.ready.store(0);
+        return;
+    }
     // Power-on state on every STATUS pin before anyone looks.
     if (model_)
         for (int k = 0; k < model_->settle_clocks(); ++k) model_->tick();

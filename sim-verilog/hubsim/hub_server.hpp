@@ -5,6 +5,10 @@
 // the server only carries each port's DATA pins to the other port's STATUS
 // pins as the cable's wires do (spec §8). With a TreeShape the RTL is the hub
 // tree (docs/hub-tree.md); each PE then reads the G/R of its own leaf hub.
+//
+// In the direct mode (EvalMode::direct, docs/sim-eval.md) the server only prepares the wire:
+// it names the RTL plugin, powers the hub on through it and then waits; every PE evaluates
+// the RTL itself when it writes DATA (direct_evaluator.hpp).
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -23,7 +27,8 @@ class HubServer {
 public:
     // nports PEs are served; in hub mode they are the flat model's first ports, or laid out
     // on the hub tree as `tree` says (hub mode only).
-    HubServer(Wire& wire, int nports, WireMode mode, std::optional<TreeShape> tree = std::nullopt);
+    HubServer(Wire& wire, int nports, WireMode mode, std::optional<TreeShape> tree = std::nullopt,
+              EvalMode eval = EvalMode::served);
     ~HubServer();
 
     // Writes the wire header; must precede run(). Returns false with err.
@@ -32,7 +37,9 @@ public:
     // Serves until `stop` or wire.shutdown is set. Sets wire.ready while serving.
     void run(const std::atomic<bool>& stop);
 
-    std::uint64_t evaluations() const { return evals_; }
+    // Input changes evaluated (in the direct mode: by every PE, as the wire counts them).
+    std::uint64_t evaluations() const;
+    EvalMode eval_mode() const { return eval_; }
 
 private:
     void apply_inputs_and_settle();
@@ -44,7 +51,8 @@ private:
     int nports_;
     WireMode mode_;
     std::optional<TreeShape> tree_;
-    std::unique_ptr<HubRtl> model_;
+    EvalMode eval_;
+    std::unique_ptr<HubRtl> model_;  // served mode only
     std::uint8_t last_data_[kMaxPorts] = {};
     std::uint8_t last_pins_[kMaxPorts] = {};
     std::uint64_t evals_ = 0;

@@ -14,6 +14,7 @@
 
 #include "../model/hub_model.hpp"
 #include "../model/tree_hub_model.hpp"
+#include "eval_mode.hpp"
 #include "hub_server.hpp"
 #include "tree_shape.hpp"
 
@@ -48,6 +49,12 @@ int main(int argc, char** argv) {
                    "serve the hub tree instead of the flat hub: PxL = P PEs on each of L leaf hubs "
                    "(docs/hub-tree.md)");
     app.add_flag("--tree-info", tree_info, "describe the verilated hub tree and exit");
+    std::string eval_text;
+    app.add_option("--eval", eval_text,
+                   "who evaluates the RTL: direct (each PE, when it writes DATA), served (this "
+                   "process, for every DATA change) or auto (direct unless --trace or laplink); "
+                   "default PAPERS_SIM_EVAL, else auto (docs/sim-eval.md)")
+        ->check(CLI::IsMember({"auto", "direct", "served"}));
     CLI11_PARSE(app, argc, argv);
 
     if (max_ports) {
@@ -77,6 +84,16 @@ int main(int argc, char** argv) {
         }
     }
 
+    std::string why;
+    std::optional<std::string> eval_choice = eval_text;
+    if (eval_text.empty()) eval_choice = sim_eval_from_env(why);
+    std::optional<EvalMode> eval;
+    if (eval_choice) eval = resolve_eval_mode(*eval_choice, !trace.empty(), mode, why);
+    if (!eval) {
+        std::cerr << "papers-hubsim: " << why << "\n";
+        return 2;
+    }
+
     // Die with the launcher: no orphaned simulator.
     const pid_t parent = getppid();
     prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -93,7 +110,7 @@ int main(int argc, char** argv) {
         std::cerr << "papers-hubsim: " << err << "\n";
         return 1;
     }
-    HubServer server(*mapping.get(), ports, mode, tree);
+    HubServer server(*mapping.get(), ports, mode, tree, *eval);
     if (!server.prepare(err) || (!trace.empty() && !server.open_trace(trace, err))) {
         std::cerr << "papers-hubsim: " << err << "\n";
         mapping.unlink();

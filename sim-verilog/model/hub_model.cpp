@@ -11,7 +11,9 @@
 #include <papers/driver/pins.hpp>
 
 #include "Vpapers_hub.h"
+#include "Vpapers_hub__Syms.h"
 #include "verilated.h"
+#include "state_buffer.hpp"
 #include "verilated_bits.hpp"
 #include "verilated_vcd_c.h"
 
@@ -56,6 +58,21 @@ const RtlConstants& rtl_constants() {
     return constants;
 }
 
+// Whether ModelState may use its raw form for this model (state_buffer.hpp): checked once.
+bool raw_state_ok() {
+    using Top = Vpapers_hub;
+    using Syms = Vpapers_hub__Syms;
+    static const bool ok = raw_copy_self_check<Top, Syms>([](Top& top, std::uint64_t r) {
+        bits::put(top.en_i, 0, kPorts, r);
+        for (int p = 0; p < kPorts; ++p) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            bits::put(top.x_i, kNybbleBits * p, kNybbleBits, r >> 60);
+            bits::put(top.s_i, p, 1, r >> 59);
+        }
+    });
+    return ok;
+}
+
 }  // namespace
 
 struct HubModel::Impl {
@@ -64,6 +81,9 @@ struct HubModel::Impl {
     std::unique_ptr<Vpapers_hub> top;
     std::unique_ptr<VerilatedVcdC> trace;
     std::uint64_t clocks = 0;
+    // 'PHUB' + F(lat) or T(ree) + ports: saved bytes name the model they belong to.
+    ModelState<Vpapers_hub, Vpapers_hub__Syms> state{0x5048554246000000ULL | kPorts,
+                                                      raw_state_ok()};
 
     Impl() {
         ctx.traceEverOn(true);  // must precede model construction to allow trace() later
@@ -147,6 +167,10 @@ std::uint8_t HubModel::r() const { return impl_->top->r_o; }
 
 bool HubModel::open_trace(const std::string& path, std::string& err) {
     close_trace();
+    // The VCD's timescale comes from the thread's current context when the writer is made,
+    // and that is whichever context was constructed last (a probe model's, since destroyed,
+    // perhaps): make it this model's.
+    Verilated::threadContextp(&impl_->ctx);
     auto vcd = std::make_unique<VerilatedVcdC>();
     // The writer takes its $timescale from the thread's default context (1 s), not from the
     // model's own: declare the model's time precision, the unit of ctx.time() (1 ns).
@@ -170,5 +194,19 @@ void HubModel::close_trace() {
 }
 
 std::uint64_t HubModel::clocks() const { return impl_->clocks; }
+
+}  // namespace papers::sim
+
+namespace papers::sim {
+
+const std::uint8_t* HubModel::save_state(std::size_t& size) {
+    return impl_->state.save(*impl_->top, impl_->clocks, size);
+}
+
+bool HubModel::raw_state_form() { return raw_state_ok(); }
+
+void HubModel::restore_state(const std::uint8_t* bytes, std::size_t size) {
+    impl_->state.restore(*impl_->top, impl_->clocks, bytes, size);
+}
 
 }  // namespace papers::sim

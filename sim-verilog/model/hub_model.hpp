@@ -1,6 +1,7 @@
 // hub_model.hpp — a thin C++ handle on the Verilated papers_hub RTL.
 // It only drives pins and clocks: every G and R comes out of the RTL.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,6 +39,17 @@ public:
     void close_trace();
 
     std::uint64_t clocks() const;
+
+    // The model's whole state (registers, pins, simulation time, clock count) as bytes, and
+    // back: restore_state(save_state()) continues exactly where the saved model was, in this
+    // or another process running the same build (the direct mode, docs/sim-eval.md).
+    // save_state returns the bytes, valid until the next call; restore_state throws
+    // std::invalid_argument on bytes that are not this model's state.
+    const std::uint8_t* save_state(std::size_t& size);
+    void restore_state(const std::uint8_t* bytes, std::size_t size);
+    // True when save_state copies the model's members raw (proven equivalent to Verilator's
+    // serialization by a self-check in this process), false when it serializes.
+    static bool raw_state_form();
 
 private:
     struct Impl;

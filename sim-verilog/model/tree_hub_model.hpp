@@ -5,6 +5,7 @@
 // PAPERS_HUB_TREE_FANOUT, PAPERS_HUB_TREE_LEVELS; default 8 ports x fan-out 5 x 2 levels, the
 // TTL_PAPERS 950801 module). Tree port p is port p % leaf_ports() of leaf p / leaf_ports().
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,6 +47,13 @@ public:
     bool open_trace(const std::string& path, std::string& err);
     void close_trace();
     std::uint64_t clocks() const;
+
+    // The model's state as bytes and back, as HubModel::save_state / restore_state.
+    const std::uint8_t* save_state(std::size_t& size);
+    void restore_state(const std::uint8_t* bytes, std::size_t size);
+    // True when save_state copies the model's members raw (proven equivalent to Verilator's
+    // serialization by a self-check in this process), false when it serializes.
+    static bool raw_state_form();
 
 private:
     struct Impl;

@@ -1,11 +1,14 @@
 // sim_port.hpp — a PE's simulated parallel port: DATA and STATUS registers
 // that reach the hub simulator through a shared-memory wire (sim_wire.hpp).
 // It behaves like a real SPP: STATUS comes back raw, BUSY inverted.
+// On a direct-mode wire (sim_wire.hpp) a DATA write also evaluates the hub's RTL in this
+// process (sim_evaluator.hpp) before it returns; reads and waits are the same in both modes.
 #pragma once
 #include <memory>
 #include <string>
 
 #include "papers/driver/port.hpp"
+#include "papers/driver/sim_evaluator.hpp"
 #include "papers/driver/sim_wire.hpp"
 
 namespace papers::driver {
@@ -13,7 +16,9 @@ namespace papers::driver {
 class SimPort final : public Port {
 public:
     // Attach to port `index` of an existing wire. The wire must outlive the
-    // port (the in-process form), or be owned through `mapping`.
+    // port (the in-process form), or be owned through `mapping`. On a
+    // direct-mode wire it loads the RTL plugin; throws std::runtime_error if
+    // that fails.
     SimPort(sim::Wire& wire, int index);
     SimPort(std::shared_ptr<sim::WireMapping> mapping, int index);
     ~SimPort() override;
@@ -32,9 +37,12 @@ protected:
     void do_write_control(std::uint8_t v) override;
 
 private:
+    void attach();
+
     std::shared_ptr<sim::WireMapping> mapping_;
     sim::Wire& wire_;
     int index_;
+    std::unique_ptr<sim::WireEvaluator> evaluator_;  // direct mode only
     unsigned spin_polls_ = 64;
     static constexpr std::chrono::microseconds kYieldBeforeSleep{200};
 };

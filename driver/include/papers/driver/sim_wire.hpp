@@ -3,12 +3,23 @@
 // owns the STATUS pins of every port. Nothing here computes hub logic: the
 // Verilated RTL does (sim-verilog/hubsim/hub_server.cpp).
 //
-// Waking, in both directions: a writer bumps a sequence word and calls
-// FUTEX_WAKE only if the other side announced it is about to sleep, so a
-// busy simulator costs no system call.
+// Two ways the RTL runs (EvalMode, docs/sim-eval.md):
+// - served: papers-hubsim evaluates the RTL whenever a DATA register moves.
+//   Waking, in both directions: a writer bumps a sequence word and calls
+//   FUTEX_WAKE only if the other side announced it is about to sleep, so a
+//   busy simulator costs no system call.
+// - direct: the PE that writes DATA evaluates the same Verilated RTL itself,
+//   in its own process, under the wire's lock: it restores the model's state
+//   from the wire (DirectState), applies the DATA registers, clocks the RTL
+//   until it settles, publishes G/R and saves the state back. The RTL code
+//   comes from the plugin papers-hubsim names in `evaluator_path`, so every
+//   process runs the build that wrote the state.
 #pragma once
+#include <pthread.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -16,13 +27,39 @@
 namespace papers::sim {
 
 inline constexpr std::uint32_t kWireMagic = 0x50415053;  // "PAPS"
-inline constexpr std::uint32_t kWireLayout = 1;          // bump on layout change
+inline constexpr std::uint32_t kWireLayout = 2;          // bump on layout change
 inline constexpr int kMaxPorts = 64;
 inline constexpr std::uint32_t kProtocolVersion = 1;  // hub protocol (spec §9)
 
 enum class WireMode : std::uint32_t {
     hub = 0,     // every port sees the hub's G and R
     laplink = 1  // CAPERS: ports 0 and 1 wired crosswise (spec §8)
+};
+
+enum class EvalMode : std::uint32_t {
+    served = 0,  // papers-hubsim evaluates the RTL (traces, the LapLink cable)
+    direct = 1   // each PE evaluates the RTL when it writes DATA (the default)
+};
+
+// Bytes of saved RTL state a slot holds (the flat hub's is about 200, the default tree's
+// about 400; the plugin refuses a model whose state does not fit).
+inline constexpr std::size_t kStateBytes = 4096;
+inline constexpr std::size_t kEvaluatorPathBytes = 512;
+
+// The hub's state in direct mode: the last committed slot is slots[gen & 1]. An evaluation
+// writes the other slot and only then bumps gen, so a PE that dies while evaluating (the
+// lock is robust) leaves the previous state whole.
+struct HubState {
+    std::uint8_t applied[kMaxPorts];  // DATA bytes the RTL's pins carry
+    std::uint64_t evals;              // input changes evaluated so far
+    std::uint32_t size;               // bytes of `bytes` in use
+    std::uint8_t bytes[kStateBytes];  // the model's saved state (HubModel::save_state)
+};
+
+struct DirectState {
+    pthread_mutex_t lock;             // process-shared, robust
+    std::atomic<std::uint32_t> gen;   // committed evaluations (+ power-on)
+    HubState slots[2];
 };
 
 struct alignas(64) Wire {
@@ -35,6 +72,10 @@ struct alignas(64) Wire {
     std::int32_t server_pid;
     std::atomic<std::uint32_t> ready;     // 1 while the simulator serves
     std::atomic<std::uint32_t> shutdown;  // set to ask the server to stop
+    EvalMode eval_mode;
+    std::int32_t tree_leaf_ports;  // hub tree shape (--tree PxL); 0 for the flat hub
+    std::int32_t tree_leaves;
+    char evaluator_path[kEvaluatorPathBytes];  // direct mode: the RTL plugin to load
 
     // PE -> simulator.
     alignas(64) std::atomic<std::uint32_t> data_seq;        // futex word
@@ -48,6 +89,9 @@ struct alignas(64) Wire {
     alignas(64) std::atomic<std::uint8_t> status_pins[kMaxPorts];   // pin levels
     std::atomic<std::uint64_t> hub_clocks;                          // clocks simulated
     std::atomic<std::uint64_t> hub_evals;                           // input changes served
+
+    // Direct mode only.
+    alignas(64) DirectState direct;
 };
 
 // Futex helpers on a 32-bit word in shared memory. wait() returns after a
