@@ -6,7 +6,8 @@
  *   fake_hubsim --ports N --name /X [--mode M] [--trace F] --ready-fd FD
  *
  * FAKE_HUBSIM_MODE:
- *   ok (default)      create /X, write "ready\n" to FD, wait for SIGTERM/SIGINT, unlink /X, exit 0
+ *   ok (default)      create /X, write "ready\n" to FD, wait for SIGTERM/SIGINT, unlink /X, exit 0;
+ *                     with --trace F, F is a VCD of one clock signal (what papersrun merges into)
  *   never-ready       create /X and never write "ready"
  *   fail-early        print an error and exit 1 before "ready"
  *   die-after-ready   serve for $FAKE_HUBSIM_DIE_MS ms (default 300), then exit 3 leaving /X
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
         }
     }
     const char* name = NULL;
+    const char* trace = NULL;
     int ready_fd = -1;
     for (int i = 1; i < argc; ++i) {
         if (strcmp(argv[i], "--max-ports") == 0) {
@@ -57,6 +59,17 @@ int main(int argc, char** argv) {
         }
         if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) name = argv[++i];
         else if (strcmp(argv[i], "--ready-fd") == 0 && i + 1 < argc) ready_fd = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc) trace = argv[++i];
+    }
+    if (trace) {
+        FILE* f = fopen(trace, "w");
+        if (!f) {
+            fprintf(stderr, "fake_hubsim: cannot write %s\n", trace);
+            return 2;
+        }
+        fprintf(f, "$timescale 1ns $end\n$scope module hub $end\n$var wire 1 ! clk_i $end\n"
+                   "$upscope $end\n$enddefinitions $end\n#0\n0!\n#10\n1!\n");
+        fclose(f);
     }
     if (!name || ready_fd < 0) {
         fprintf(stderr, "fake_hubsim: --name and --ready-fd are required\n");

@@ -37,8 +37,9 @@ TracePlan plan_trace(const std::string& output, bool hub_tree) {
                                           "vcd2fst (Debian package gtkwave): " + why);
     }
     plan.gtkw = fs::path(out).replace_extension(".gtkw").string();
-    const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-    std::string pattern = (dir / (out.filename().string() + ".papers-XXXXXX")).string();
+    const std::string scratch_name = out.filename().string() + ".papers-XXXXXX";
+    std::string pattern = out.has_parent_path() ? (out.parent_path() / scratch_name).string()
+                                                : scratch_name;
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
     if (!mkdtemp(buf.data()))
