@@ -1,10 +1,28 @@
 #!/usr/bin/env bash
 # Set-up command 2: the whole test suite (RTL, hub engine, every backend, tools,
-# examples, install, and the KiCad board checks), from a clean clone too.
+# examples, install, and the KiCad board checks), from a clean clone too; then
+# the asan lane (AddressSanitizer + UBSan, CMakePresets.json).
+#   PAPERS_ASAN_LANE=ci    (default) the labels of the asan-ci presets: core, shm,
+#                          udp, papersrun, api, sim, failure (CI stays within 30
+#                          minutes on 2 cores; docs/reliability.md has the times)
+#   PAPERS_ASAN_LANE=all   the whole suite under ASan + UBSan
+#   PAPERS_ASAN_LANE=off   no asan lane
+# Arguments go to the first lane's ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPAPERS_BOARD_CHECKS=ON
 cmake --build build -j"$(nproc)"
-cd build
-ctest --output-on-failure --timeout 300 "$@"
+(cd build && ctest --output-on-failure --timeout 300 "$@")
+
+lane=${PAPERS_ASAN_LANE:-ci}
+case $lane in
+  off) exit 0 ;;
+  ci)  preset=asan-ci ;;
+  all) preset=asan ;;
+  *) echo "PAPERS_ASAN_LANE must be ci, all or off, not '$lane'" >&2; exit 2 ;;
+esac
+echo "== asan lane ($preset)"
+cmake --preset asan
+cmake --build --preset "$preset"
+ctest --preset "$preset"

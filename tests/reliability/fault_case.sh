@@ -39,15 +39,18 @@ np=3
     "$failtest" "${args[@]}" "$marker" >"$tmp/out" 2>"$tmp/err" &
 pr=$!
 if [ "$fault" = kill-helper ]; then
+    # Once every rank runs, the helper is papersrun's child named papers-hubsim
+    # (earlier ones may be short-lived, e.g. the port-count query).
     helper=
-    for _ in $(seq 100); do  # the helper is papersrun's child that is not a rank
+    for _ in $(seq 300); do
         sleep 0.1
+        grep -q "started .* rank(s)" "$tmp/err" 2>/dev/null || continue
         for c in $(pgrep -P "$pr"); do
-            grep -q "$marker" "/proc/$c/cmdline" 2>/dev/null || helper=$c
+            [ "$(cat "/proc/$c/comm" 2>/dev/null)" = papers-hubsim ] && helper=$c
         done
-        [ -n "$helper" ] && grep -q "rank" "$tmp/err" 2>/dev/null && break
+        [ -n "$helper" ] && break
     done
-    [ -n "$helper" ] || { kill -KILL "$pr"; fail "no helper process found"; }
+    [ -n "$helper" ] || { kill -KILL "$pr"; fail "no papers-hubsim process found"; }
     sleep 1
     kill -KILL "$helper"
 fi

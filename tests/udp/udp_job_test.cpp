@@ -382,8 +382,8 @@ TEST(UdpPapersrun, RemoteRanksGetTheKeyOnStdinNotTheCommandLine) {
     std::stringstream lines;
     lines << in.rdbuf();
     const std::string logged = lines.str();
-    EXPECT_NE(logged.find("BatchMode=yes 127.0.0.2 "), std::string::npos) << logged;
-    EXPECT_NE(logged.find("BatchMode=yes 127.0.0.3 "), std::string::npos) << logged;
+    EXPECT_NE(logged.find("BatchMode=yes -- 127.0.0.2 "), std::string::npos) << logged;
+    EXPECT_NE(logged.find("BatchMode=yes -- 127.0.0.3 "), std::string::npos) << logged;
     EXPECT_EQ(logged.find("127.0.0.1 read"), std::string::npos) << "the local rank went through ssh";
     EXPECT_EQ(logged.find(job.key), std::string::npos) << "the key is on a command line: " << logged;
 }
