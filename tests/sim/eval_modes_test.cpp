@@ -91,9 +91,12 @@ private:
 
 // Waits (bounded) until the served hub has finished evaluating the write just made: its
 // clock count moves once per evaluation, after the last publish.
+// The served hub took the write and settled: its clock count moved, and then it went back to
+// sleep (server_sleeping is set only after the last clock's pins are published; the count
+// moves before each clock's pins, for the trace notes, so it alone would race the pins).
 bool wait_served(const Wire& w, std::uint64_t clocks_before) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (w.hub_clocks.load() == clocks_before) {
+    while (w.hub_clocks.load() == clocks_before || w.server_sleeping.load() != 1) {
         if (std::chrono::steady_clock::now() > until) return false;
         std::this_thread::yield();
     }
