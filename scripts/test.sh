@@ -13,9 +13,10 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh --test
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPAPERS_BOARD_CHECKS=ON
 cmake --build build -j"$(nproc)"
-# Two tests at a time (the machines have 2 cores): the suite's timing bounds are generous
-# enough for it, and CI stays within its 30 minutes with the asan lane.
-(cd build && ctest --output-on-failure --timeout 300 -j"$(nproc)" "$@")
+# One test at a time: with two at a time (-j2) the udp suite with 8 ranks counted a
+# "malformed" datagram twice on 2026-12-07 (NOTES.md, not yet explained); serial runs take
+# about 35 minutes in all with the asan lane.
+(cd build && ctest --output-on-failure --timeout 300 "$@")
 
 lane=${PAPERS_ASAN_LANE:-ci}
 case $lane in
@@ -27,4 +28,4 @@ esac
 echo "== asan lane ($preset)"
 cmake --preset asan
 cmake --build --preset "$preset"
-ctest --preset "$preset" --output-on-failure -j"$(nproc)"
+ctest --preset "$preset" --output-on-failure
