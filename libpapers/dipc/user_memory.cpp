@@ -46,55 +46,42 @@ bool copy_all(char* local, char* remote, std::size_t n, Transfer transfer) {
     return copy_all(&l, 1, remote, transfer);
 }
 
-}  // namespace
-
 // process_vm_readv/writev are kernel-mode accesses: a distributed segment's
-// page that is not present fails them, so its units are fetched first.
-bool read_user(void* to, const void* user_from, std::size_t n) {
+// page that is not present fails them, so its units are fetched first. The
+// caller's errno is kept whatever happens.
+template <class Copy>
+bool guarded_copy(const void* user, std::size_t n, bool writes, Copy copy) {
     int saved = errno;
-    auto copy = [&] {
-        return copy_all(static_cast<char*>(to), const_cast<char*>(static_cast<const char*>(user_from)), n,
-                        process_vm_readv) ? 0 : -1;
-    };
     bool ok;
-    if (!dsm::may_touch(user_from, n)) {
-        ok = copy() == 0;
+    if (!dsm::may_touch(user, n)) {
+        ok = copy();
     } else {
-        dsm::UserRange r{user_from, n, false};
+        dsm::UserRange r{user, n, writes};
         ok = dsm::call_with_ranges(&r, 1, [&] {
-            int rc = copy();
-            if (rc < 0) errno = EFAULT;
-            return rc;
+            if (copy()) return 0;
+            errno = EFAULT;
+            return -1;
         }) == 0;
     }
     errno = saved;
     return ok;
+}
+
+}  // namespace
+
+bool read_user(void* to, const void* user_from, std::size_t n) {
+    return guarded_copy(user_from, n, false, [&] {
+        return copy_all(static_cast<char*>(to), const_cast<char*>(static_cast<const char*>(user_from)), n,
+                        process_vm_readv);
+    });
 }
 
 bool write_user(void* user_to, const void* from, std::size_t n) {
-    int saved = errno;
-    auto copy = [&] {
+    return guarded_copy(user_to, n, true, [&] {
         return copy_all(const_cast<char*>(static_cast<const char*>(from)), static_cast<char*>(user_to), n,
-                        process_vm_writev) ? 0 : -1;
-    };
-    bool ok;
-    if (!dsm::may_touch(user_to, n)) {
-        ok = copy() == 0;
-    } else {
-        dsm::UserRange r{user_to, n, true};
-        ok = dsm::call_with_ranges(&r, 1, [&] {
-            int rc = copy();
-            if (rc < 0) errno = EFAULT;
-            return rc;
-        }) == 0;
-    }
-    errno = saved;
-    return ok;
+                        process_vm_writev);
+    });
 }
-
-}  // namespace papers::dipc::client
-
-namespace papers::dipc::client {
 
 bool write_user(void* user_to, const Piece* pieces, int count) {
     if (count < 0 || count > kMaxPieces) return false;
@@ -104,21 +91,8 @@ bool write_user(void* user_to, const Piece* pieces, int count) {
         local[i] = iovec{const_cast<void*>(pieces[i].data), pieces[i].size};
         n += pieces[i].size;
     }
-    int saved = errno;
-    auto copy = [&] { return copy_all(local, count, static_cast<char*>(user_to), process_vm_writev) ? 0 : -1; };
-    bool ok;
-    if (!dsm::may_touch(user_to, n)) {
-        ok = copy() == 0;
-    } else {
-        dsm::UserRange r{user_to, n, true};
-        ok = dsm::call_with_ranges(&r, 1, [&] {
-            int rc = copy();
-            if (rc < 0) errno = EFAULT;
-            return rc;
-        }) == 0;
-    }
-    errno = saved;
-    return ok;
+    return guarded_copy(user_to, n, true,
+                        [&] { return copy_all(local, count, static_cast<char*>(user_to), process_vm_writev); });
 }
 
 }  // namespace papers::dipc::client
