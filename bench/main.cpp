@@ -24,6 +24,7 @@
 #include "paired_run.hpp"
 #include "trials.hpp"
 #include "dipc_mode.hpp"
+#include "shell_quote.hpp"
 #include "interposer_mode.hpp"
 #include "worker.hpp"
 
@@ -38,11 +39,6 @@ fs::path self_dir() {
     return ec ? fs::path(".") : p.parent_path();
 }
 
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
 
 }  // namespace
 
@@ -118,12 +114,12 @@ int main(int argc, char** argv) {
     const fs::path dir = self_dir();
     if (interposer) return papers::bench::run_interposer_comparison(dir, np, iters, json, verbose);
     if (dipc || dsm) return papers::bench::run_dipc_comparison(dir, dsm, iters, blocks, residency_us, verbose);
-    const std::string args = " --ops " + quote(ops_list) + " --iters " + std::to_string(iters) +
+    const std::string args = " --ops " + papers::bench::shell_quote(ops_list) + " --iters " + std::to_string(iters) +
                              " --warmup " + std::to_string(warmup) + " --blocks " +
                              std::to_string(blocks);
-    const std::string papers_cmd = quote((dir / "papersrun").string()) + " -np " + std::to_string(np) +
-                                   " --backend " + quote(backend) + " -- " +
-                                   quote((dir / "papers-bench").string()) + " --worker" + args;
+    const std::string papers_cmd = papers::bench::shell_quote((dir / "papersrun").string()) + " -np " + std::to_string(np) +
+                                   " --backend " + papers::bench::shell_quote(backend) + " -- " +
+                                   papers::bench::shell_quote((dir / "papers-bench").string()) + " --worker" + args;
     if (compare_mpi && !compare_backend.empty()) {
         std::cerr << "papers-bench: --compare-mpi and --compare-backend exclude each other\n";
         return 2;
@@ -131,14 +127,14 @@ int main(int argc, char** argv) {
     const std::string mpi_label = mpi_tcp ? "openmpi-tcp" : "openmpi";
     const std::string mpi_cmd = std::string("mpirun --allow-run-as-root --oversubscribe ") +
                                 "-x PAPERS_BENCH_TURNS -x PAPERS_BENCH_JOB -np " + std::to_string(np) + (mpi_tcp ? " --mca btl tcp,self" : "") + " " +
-                                mpi_extra + " " + quote((dir / "papers-bench-mpi").string()) + args +
+                                mpi_extra + " " + papers::bench::shell_quote((dir / "papers-bench-mpi").string()) + args +
                                 " --label " + mpi_label + " 2>&1";
     // Another papers backend as the reference: the same worker under papersrun, labelled with
     // its backend so the records tell the two jobs apart.
-    const std::string backend_cmd = quote((dir / "papersrun").string()) + " -np " +
-                                    std::to_string(np) + " --backend " + quote(compare_backend) +
-                                    " -- " + quote((dir / "papers-bench").string()) + " --worker" +
-                                    args + " --label " + quote(compare_backend);
+    const std::string backend_cmd = papers::bench::shell_quote((dir / "papersrun").string()) + " -np " +
+                                    std::to_string(np) + " --backend " + papers::bench::shell_quote(compare_backend) +
+                                    " -- " + papers::bench::shell_quote((dir / "papers-bench").string()) + " --worker" +
+                                    args + " --label " + papers::bench::shell_quote(compare_backend);
     const bool has_ref = compare_mpi || !compare_backend.empty();
     const std::string ref_cmd = compare_mpi ? mpi_cmd : compare_backend.empty() ? "" : backend_cmd;
     std::vector<std::vector<Record>> runs, ref_runs;
