@@ -36,8 +36,10 @@ void open_shared(udp::socket& s, const udp::endpoint& self, boost::system::error
 
 }  // namespace
 
-std::unique_ptr<Links> Links::open(const std::vector<Peer>& peers, int me, int* code) {
+std::unique_ptr<Links> Links::open(const std::vector<Peer>& peers, int me, int* code,
+                                   const std::function<void(int)>& after_bind) {
     std::unique_ptr<Links> l(new Links(me));
+    for (const Peer& p : peers) l->peer_endpoints_.push_back(p.endpoint);
     const Peer& self = peers[me];
     const int size = static_cast<int>(peers.size());
     boost::system::error_code ec;
@@ -65,6 +67,7 @@ std::unique_ptr<Links> Links::open(const std::vector<Peer>& peers, int me, int* 
         udp::socket& link = l->links_.back();
         open_shared(link, self.endpoint, ec);
         if (!ec) link.bind(self.endpoint, ec);
+        if (!ec && after_bind) after_bind(p);
         if (!ec) link.connect(peers[p].endpoint, ec);
         if (ec) {
             *code = set_error(PAPERS_ESYS, "udp: rank " + std::to_string(me) +
@@ -99,11 +102,18 @@ bool Links::send(int dest, const std::uint8_t* d, std::size_t n) {
     return sent >= 0;
 }
 
-Links::Got Links::recv_link(int peer, std::uint8_t* buf, std::size_t cap, std::size_t* n) {
-    const ssize_t got = ::recv(links_[peer].native_handle(), buf, cap, 0);
+Links::Got Links::recv_link(int peer, std::uint8_t* buf, std::size_t cap, std::size_t* n,
+                            udp::endpoint* from) {
+    // recvfrom(2), not Asio's receive_from: see the header (recvmsg's copies).
+    udp::endpoint src;
+    socklen_t len = static_cast<socklen_t>(src.capacity());
+    const ssize_t got = ::recvfrom(links_[peer].native_handle(), buf, cap, 0, src.data(), &len);
     if (got < 0) return errno == ECONNREFUSED ? Got::noise : Got::empty;  // else EAGAIN
     *n = static_cast<std::size_t>(got);
-    return Got::datagram;
+    src.resize(len);
+    if (src == peer_endpoints_[peer]) return Got::datagram;
+    *from = src;
+    return Got::stray;
 }
 
 Links::Got Links::recv_main(std::uint8_t* buf, std::size_t cap, std::size_t* n,

@@ -6,7 +6,11 @@
 // the same address and port and connected to that peer. Linux delivers a
 // peer's datagrams to the link connected to it (the best match of the
 // four-tuple) and everything else, from unknown addresses, to the main
-// socket. A connected socket sends without a route lookup per datagram:
+// socket. Except in one window: between a link's bind and its connect it is
+// an unconnected member of the port's SO_REUSEPORT group, and the kernel may
+// queue there a datagram from any peer that already sends (under load, as
+// two jobs at once showed: rank 1's datagram read from rank 0's link). So a
+// link's receive checks the source and names the real sender. A connected socket sends without a route lookup per datagram:
 // 0.5 us of the ~4 us a loopback datagram costs on the 2-core VM
 // (docs/performance.md). It also lets a wait poll only the link of the peer
 // it waits for. SO_REUSEPORT is on only while the sockets are bound, then
@@ -25,6 +29,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -35,17 +40,21 @@ namespace papers::udp {
 class Links {
 public:
     // Opens and binds the main socket and the links of rank `me`. nullptr
-    // on failure, with *code and the error message set.
-    static std::unique_ptr<Links> open(const std::vector<Peer>& peers, int me, int* code);
+    // on failure, with *code and the error message set. `after_bind(p)`, for
+    // tests, runs in the window between link p's bind and its connect.
+    static std::unique_ptr<Links> open(const std::vector<Peer>& peers, int me, int* code,
+                                       const std::function<void(int)>& after_bind = {});
 
     // Sends one datagram to `dest` through its link. false when the kernel
     // refused it (the caller treats it as lost: the peer will ask again).
     bool send(int dest, const std::uint8_t* d, std::size_t n);
 
-    enum class Got { datagram, empty, noise };
-    // One datagram from `peer`'s link (the kernel checked its source), or
-    // empty; noise is an ICMP report consumed instead of data.
-    Got recv_link(int peer, std::uint8_t* buf, std::size_t cap, std::size_t* n);
+    enum class Got { datagram, stray, empty, noise };
+    // One datagram from `peer`'s link, or empty; noise is an ICMP report
+    // consumed instead of data. stray: a datagram from another address,
+    // queued before the link was connected; *from is its sender.
+    Got recv_link(int peer, std::uint8_t* buf, std::size_t cap, std::size_t* n,
+                  boost::asio::ip::udp::endpoint* from);
     // One datagram from the main socket, with its sender's address.
     Got recv_main(std::uint8_t* buf, std::size_t cap, std::size_t* n,
                   boost::asio::ip::udp::endpoint* from);
@@ -79,6 +88,7 @@ private:
     boost::asio::io_context io_;
     boost::asio::ip::udp::socket main_;                // unknown sources
     std::vector<boost::asio::ip::udp::socket> links_;  // [peer], connected to it
+    std::vector<boost::asio::ip::udp::endpoint> peer_endpoints_;  // [peer]
     std::vector<pollfd> pollfds_;
 };
 

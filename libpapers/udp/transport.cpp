@@ -34,7 +34,7 @@ Transport::Transport(const TransportSetup& s, std::unique_ptr<Links> links)
 Transport::~Transport() { stop_progress(); }
 
 std::unique_ptr<Transport> Transport::open(const TransportSetup& s, int* code) {
-    auto links = Links::open(s.peers, s.rank, code);
+    auto links = Links::open(s.peers, s.rank, code, s.after_link_bound);
     if (!links) return nullptr;
     return std::unique_ptr<Transport>(new Transport(s, std::move(links)));
 }

@@ -34,6 +34,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -64,6 +65,7 @@ struct Counters {
     std::uint64_t reqs_sent = 0, reqs_received = 0, fragments_resent = 0;
     std::uint64_t reqs_limited = 0;  // REQs not answered: the same one was answered just before
     std::uint64_t deferred = 0;      // fragments of not yet expected messages over the memory budget
+    std::uint64_t stray_on_link = 0; // another peer's datagram queued on a link before its connect
 };
 
 struct TransportSetup {
@@ -79,6 +81,8 @@ struct TransportSetup {
     std::chrono::steady_clock::duration rto_min = std::chrono::milliseconds(1);
     std::chrono::steady_clock::duration rto_max = std::chrono::milliseconds(2);
     std::optional<FaultSpec> faults;
+    // Tests: runs between link p's bind and connect (links.hpp, the window).
+    std::function<void(int peer)> after_link_bound;
 };
 
 // One message a round expects.

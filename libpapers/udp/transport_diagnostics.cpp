@@ -86,7 +86,8 @@ std::string Transport::report() const {
       << " bad_mac=" << c.bad_mac << " wrong_job=" << c.wrong_job << " late=" << c.late
       << " duplicate=" << c.duplicate << " reqs_sent=" << c.reqs_sent
       << " reqs_received=" << c.reqs_received << " resent=" << c.fragments_resent
-      << " reqs_limited=" << c.reqs_limited << " deferred=" << c.deferred;
+      << " reqs_limited=" << c.reqs_limited << " deferred=" << c.deferred
+      << " stray_on_link=" << c.stray_on_link;
     if (faults_) {
         const FaultCounters& f = faults_->counters();
         o << " injected_drop=" << f.dropped << " injected_dup=" << f.duplicated

@@ -25,13 +25,15 @@ int Transport::drain_socket(int peer) {
     for (int i = 0; i < 4096; ++i) {
         boost::asio::ip::udp::endpoint from;
         std::size_t n = 0;
-        const Links::Got got = peer >= 0 ? links_->recv_link(peer, rx_.data(), rx_.size(), &n)
+        const Links::Got got = peer >= 0 ? links_->recv_link(peer, rx_.data(), rx_.size(), &n, &from)
                                          : links_->recv_main(rx_.data(), rx_.size(), &n, &from);
         if (got == Links::Got::noise) continue;  // ICMP noise, not data
         if (got == Links::Got::empty) break;
         ++counters_.received;
         ++handled;
-        handle(rx_.data(), n, peer >= 0 ? peer : sender_of(from, rx_.data(), n));
+        const bool by_address = peer < 0 || got == Links::Got::stray;
+        if (peer >= 0 && by_address) ++counters_.stray_on_link;
+        handle(rx_.data(), n, by_address ? sender_of(from, rx_.data(), n) : peer);
         // New data of this operation: let the caller look before another
         // (probably empty) receive call; the next drain takes the rest.
         if (progress_) break;
