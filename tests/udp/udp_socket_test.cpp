@@ -53,6 +53,23 @@ int port_of(int s) {
     return ntohs(a.sin_port);
 }
 
+// An authentic datagram of job 42 (key all zeros) with `h`'s fields and `payload`.
+std::vector<std::uint8_t> authentic(Header h, const std::vector<std::uint8_t>& payload) {
+    h.job = 42;
+    h.payload_len = static_cast<std::uint32_t>(payload.size());
+    std::vector<std::uint8_t> d(kHeaderBytes + payload.size() + kMacBytes);
+    encode_header(h, d.data());
+    if (!payload.empty()) std::memcpy(d.data() + kHeaderBytes, payload.data(), payload.size());
+    const Mac mac(Key{});
+    mac.compute(d.data(), kHeaderBytes + payload.size(), d.data() + kHeaderBytes + payload.size());
+    return d;
+}
+
+void send_to(int from, int port, const std::vector<std::uint8_t>& d) {
+    const sockaddr_in a = loopback(port);
+    ::sendto(from, d.data(), d.size(), 0, reinterpret_cast<const sockaddr*>(&a), sizeof a);
+}
+
 // Rank 0 of a 2-rank job whose rank 1 is the test's own socket `peer`.
 struct Fixture {
     int peer = udp_socket(0, false);
@@ -92,15 +109,7 @@ struct Fixture {
     void send_from_peer(Header h, const std::vector<std::uint8_t>& payload) const {
         h.sender = 1;
         h.receiver = 0;
-        h.job = 42;
-        h.payload_len = static_cast<std::uint32_t>(payload.size());
-        std::vector<std::uint8_t> d(kHeaderBytes + payload.size() + kMacBytes);
-        encode_header(h, d.data());
-        std::memcpy(d.data() + kHeaderBytes, payload.data(), payload.size());
-        const Mac mac(Key{});
-        mac.compute(d.data(), kHeaderBytes + payload.size(), d.data() + kHeaderBytes + payload.size());
-        const sockaddr_in a = loopback(rank0_port);
-        ::sendto(peer, d.data(), d.size(), 0, reinterpret_cast<const sockaddr*>(&a), sizeof a);
+        send_to(peer, rank0_port, authentic(h, payload));
     }
     static Header data_header(std::uint64_t op, std::uint64_t total, std::uint32_t stride) {
         Header h;
@@ -241,24 +250,10 @@ TEST(UdpSockets, DatagramQueuedOnALinkBeforeItsConnectIsItsSenders) {
         p.label = "127.0.0.1:" + std::to_string(port);
         s.peers.push_back(p);
     }
-    const Mac mac(Key{});
     auto send_from = [&](int q) {
-        Header h;
-        h.kind = Kind::data;
-        h.opkind = OpKind::bcast;
-        h.op = 0;
-        h.total = 1;
-        h.stride = 1;
+        Header h = Fixture::data_header(0, 1, 1);
         h.sender = static_cast<std::uint16_t>(q);
-        h.receiver = 0;
-        h.job = 42;
-        h.payload_len = 1;
-        std::vector<std::uint8_t> d(kHeaderBytes + 1 + kMacBytes);
-        encode_header(h, d.data());
-        d[kHeaderBytes] = static_cast<std::uint8_t>(q);
-        mac.compute(d.data(), kHeaderBytes + 1, d.data() + kHeaderBytes + 1);
-        const sockaddr_in a = loopback(rank0_port);
-        ::sendto(socks[q], d.data(), d.size(), 0, reinterpret_cast<const sockaddr*>(&a), sizeof a);
+        send_to(socks[q], rank0_port, authentic(h, {static_cast<std::uint8_t>(q)}));
     };
     // In link p's window, every rank not yet connected sends (the kernel
     // picks main or link p by the source's hash: 21 tries in all).
