@@ -3,7 +3,7 @@
 # tests: logs its command line (which must not contain the key) and runs the
 # remote command here with its stdin (where papersrun put the key).
 #   launch_fake_ssh.sh -o BatchMode=yes [--] HOST COMMAND
-# (the ranks' ssh has "--" before the host, tools/papersrun/udp_launch.cpp)
+# (papersrun puts "--" before the host: tools/papersrun/udp_launch.cpp, dipc_daemons.cpp)
 printf '%s\n' "$*" >> "${FAKE_SSH_LOG:-/dev/null}"
 [ "$1" = "-o" ] && shift 2
 [ "$1" = "--" ] && shift

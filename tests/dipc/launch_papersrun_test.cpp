@@ -310,7 +310,7 @@ TEST(LaunchPapersrun, HostsGetOneDaemonEachOverSsh) {
     std::ifstream in(log);
     const std::string logged((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(count(logged, "--serve-referee"), 1) << logged;
-    EXPECT_NE(logged.find("BatchMode=yes 127.0.0.2 umask 077; d='/tmp/papers-dipc-" + job_id + "-referee'"),
+    EXPECT_NE(logged.find("BatchMode=yes -- 127.0.0.2 umask 077; d='/tmp/papers-dipc-" + job_id + "-referee'"),
               std::string::npos)
         << "the referee runs on the first host: " << logged;
     EXPECT_EQ(count(logged, "'--referee' '127.0.0.2:"), 2) << logged;

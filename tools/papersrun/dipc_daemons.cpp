@@ -186,7 +186,9 @@ Daemon start_daemon(const DaemonSpec& spec) {
                                                       spec.remote_host + ", but '" + ssh_name +
                                                       "' cannot be run");
         }
-        s.argv = {ssh_name, "-o", "BatchMode=yes", spec.remote_host,
+        // "--": nothing after it is an option, whatever the host list says (hosts are
+        // validated too, issue 15 finding 6).
+        s.argv = {ssh_name, "-o", "BatchMode=yes", "--", spec.remote_host,
                   remote_daemon_script(spec.dipcd, spec.args, spec.remote_dir)};
         s.stdout_fd = ready[1];
         // The key goes first on ssh's stdin; the pipe stays open (in[1]) as
