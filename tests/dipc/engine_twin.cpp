@@ -16,7 +16,6 @@ namespace papers::dipc::enginetest {
 namespace {
 
 constexpr int kWaitMs = 10000;  // generous: a loaded 2-core VM
-constexpr std::size_t kRecent = 40;
 
 using proto::Kind;
 
@@ -104,22 +103,6 @@ Target Twin::target(int handle, bool by_index) const {
     return t;
 }
 
-void Twin::log(const std::string& line) {
-    recent_.push_back(line);
-    if (recent_.size() > kRecent) recent_.pop_front();
-}
-
-void Twin::fail(const std::string& what) {
-    if (!failure_.empty()) return;
-    failure_ = what;
-}
-
-std::string Twin::report() const {
-    std::ostringstream o;
-    o << failure_ << "\n  after " << calls_ << " calls; the last ones:\n";
-    for (const std::string& l : recent_) o << "    " << l << "\n";
-    return o.str();
-}
 
 std::string Twin::describe(int p, const KRequest& q) const {
     std::ostringstream o;
@@ -602,12 +585,6 @@ void Twin::compare(int p, const Target& t, const KRequest& q, const KResult& k, 
                                               [](const sembuf& b) { return b.sem_flg & SEM_UNDO; }))
         what += " SEM_UNDO";
     ++outcomes_[what + " " + errname(k.err)];
-}
-
-std::string Twin::outcome_summary() const {
-    std::ostringstream o;
-    for (const auto& [what, n] : outcomes_) o << "  " << what << ": " << n << "\n";
-    return o.str();
 }
 
 int Twin::shmget(int p, int key, unsigned long size, int flags) {

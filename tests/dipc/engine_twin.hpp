@@ -32,6 +32,7 @@
 #include "engine_call_twin.hpp"
 #include "engine_referee.hpp"
 #include "owner/engine.hpp"
+#include "twin_ledger.hpp"
 
 namespace papers::dipc::enginetest {
 
@@ -53,7 +54,7 @@ struct Attachment {
     int slot = -1;
 };
 
-class Twin : public CallTwin {
+class Twin : public CallTwin, public TwinLedger {
 public:
     explicit Twin(const proto::Limits& limits);
     ~Twin();
@@ -104,14 +105,6 @@ public:
     // The end: every structure removed; every pending call must fail EIDRM.
     void remove_everything();
 
-    bool ok() const { return failure_.empty(); }
-    // The first mismatch, with the recent calls that led to it.
-    std::string report() const;
-    std::uint64_t calls_made() const { return calls_; }
-    // How often each (call, outcome) pair occurred, e.g. "semop EFBIG",
-    // "msgrcv blocked, then EINTR": what the sequence reached.
-    const std::map<std::string, int>& outcomes() const { return outcomes_; }
-    std::string outcome_summary() const;
     owner::Engine& engine() { return *engine_; }
     TestClock& clock() { return clock_; }
 
@@ -140,8 +133,7 @@ private:
     void settle(int except);
     void finish_pending(int p, const KResult& k);
     void compare(int p, const Target& t, const KRequest& req, const KResult& k, const proto::Reply& e);
-    void fail(const std::string& what);
-    void log(const std::string& line);
+    void fail(const std::string& what) { fail_first(what); }
     void spawn(int p);
     std::string describe(int p, const KRequest& req) const;
 
@@ -154,12 +146,8 @@ private:
     std::vector<Handle> handles_;
     owner::CallId next_call_ = 1;
     std::uint64_t next_start_ = 1;
-    std::uint64_t calls_ = 0;
-    std::deque<std::string> recent_;
-    std::map<std::string, int> outcomes_;
     int last_handle_ = -1;  // named by the last get
     std::vector<int> just_removed_;  // shm handles the engine destroyed since the last verify
-    std::string failure_;
 };
 
 }  // namespace papers::dipc::enginetest

@@ -23,7 +23,6 @@ using enginetest::KRequest;
 using enginetest::KResult;
 using enginetest::Target;
 
-constexpr std::size_t kRecent = 40;
 
 const char* call_name(KCall c) {
     switch (c) {
@@ -119,40 +118,8 @@ Target ShmTwin::target(int handle, bool by_index) const {
     return t;
 }
 
-void ShmTwin::log(const std::string& line) {
-    recent_.push_back(line);
-    if (recent_.size() > kRecent) recent_.pop_front();
-}
-
 void ShmTwin::fail(const std::string& what) {
-    if (!failure_.empty()) return;
-    failure_ = what;
-    for (std::size_t p = 0; p < parties_.size(); ++p)
-        for (auto* a : {parties_[p].dipc.get(), parties_[p].creator.get()})
-            if (a)
-                if (std::string e = a->stderr_text(); !e.empty())
-                    failure_ += "\n  stderr of P" + std::to_string(p) + "'s " +
-                                (a->role() == Role::dipc ? "DIPC actor: " : "creator: ") + e;
-}
-
-std::string ShmTwin::report() const {
-    std::ostringstream o;
-    o << failure_ << "\n  after " << calls_ << " calls; the last ones:\n";
-    for (const std::string& l : recent_) o << "    " << l << "\n";
-    return o.str();
-}
-
-std::string ShmTwin::outcome_summary() const {
-    std::ostringstream o;
-    for (const auto& [what, n] : outcomes_) o << "  " << what << ": " << n << "\n";
-    return o.str();
-}
-
-std::string ShmTwin::pid_name(bool dipc, long pid) const {
-    if (pid == 0) return "0";
-    const auto& m = dipc ? dipc_pids_ : kernel_pids_;
-    auto it = m.find(static_cast<pid_t>(pid));
-    return it == m.end() ? "unknown pid " + std::to_string(pid) : it->second;
+    if (fail_first(what)) add_actor_stderr(parties_, static_cast<int>(Role::dipc));
 }
 
 std::string ShmTwin::describe(int p, const KRequest& q, const Target& t) const {

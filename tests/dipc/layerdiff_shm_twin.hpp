@@ -28,6 +28,7 @@
 #include "cluster.hpp"
 #include "engine_call_twin.hpp"
 #include "layerdiff_remote.hpp"
+#include "twin_ledger.hpp"
 
 namespace papers::dipc::layerdiff {
 
@@ -39,7 +40,7 @@ struct ShmSetup {
     int wait_ms = 10000;   // any one answer or convergence (a loaded 2-core VM)
 };
 
-class ShmTwin {
+class ShmTwin : public enginetest::TwinLedger {
 public:
     struct Attachment {
         int handle = -1;
@@ -81,11 +82,6 @@ public:
     void check_all();  // every live segment, IPC_INFO, SHM_INFO
     void remove_everything();
 
-    bool ok() const { return failure_.empty(); }
-    std::string report() const;
-    std::uint64_t calls_made() const { return calls_; }
-    const std::map<std::string, int>& outcomes() const { return outcomes_; }
-    std::string outcome_summary() const;
 
 private:
     struct Party {
@@ -108,23 +104,16 @@ private:
     void after_detaches(const std::vector<int>& handles);
     std::vector<int> drop_replaced(Party& P, long where, std::uint64_t size);
     void converge(const std::string& after);
-    std::string pid_name(bool dipc, long pid) const;
     std::string describe(int p, const enginetest::KRequest& q, const enginetest::Target& t) const;
     void fail(const std::string& what);
-    void log(const std::string& line);
 
     dipc_test::DipcCluster& cluster_;
     ShmSetup setup_;
     std::unique_ptr<AgentListener> listener_;
     std::vector<Party> parties_;
     std::vector<enginetest::Handle> handles_;
-    std::map<pid_t, std::string> kernel_pids_, dipc_pids_;
-    std::uint64_t calls_ = 0;
     double slowest_call_s_ = 0;  // times may differ by this much (and a second)
-    std::deque<std::string> recent_;
-    std::map<std::string, int> outcomes_;
     int last_handle_ = -1;
-    std::string failure_;
 };
 
 }  // namespace papers::dipc::layerdiff

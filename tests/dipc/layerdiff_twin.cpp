@@ -19,7 +19,6 @@ using enginetest::errname;
 using enginetest::KCall;
 using proto::Kind;
 
-constexpr std::size_t kRecent = 40;
 constexpr int kSignalLostMs = 3000;  // no verdict this long after a signal: the signal was lost
 
 const char* call_name(const KRequest& q) {
@@ -121,42 +120,15 @@ Target LayerTwin::target(int handle, bool by_index) const {
     return t;
 }
 
-void LayerTwin::log(const std::string& line) {
-    recent_.push_back(line);
-    if (recent_.size() > kRecent) recent_.pop_front();
-}
-
 void LayerTwin::fail(const std::string& what) {
-    if (!failure_.empty()) return;
-    failure_ = what;
-    // What the interposer said (it prints a line when it gives up: ENOLINK).
-    for (std::size_t p = 0; p < parties_.size(); ++p)
-        for (auto* a : {parties_[p].dipc.get(), parties_[p].creator.get()})
-            if (a)
-                if (std::string e = a->stderr_text(); !e.empty())
-                    failure_ += "\n  stderr of P" + std::to_string(p) + "'s " +
-                                (a->role() == Role::dipc ? "DIPC actor: " : "creator: ") + e;
-}
-
-std::string LayerTwin::report() const {
-    std::ostringstream o;
-    o << failure_ << "\n  after " << calls_ << " calls; the last ones:\n";
-    for (const std::string& l : recent_) o << "    " << l << "\n";
-    return o.str();
+    if (fail_first(what)) add_actor_stderr(parties_, static_cast<int>(Role::dipc));
 }
 
 std::string LayerTwin::outcome_summary() const {
     std::ostringstream o;
-    for (const auto& [what, n] : outcomes_) o << "  " << what << ": " << n << "\n";
+    o << TwinLedger::outcome_summary();
     for (const auto& [what, n] : known_gaps_) o << "  known gap: " << what << ": " << n << "\n";
     return o.str();
-}
-
-std::string LayerTwin::pid_name(bool dipc, long pid) const {
-    if (pid == 0) return "0";
-    const auto& m = dipc ? dipc_pids_ : kernel_pids_;
-    auto it = m.find(static_cast<pid_t>(pid));
-    return it == m.end() ? "unknown pid " + std::to_string(pid) : it->second;
 }
 
 std::string LayerTwin::describe(int p, const KRequest& q, const Target& t) const {

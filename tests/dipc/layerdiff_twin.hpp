@@ -39,6 +39,7 @@
 #include "cluster.hpp"
 #include "engine_call_twin.hpp"
 #include "layerdiff_remote.hpp"
+#include "twin_ledger.hpp"
 
 namespace papers::dipc::layerdiff {
 
@@ -57,7 +58,7 @@ struct LayerSetup {
     int wait_ms = 10000;   // any one answer, convergence or wake-up (a loaded 2-core VM)
 };
 
-class LayerTwin : public enginetest::CallTwin {
+class LayerTwin : public enginetest::CallTwin, public enginetest::TwinLedger {
 public:
     // Sets the calling host's sysctls; throws std::runtime_error if it cannot.
     LayerTwin(dipc_test::DipcCluster& cluster, const LayerSetup& setup);
@@ -85,10 +86,7 @@ public:
     // Every structure removed; every call in flight must end with EIDRM.
     void remove_everything();
 
-    bool ok() const { return failure_.empty(); }
-    std::string report() const;  // the first mismatch and the calls before it
-    std::uint64_t calls_made() const { return calls_; }
-    const std::map<std::string, int>& outcomes() const { return outcomes_; }
+    // TwinLedger's, with the known gaps.
     std::string outcome_summary() const;
     // Differences the documentation admits (counted, not failures).
     const std::map<std::string, int>& known_gaps() const { return known_gaps_; }
@@ -117,9 +115,7 @@ private:
     void finish_pending(int p, const KResult& k, const KResult& d);
     void converge(int killed, int waited_on);
     void compare(int p, const Target& t, const KRequest& q, const KResult& k, const KResult& d);
-    std::string pid_name(bool dipc, long pid) const;
     void fail(const std::string& what);
-    void log(const std::string& line);
     std::string describe(int p, const KRequest& q, const Target& t) const;
 
     dipc_test::DipcCluster& cluster_;
@@ -127,12 +123,8 @@ private:
     std::unique_ptr<AgentListener> listener_;
     std::vector<Party> parties_;
     std::vector<Handle> handles_;
-    std::map<pid_t, std::string> kernel_pids_, dipc_pids_;  // pid -> "P<party>g<generation>"
-    std::uint64_t calls_ = 0;
-    std::deque<std::string> recent_;
-    std::map<std::string, int> outcomes_, known_gaps_;
+    std::map<std::string, int> known_gaps_;
     int last_handle_ = -1;
-    std::string failure_;
 };
 
 }  // namespace papers::dipc::layerdiff
