@@ -7,6 +7,8 @@
 #                          minutes on 2 cores; docs/reliability.md has the times)
 #   PAPERS_ASAN_LANE=all   the whole suite under ASan + UBSan
 #   PAPERS_ASAN_LANE=off   no asan lane
+#   PAPERS_TSAN_LANE=ci    also the tsan lane (tsan-ci presets), before the asan lane
+#   PAPERS_TSAN_LANE=off   (default) no tsan lane
 # Arguments go to the first lane's ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,17 @@ cmake --build build -j"$(nproc)"
 # "malformed" datagram twice on 2026-12-07 (NOTES.md, not yet explained); serial runs take
 # about 35 minutes in all with the asan lane.
 (cd build && ctest --output-on-failure --timeout 300 "$@")
+
+# The tsan lane (ThreadSanitizer: udp, shm, the simulator, papersrun; docs/reliability.md
+# has its times). PAPERS_TSAN_LANE=ci runs it, off (the default) does not.
+case ${PAPERS_TSAN_LANE:-off} in
+  off) ;;
+  ci) echo "== tsan lane (tsan-ci)"
+      cmake --preset tsan
+      cmake --build --preset tsan-ci
+      ctest --preset tsan-ci --output-on-failure ;;
+  *) echo "PAPERS_TSAN_LANE must be ci or off, not '$PAPERS_TSAN_LANE'" >&2; exit 2 ;;
+esac
 
 lane=${PAPERS_ASAN_LANE:-ci}
 case $lane in
