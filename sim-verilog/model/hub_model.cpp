@@ -48,7 +48,7 @@ struct RtlConstants {
 
 const RtlConstants& rtl_constants() {
     static const RtlConstants constants = [] {
-        VerilatedContext ctx;
+        SingleThreadContext ctx;
         Vpapers_hub probe(&ctx, "constants_probe");
         probe.eval();
         RtlConstants c{probe.version_o, probe.latency_o};
@@ -77,7 +77,7 @@ bool raw_state_ok() {
 
 struct HubModel::Impl {
     // The context first: the model keeps a pointer to it.
-    VerilatedContext ctx;
+    SingleThreadContext ctx;
     std::unique_ptr<Vpapers_hub> top;
     std::unique_ptr<VerilatedVcdC> trace;
     std::uint64_t clocks = 0;

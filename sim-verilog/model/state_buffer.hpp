@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "single_thread_context.hpp"
 #include "verilated_save.h"
 
 namespace papers::sim {
@@ -198,7 +199,7 @@ template <class Top, class Syms, class Drive>
 bool raw_copy_self_check(Drive drive) {
     using State = ModelState<Top, Syms>;
     VerilatedContext* const thread_context = Verilated::threadContextp();
-    VerilatedContext ctx_a, ctx_b;  // each makes itself the thread's context
+    SingleThreadContext ctx_a, ctx_b;  // each makes itself the thread's context
     Top a(&ctx_a, "raw_check_a"), b(&ctx_b, "raw_check_b");
     std::uint64_t rng = 0x9E3779B97F4A7C15ULL;
     auto next = [&rng] {

@@ -52,7 +52,7 @@ struct RtlConstants {
 
 const RtlConstants& rtl_constants() {
     static const RtlConstants constants = [] {
-        VerilatedContext ctx;
+        SingleThreadContext ctx;
         Vpapers_hub_tree probe(&ctx, "constants_probe");
         probe.eval();
         RtlConstants c{probe.version_o, probe.latency_o};
@@ -86,7 +86,7 @@ bool raw_state_ok() {
 }  // namespace
 
 struct TreeHubModel::Impl {
-    VerilatedContext ctx;  // first: the model keeps a pointer to it
+    SingleThreadContext ctx;  // first: the model keeps a pointer to it
     std::unique_ptr<Vpapers_hub_tree> top;
     std::unique_ptr<VerilatedVcdC> trace;
     std::uint64_t clocks = 0;

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "hub_model.hpp"
@@ -425,6 +426,26 @@ TEST_F(HubModelTest, TraceToAnUnwritablePathFailsWithTheReason) {
     EXPECT_FALSE(hub.open_trace("/nonexistent-dir/papers/hub.vcd", err));
     EXPECT_NE(err.find("/nonexistent-dir/papers/hub.vcd"), std::string::npos) << err;
     hub.tick();  // the model keeps working without a trace
+}
+
+// Threads of this process (Linux: one entry per thread in /proc/self/task).
+int thread_count() {
+    int n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+    return n;
+}
+
+// The model is verilated single-threaded, so it must run on the caller's thread alone. Verilator
+// 5's context otherwise starts hardware_concurrency()-1 idle workers per model, whose start-up
+// races on Verilator's global "last context" (ThreadSanitizer, docs/reliability.md). Can only
+// fail on a machine with more than one CPU.
+TEST(HubModelThreads, ModelsStartNoThreadsOfTheirOwn) {
+    const int before = thread_count();
+    HubModel a, b;
+    a.tick();
+    b.tick();
+    EXPECT_EQ(thread_count(), before) << "std::thread::hardware_concurrency() = "
+                                      << std::thread::hardware_concurrency();
 }
 
 }  // namespace
