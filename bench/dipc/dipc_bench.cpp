@@ -9,7 +9,7 @@
 //   msg:N      msgsnd of N bytes to a queue on host 0, whose process answers
 //              with N bytes on a queue on host 1 (one ping-pong)
 //   with --dsm (-np 4): shm_read_miss, shm_read_miss_untouched,
-//              shm_write_1r, shm_write_3r, shm_pingpong_turn,
+//              shm_write_1r, shm_write_3r, semop_home, shm_pingpong_turn,
 //              shm_pingpong_free: distributed shared memory (dsm_bench.cpp,
 //              docs/performance.md)
 // It prints one JSON line per measurement (stdout of rank 1).

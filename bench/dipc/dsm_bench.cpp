@@ -10,11 +10,15 @@
 //                      for a fixed time (false sharing): how often a writer
 //                      stalled for the page, and how long (--dipc-option
 //                      dsm-min-residency-us=N gives the residency quantum)
+//   semop_home        a remote semop on a semaphore the home owns (V, then P,
+//                     each timed): the direct link's round trip in the same
+//                     job, outside the fault handler
 // next to a raw TCP round trip of 4 KiB between ranks 1 and 0.
 #include "dsm_bench.hpp"
 
 #include <sys/ipc.h>
 #include <sched.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
@@ -107,10 +111,15 @@ FreeRun store_for(char* m, std::size_t page, std::size_t slot, std::uint32_t ms)
     return r;
 }
 
+constexpr int kSemKey = 0x5eb1;
+
 // Ranks other than 1: do what rank 1 says.
 int serve(int rank, int port, std::size_t pages) {
     int id = -1;
     char* m = attach_segment(rank, pages, id);
+    // The home also owns a semaphore (before it listens: rank 1 finds it).
+    int sem = rank == 0 ? semget(kSemKey, 1, IPC_CREAT | IPC_EXCL | IPC_DIPC | 0600) : -1;
+    if (rank == 0 && sem < 0) die("semget");
     int c = tcp_listen_accept(port + rank);
     std::vector<char> buf(kPage);
     for (;;) {
@@ -133,7 +142,10 @@ int serve(int rank, int port, std::size_t pages) {
         write_all(c, &ok, 1);
     }
     shmdt(m);
-    if (rank == 0) shmctl(id, IPC_RMID, nullptr);
+    if (rank == 0) {
+        shmctl(id, IPC_RMID, nullptr);
+        semctl(sem, 0, IPC_RMID);
+    }
     return 0;
 }
 
@@ -166,7 +178,9 @@ int run_dsm(int rank, int size, int port, int iters, int blocks, bool pingpong_o
     std::vector<int> c(size, -1);
     for (int r = 0; r < size; ++r)
         if (r != 1) c[r] = tcp_connect(port + r);
-    std::vector<double> miss, cold, w1, w3, tcp;
+    const int sem = semget(kSemKey, 1, IPC_DIPC | 0600);
+    if (sem < 0) die("semget of the home's semaphore");
+    std::vector<double> miss, cold, w1, w3, tcp, semops;
     std::vector<char> buf(kPage, 'x');
     std::size_t next = 16;  // fresh pages, never touched before
     auto block_tcp = [&](std::size_t k) {
@@ -198,6 +212,14 @@ int run_dsm(int rank, int size, int port, int iters, int blocks, bool pingpong_o
                 cold.push_back(us_since(t0));
             }
             block_tcp(per_block);
+            for (std::size_t i = 0; i < per_block; ++i) {  // V then P on the home's semaphore
+                for (short op : {1, -1}) {
+                    sembuf b{0, op, 0};
+                    auto t0 = Clock::now();
+                    if (semop(sem, &b, 1) != 0) die("semop");
+                    semops.push_back(us_since(t0));
+                }
+            }
             for (std::size_t i = 0; i < per_block; ++i) {  // upgrade with 1 reader (rank 2)
                 std::size_t p = next++;
                 word(m, p) = 1;
@@ -222,6 +244,7 @@ int run_dsm(int rank, int size, int port, int iters, int blocks, bool pingpong_o
         print("shm_read_miss_untouched", cold, t);
         print("shm_write_1r", w1, t);
         print("shm_write_3r", w3, t);
+        print("semop_home", semops, t);
     } else {
         block_tcp(200);
     }

@@ -8,6 +8,7 @@
 
 #include "dipc_env.hpp"
 #include "direct_link_set.hpp"
+#include "dsm_attachments.hpp"
 #include "owner_cache.hpp"
 
 namespace papers::dipc::client {
@@ -115,6 +116,12 @@ void fork_child() {
 
 void init_process() {
     pthread_key_create(&g_exit_key, on_thread_exit);
+    // First of the child handlers (they run in the order registered): the
+    // DSM lock comes locked from the parent (dsm_fork.cpp's prepare holds it
+    // over fork), and fork_child's closing of direct links frees their
+    // secrets with sodium_free, whose mprotect goes through our interposer,
+    // which takes that lock when the pages lie between attachments.
+    pthread_atfork(nullptr, nullptr, dsm::reinit_lock_in_child);
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 

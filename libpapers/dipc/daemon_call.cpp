@@ -51,6 +51,12 @@ bool DaemonCall::open_for(proto::Kind kind, std::int32_t id) {
     return open();
 }
 
+DirectLink* DaemonCall::direct_to_owner(proto::Kind kind, std::int32_t id) {
+    if (!open_for(kind, id)) return nullptr;
+    if (!route()) return nullptr;
+    return direct_;
+}
+
 // On the first ask of an open_for() call: the owner from the cache or the
 // local daemon (whereis), then its link: the local daemon's when the owner
 // is this host (or the id is unknown: the daemon answers the call itself,

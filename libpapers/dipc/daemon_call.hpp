@@ -34,6 +34,12 @@ public:
     // local daemon's link as open(). Routing failures come with the first
     // ask(), after those checks, as the kernel's lookup comes after them.
     bool open_for(proto::Kind kind, std::int32_t id);
+    // For a DSM read miss (docs/dipc-design.md, "Direct read fetch"): the
+    // thread's direct link to the owner (home) of `id`, opened if needed;
+    // null when the owner is this host, unknown, or the thread's direct
+    // links are busy (a nested call), or on any failure: then the caller
+    // asks its daemon as before.
+    DirectLink* direct_to_owner(proto::Kind kind, std::int32_t id);
     // The layer's limits (valid after open() or open_for()).
     const proto::Limits& limits() const { return layer_limits(*lease_.link()); }
 

@@ -125,6 +125,11 @@ bool Link::send_frame(const std::vector<std::uint8_t>& frame, std::string& why) 
     return true;
 }
 
+bool Link::send_frame_only(const std::vector<std::uint8_t>& frame, std::string& why) {
+    int fd = fd_;
+    return fd >= 0 && sock::send_all(fd, frame.data(), frame.size(), why);
+}
+
 bool Link::receive(proto::Header& h, std::vector<std::uint8_t>& body, std::string& why) {
     while (!buffered()) {  // a frame that came with the last one needs no wait
         sock::Wait w = sock::wait_readable(fd_, -1, why);

@@ -65,6 +65,15 @@ public:
         return send_frame(frame, why);
     }
 
+    // As send(), from a thread other than the one that receives: a failure
+    // leaves the link to the receiving thread (which sees it break).
+    template <class T>
+    bool send_from_other_thread(proto::Op op, std::uint64_t request_id, const T& msg, std::string& why) {
+        std::vector<std::uint8_t> frame;
+        proto::encode_frame(op, request_id, msg, frame);
+        return send_frame_only(frame, why);
+    }
+
     bool refused_request() const { return refused_request_; }
 
     // The next call() may be abandoned: a signal during its wait ends it at
@@ -87,6 +96,7 @@ private:
     bool fill(std::size_t need, std::int64_t deadline_ms, std::string& why, int* passed_fd);
     bool buffered() const { return rend_ > rbegin_; }
     bool send_frame(const std::vector<std::uint8_t>& frame, std::string& why);
+    bool send_frame_only(const std::vector<std::uint8_t>& frame, std::string& why);
     bool fail(std::string& why, const std::string& reason);
 
     int fd_ = -1;

@@ -26,7 +26,17 @@ inline constexpr env::Var kKeys{
                    "every distributed call fail with EINVAL and prints one line on stderr.",
     .syntax = "flag | all | KEY[-KEY][,...] (decimal or 0x hex)"};
 
-inline constexpr const env::Var* kVars[] = {&kSocket, &kKeys};
+inline constexpr env::Var kDsmDirect{
+    .name = "PAPERS_DIPC_DSM_DIRECT",
+    .kind = env::Kind::flag,
+    .fallback = "1",
+    .description = "A read miss on a shared-memory page whose home is another host is asked of the home "
+                   "on the process's own direct link, and the process writes the page into its host's copy "
+                   "(docs/dipc-design.md, \"Direct read fetch\"). 0: every miss goes through the local "
+                   "daemon, as before (for comparisons).",
+    .syntax = "1 | 0"};
+
+inline constexpr const env::Var* kVars[] = {&kSocket, &kKeys, &kDsmDirect};
 inline constexpr env::Table kTable{"dipc", "DIPC interposer (libpapers_dipc.so)", kVars};
 
 }  // namespace papers::dipc_env

@@ -81,6 +81,10 @@ Attachment::Attachment(std::uintptr_t base_, std::size_t length_, std::int32_t s
     app_prot.assign(length / kPageBytes, static_cast<std::uint8_t>(prot));
 }
 
+Attachment::~Attachment() {
+    if (window) munmap(reinterpret_cast<void*>(window), length);
+}
+
 std::size_t Attachment::pages_of_unit(std::uint64_t u) const {
     std::size_t first = first_page_of_unit(u);
     std::size_t per_unit = unit_bytes / kPageBytes;

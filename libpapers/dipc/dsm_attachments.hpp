@@ -38,11 +38,18 @@ struct Attachment {
     std::vector<View> view;          // per unit
     std::vector<std::uint64_t> seq;  // per unit: the last view change applied
     std::vector<std::uint8_t> app_prot;  // per page: PROT_* the program asked for
+    // A second, always writable mapping of the host copy (0: none; read-only
+    // attachments have none), through which a direct read fetch writes the
+    // unit's bytes (dsm_faults.cpp). The program is never told its address.
+    std::uintptr_t window = 0;
 
     // A new attachment: every unit not present (view none, seq 0), the
     // program's protection `prot` on every page.
     Attachment(std::uintptr_t base, std::size_t length, std::int32_t shmid, std::uint64_t handle,
                std::uint64_t unit_bytes, bool rdonly, int prot);
+    ~Attachment();
+    Attachment(const Attachment&) = delete;
+    Attachment& operator=(const Attachment&) = delete;
 
     std::uintptr_t end() const { return base + length; }
     bool contains(std::uintptr_t a) const { return a >= base && a < end(); }

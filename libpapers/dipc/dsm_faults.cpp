@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "daemon_call.hpp"
+#include "dsm_service_thread.hpp"
 #include "real_system.hpp"
 
 namespace papers::dipc::client::dsm {
@@ -20,6 +21,8 @@ struct Target {
     proto::FaultReq req;
     std::int32_t shmid = 0;
     std::uint64_t unit_bytes = kPageBytes;
+    bool direct = false;         // a read miss the home may serve on the direct link
+    std::uint64_t seq_before = 0;  // the unit's last view change when it was asked
 };
 
 enum class Check { not_ours, present, missing };
@@ -41,6 +44,8 @@ Check classify(std::uintptr_t addr, bool write, bool exec, Target& t) {
     t.req.write = write;
     t.shmid = a->shmid;
     t.unit_bytes = a->unit_bytes;
+    t.direct = !write && a->window != 0 && config().dsm_direct && service_running();
+    t.seq_before = a->seq[u];
     return Check::missing;
 }
 
@@ -90,6 +95,83 @@ const char* reason(int err, bool link) {
 }
 
 std::atomic<std::uint64_t> g_last_line{0};
+std::atomic<std::uint64_t> g_fetch_ids{0};
+
+// A read miss asked of the home on the thread's direct link (docs/dipc-
+// design.md, "Direct read fetch"): the home grants, tells this host's daemon
+// (page_notice), and sends the bytes, which this thread writes into the host
+// copy through the attachment's window before it raises its view; then it
+// reports to its daemon, which keeps the unit from everyone else until then.
+enum class Direct { resolved, failed, ask_daemon };
+
+Direct fetch_direct(const Target& t, std::uintptr_t addr, Failure& failure, bool* fetched) {
+    const std::uint64_t fetch_id = g_fetch_ids.fetch_add(1, std::memory_order_relaxed) + 1;
+    proto::DsmFetch req{t.shmid, t.req.unit, t.req.attach, fetch_id};
+    proto::Reply reply;
+    bool asked = false, exchanged = false;
+    int cancel_state;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+    try {
+        DaemonCall call;
+        if (DirectLink* link = call.direct_to_owner(proto::Kind::shm, t.shmid)) {
+            std::string why;
+            asked = true;
+            exchanged = link->call(proto::Op::dsm_fetch, req, false, reply, why);
+        }
+    } catch (...) {
+        // out of memory: the daemon's path below
+    }
+    pthread_setcancelstate(cancel_state, nullptr);
+    if (!asked) return Direct::ask_daemon;
+    proto::DsmInstalled report{t.req.attach, t.req.unit, fetch_id, false};
+    proto::DsmFetched got;
+    if (!exchanged || (reply.err == 0 && !proto::decode_payload(reply.payload, got))) {
+        // The home may have granted and told our daemon: it writes the bytes itself.
+        Lock lock;
+        report_install(report);
+        return Direct::ask_daemon;
+    }
+    if (reply.err == EIO || reply.err == EIDRM) {
+        failure.err = reply.err;
+        failure.link = false;
+        failure.shmid = t.shmid;
+        failure.unit = t.req.unit;
+        failure.unit_bytes = t.unit_bytes;
+        failure.addr = addr;
+        return Direct::failed;
+    }
+    if (reply.err) return Direct::ask_daemon;  // EAGAIN: this host holds it already, or not now
+    Lock lock;
+    Attachment* a = find_by_handle(t.req.attach);
+    const std::uint64_t u = t.req.unit;
+    // Detached meanwhile, or a revoke came first: the bytes are not written
+    // here (the daemon writes them), and the retried access faults again.
+    bool install = a && a->window && u < a->units() && a->seq[u] == t.seq_before &&
+                   u * a->unit_bytes + got.data.size() <= a->length && got.data.size() <= a->unit_bytes;
+    if (install) {
+        std::memcpy(reinterpret_cast<void*>(a->window + u * a->unit_bytes), got.data.data(), got.data.size());
+        View v = std::max(a->view[u], View::read);
+        a->view[u] = v;
+        if (int err = protect_pages(*a, a->first_page_of_unit(u), a->pages_of_unit(u), {{u, v}})) {
+            // The bytes are in; the daemon records a view we could not set: harmless.
+            a->view[u] = View::none;
+            protect_pages(*a, a->first_page_of_unit(u), a->pages_of_unit(u));
+            report.installed = true;
+            report_install(report);
+            failure.err = err;
+            failure.link = false;
+            failure.shmid = t.shmid;
+            failure.unit = u;
+            failure.unit_bytes = t.unit_bytes;
+            failure.addr = addr;
+            return Direct::failed;
+        }
+        if (fetched) *fetched = true;
+    }
+    report.installed = install;
+    report_install(report);
+    return Direct::resolved;
+}
 
 }  // namespace
 
@@ -101,6 +183,13 @@ Outcome resolve_access(std::uintptr_t addr, bool write, bool exec, Failure& fail
             case Check::not_ours: return Outcome::not_ours;
             case Check::present: return Outcome::resolved;
             case Check::missing: break;
+        }
+    }
+    if (t.direct) {
+        switch (fetch_direct(t, addr, failure, fetched)) {
+            case Direct::resolved: return Outcome::resolved;
+            case Direct::failed: return Outcome::failed;
+            case Direct::ask_daemon: break;
         }
     }
     proto::Reply reply;

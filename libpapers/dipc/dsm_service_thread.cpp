@@ -21,6 +21,9 @@ constexpr std::size_t kServiceStack = 256 * 1024;
 
 Link g_service;  // plain data: constant-initialised
 std::atomic<bool> g_running{false};
+// The service thread's acks and the faulting threads' install reports share
+// the connection: one frame at a time.
+pthread_mutex_t g_send = PTHREAD_MUTEX_INITIALIZER;
 
 void say(const std::string& text) {
     std::string line = "papers-dipc: " + text + "\n";
@@ -65,7 +68,13 @@ void* service_main(void*) {
                 std::to_string(rv.segment) + " (mprotect failed: vm.max_map_count?); this process keeps it");
             continue;
         }
-        if (!g_service.send(proto::Op::reply, h.request_id, proto::Reply{}, why)) break;
+        pthread_mutex_lock(&g_send);
+        bool sent = g_service.send_from_other_thread(proto::Op::reply, h.request_id, proto::Reply{}, why);
+        pthread_mutex_unlock(&g_send);
+        if (!sent) {
+            g_service.close();
+            break;
+        }
     }
     g_running.store(false, std::memory_order_release);
     service_lost(why);
@@ -105,6 +114,16 @@ bool service_running() { return g_running.load(std::memory_order_acquire); }
 void forget_service_in_child() {
     g_service.close();
     g_running.store(false, std::memory_order_relaxed);
+    pthread_mutex_init(&g_send, nullptr);  // a thread of the parent may have held it
+}
+
+void report_install(const proto::DsmInstalled& m) {
+    std::string why;
+    pthread_mutex_lock(&g_send);
+    // A broken connection is the service thread's to notice: it drops every view.
+    if (g_running.load(std::memory_order_acquire))
+        g_service.send_from_other_thread(proto::Op::dsm_installed, 0, m, why);
+    pthread_mutex_unlock(&g_send);
 }
 
 bool apply_revoke(const proto::Revoke& rv) {

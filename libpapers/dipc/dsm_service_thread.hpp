@@ -29,4 +29,9 @@ void forget_service_in_child();
 // request that needed it while this process keeps its view.
 bool apply_revoke(const proto::Revoke& rv);
 
+// Tells the daemon whether a direct read fetch's bytes were written into the
+// host copy (docs/dipc-design.md, "Direct read fetch"); one-way, on the
+// service connection. Called under the DSM lock, from any thread.
+void report_install(const proto::DsmInstalled& m);
+
 }  // namespace papers::dipc::client::dsm

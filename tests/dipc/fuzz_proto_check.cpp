@@ -17,14 +17,14 @@ struct Types {};
 using AllRecords =
     Types<Caller, Limits, ClientHello, Welcome, GetReq, SemBuf, SemopReq, IpcSetRec, SemctlReq, MsgsndReq, MsgrcvReq,
           MsgctlReq, CancelReq, Reply, ShmatReq, ShmAttach, ShmdtReq, ShmctlReq, FaultReq, Grant, Revoke, ShmInherit,
-          PageReq, PageGrant, PageRevoke, PageBytes, ShmAttachNote, IpcPermRec, SemDsRec, MsgDsRec, SemInfoRec,
+          PageReq, PageGrant, PageRevoke, PageBytes, DsmFetch, DsmFetched, PageNotice, DsmInstalled, ShmAttachNote, IpcPermRec, SemDsRec, MsgDsRec, SemInfoRec,
           MsgInfoRec, SemValues, MsgText, ShmDsRec, ShmInfoRec, ShmUsageRec, Usage, Forward, ProcessGone, UsageReq,
           HostEntry, HostRef, TableEntry, TableRef, HostHello, HostWelcome, KeyResolve, Resolved, LinkOpen,
           LinkHandover, Empty>;
 
 // What a reply's payload may be.
 using ReplyPayloads = Types<SemDsRec, MsgDsRec, SemInfoRec, MsgInfoRec, SemValues, MsgText, ShmDsRec, ShmInfoRec,
-                            ShmUsageRec, Usage, Resolved, ShmAttach, Grant, PageGrant, PageBytes, Welcome,
+                            ShmUsageRec, Usage, Resolved, ShmAttach, Grant, PageGrant, PageBytes, DsmFetched, Welcome,
                             LinkHandover>;
 
 template <class T>

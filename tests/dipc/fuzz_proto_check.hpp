@@ -67,6 +67,9 @@ bool with_message_of(proto::Op op, Visit&& visit) {
         case Op::host_lost: visit(HostRef{}); return true;
         case Op::page_req: visit(PageReq{}); return true;
         case Op::page_revoke: visit(PageRevoke{}); return true;
+        case Op::page_notice: visit(PageNotice{}); return true;
+        case Op::dsm_fetch: visit(DsmFetch{}); return true;
+        case Op::dsm_installed: visit(DsmInstalled{}); return true;
         case Op::shm_attach: visit(ShmAttachNote{}); return true;
         case Op::key_release: visit(TableRef{}); return true;
         case Op::sync: visit(Empty{}); return true;

@@ -105,6 +105,9 @@ std::vector<Seed> proto_seeds() {
     s.frame(Op::host_lost, "", HostRef{2});
     s.frame(Op::page_req, "", PageReq{id, 5, false});
     s.frame(Op::page_revoke, "", PageRevoke{id, 5, 1, true});
+    s.frame(Op::page_notice, "", PageNotice{id, 5, 11, 4242, 777, 3, Bytes(64, 0x5c)});
+    s.frame(Op::dsm_fetch, "", DsmFetch{id, 5, 11, 3});
+    s.frame(Op::dsm_installed, "", DsmInstalled{11, 5, 3, true});
     s.frame(Op::shm_attach, "", ShmAttachNote{id, -1, 4242});
     s.frame(Op::key_release, "", TableRef{Kind::shm, id});
     s.frame(Op::sync, "", Empty{});
@@ -123,7 +126,8 @@ std::vector<Seed> proto_seeds() {
     s.reply("Resolved", id, Resolved{id, 2, true});
     s.reply("ShmAttach", 0, ShmAttach{11, 8192, 4096});
     s.reply("Grant", 0, Grant{2, 99});
-    s.reply("PageGrant", 0, PageGrant{2, Bytes(64, 0xab)});
+    s.reply("PageGrant", 0, PageGrant{2, Bytes(64, 0xab), 1});
+    s.reply("DsmFetched", 0, DsmFetched{Bytes(64, 0xef)});
     s.reply("PageBytes", 0, PageBytes{Bytes(64, 0xcd)});
     s.reply("LinkHandover", 0, LinkHandover{Bytes(96, 0x5a), Bytes(20, 0x33)});
     return s.out;

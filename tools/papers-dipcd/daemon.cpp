@@ -105,6 +105,10 @@ void Daemon::start(std::function<void(bool, const std::string&)> ready) {
         dio.page_revoke = [this](std::uint32_t host, const proto::PageRevoke& r, dsm::Respond respond) {
             peers_->request(host, proto::Op::page_revoke, r, std::move(respond));
         };
+        // conn_for(host), as page_revoke: the order of the two is the link's.
+        dio.page_notice = [this](std::uint32_t host, const proto::PageNotice& n) {
+            peers_->request(host, proto::Op::page_notice, n, [](proto::Reply) {});
+        };
         dio.now_ns = [this] { return clock_->monotonic_ns(); };
         dsm_ = std::make_unique<dsm::DsmService>(dio, log_, dir_.self(),
                                                  std::int64_t(cfg_.peer_timeout_ms) * 1000000,

@@ -92,6 +92,16 @@ bool Daemon::client_link_frame(ConnId c, const proto::Header& h, const std::uint
             if (proto::decode_payload(p, n, r)) owner_->cancel({kLinkOrigin | c, r.target});
             return true;
         }
+        case Op::dsm_fetch: {
+            proto::DsmFetch f;
+            if (!proto::decode_payload(p, n, f)) {
+                peers_->send(c, Op::reply, h.request_id, error_reply(EINVAL));
+                return true;
+            }
+            dsm_->direct_fetch(who, f, [this, c, req = h.request_id](proto::Reply r) { peers_->send(c, Op::reply, req, r); });
+            arm_deadline_timer();
+            return true;
+        }
         case Op::semop:
         case Op::semctl:
         case Op::msgsnd:

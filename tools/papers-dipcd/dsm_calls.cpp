@@ -60,6 +60,11 @@ bool Daemon::dsm_client_call(SessionId s, const proto::Caller& who, const proto:
         case proto::Op::reply:  // an ack from a DSM service thread
             if (service_sessions_.count(s)) dsm_->revoke_acked(s, h.request_id);
             return true;
+        case proto::Op::dsm_installed: {  // a direct grant's bytes are in (one-way)
+            proto::DsmInstalled m;
+            if (service_sessions_.count(s) && proto::decode_payload(p, n, m)) dsm_->installed(s, m);
+            return true;
+        }
         case proto::Op::fault: {
             proto::FaultReq f;
             if (!proto::decode_payload(p, n, f)) reply(error_reply(EINVAL));
@@ -194,6 +199,14 @@ bool Daemon::dsm_peer_frame(ConnId c, std::uint32_t host, const proto::Header& h
         proto::PageRevoke r;
         if (!proto::decode_payload(p, n, r)) return false;
         dsm_->page_revoke(r, send_reply);
+        return true;
+    }
+    if (h.op == proto::Op::page_notice) {
+        proto::PageNotice r;
+        if (!proto::decode_payload(p, n, r)) return false;
+        dsm_->page_notice(host, r);
+        send_reply(proto::Reply{});
+        arm_deadline_timer();
         return true;
     }
     return false;

@@ -165,7 +165,8 @@ void LocalServer::dispatch(std::shared_ptr<Session> s) {
         case proto::Op::shm_inherit:
         case proto::Op::link_open:
         case proto::Op::whereis:
-        case proto::Op::reply:  // a DSM service thread's ack
+        case proto::Op::reply:          // a DSM service thread's ack
+        case proto::Op::dsm_installed:  // and its process's install reports
             ev_.call(s->id, s->who, h, p, n);
             return;
         default: return refuse(s, std::string("op '") + proto::op_name(h.op) + "' is not a client call");

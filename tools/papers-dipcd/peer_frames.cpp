@@ -57,7 +57,8 @@ void Daemon::peer_frame(ConnId c, const proto::Header& h, const std::uint8_t* p,
         case Op::process_gone:
         case Op::usage:
         case Op::page_req:
-        case Op::page_revoke: {
+        case Op::page_revoke:
+        case Op::page_notice: {
             auto host = peers_->host_of(c);
             if (!host) {
                 // A daemon newer than our last host_up: sync, then look again.
@@ -79,7 +80,7 @@ void Daemon::peer_frame(ConnId c, const proto::Header& h, const std::uint8_t* p,
                     });
                 }
             }
-            if (h.op == Op::page_req || h.op == Op::page_revoke) {
+            if (h.op == Op::page_req || h.op == Op::page_revoke || h.op == Op::page_notice) {
                 if (dsm_peer_frame(c, *host, h, p, n)) return;
                 break;
             }

@@ -24,6 +24,9 @@ const char* op_name(Op op) {
         case Op::client_link: return "client_link";
         case Op::page_req: return "page_req";
         case Op::page_revoke: return "page_revoke";
+        case Op::page_notice: return "page_notice";
+        case Op::dsm_fetch: return "dsm_fetch";
+        case Op::dsm_installed: return "dsm_installed";
         case Op::shm_attach: return "shm_attach";
         case Op::key_release: return "key_release";
         case Op::reply: return "reply";

@@ -51,6 +51,10 @@ enum class Op : std::uint16_t {
     // direct links (decision 13)
     link_open = 16,    // LinkOpen -> Reply(payload LinkHandover) + the link's socket (SCM_RIGHTS)
     whereis = 17,      // TableRef -> Reply(ret = the owner's host id; EINVAL: no such structure)
+    // the direct read fetch (docs/dipc-design.md, "Direct read fetch")
+    dsm_fetch = 18,      // DsmFetch, process -> the home's daemon on its direct link -> Reply(payload
+                         // DsmFetched) or err: EAGAIN (ask your own daemon), EIO lost, EIDRM
+    dsm_installed = 19,  // DsmInstalled, process -> its daemon on the DSM service connection; no reply
 
     reply = 32,  // Reply; request_id = the request's
 
@@ -71,6 +75,7 @@ enum class Op : std::uint16_t {
     host_lost = 55,     // HostRef, referee -> every daemon (and fenced host)
     page_req = 60,     // PageReq, host -> home -> Reply(payload PageGrant)
     page_revoke = 61,  // PageRevoke, home -> host -> Reply(payload PageBytes when want_data)
+    page_notice = 65,  // PageNotice, home -> host: a direct read grant to one of its processes -> Reply
     shm_attach = 62,   // ShmAttachNote, host -> home: attach counts -> Reply
     client_link = 64,  // Caller, first frame of a link a daemon opens for one of its processes
                        // -> Reply; then the process's own calls (semop...) and cancels flow on it
@@ -333,8 +338,52 @@ struct PageReq {
 struct PageGrant {
     std::uint8_t level = 0;
     std::vector<std::uint8_t> data;  // empty when the host already had the current bytes
+    // How many page_notices the home had sent to this host before this
+    // answer: the host applies the answer only after it has seen as many
+    // (they travel on the other link of the pair).
+    std::uint64_t notices = 0;
     template <class F>
-    void fields(F& f) { f(level); f(bounded(data, kMaxInner)); }
+    void fields(F& f) { f(level); f(bounded(data, kMaxInner)); f(notices); }
+};
+
+// A process's read miss asked of the home directly (its direct link).
+struct DsmFetch {
+    std::int32_t segment = 0;
+    std::uint64_t unit = 0;
+    std::uint64_t attach = 0;    // the process's attachment, as its own daemon names it
+    std::uint64_t fetch_id = 0;  // the process's, echoed in the notice and in dsm_installed
+    template <class F>
+    void fields(F& f) { f(segment); f(unit); f(attach); f(fetch_id); }
+};
+
+struct DsmFetched {
+    std::vector<std::uint8_t> data;  // the unit's current bytes
+    template <class F>
+    void fields(F& f) { f(bounded(data, kMaxInner)); }
+};
+
+// The home granted `unit` for reading to process pid of the receiving host,
+// which writes `data` into the host's copy itself; the host's daemon holds
+// the unit READ and keeps other local processes off it until dsm_installed.
+struct PageNotice {
+    std::int32_t segment = 0;
+    std::uint64_t unit = 0;
+    std::uint64_t attach = 0;
+    std::int32_t pid = 0;
+    std::uint64_t start_time = 0;
+    std::uint64_t fetch_id = 0;
+    std::vector<std::uint8_t> data;  // the same bytes: the daemon writes them if the process cannot
+    template <class F>
+    void fields(F& f) { f(segment); f(unit); f(attach); f(pid); f(start_time); f(fetch_id); f(bounded(data, kMaxInner)); }
+};
+
+struct DsmInstalled {
+    std::uint64_t attach = 0;
+    std::uint64_t unit = 0;
+    std::uint64_t fetch_id = 0;
+    bool installed = false;  // false: the bytes were not written (detached, revoked meanwhile, failed)
+    template <class F>
+    void fields(F& f) { f(attach); f(unit); f(fetch_id); f(installed); }
 };
 
 struct PageRevoke {

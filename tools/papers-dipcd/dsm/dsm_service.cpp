@@ -76,6 +76,10 @@ std::optional<std::int32_t> DsmService::detach(std::uint64_t handle, const proto
     auto it = attachments_.find(handle);
     if (it == attachments_.end() || it->second.proc != ProcKey{who.pid, who.start_time}) return std::nullopt;
     std::int32_t seg = it->second.seg;
+    // Unmapped under its lock before it told us: it writes no more bytes.
+    settle_pending_of([handle](std::uint64_t h) { return h == handle; });
+    it = attachments_.find(handle);
+    if (it == attachments_.end()) return seg;
     auto p = procs_.find(it->second.proc);
     if (p != procs_.end()) p->second.handles.erase(handle);
     attachments_.erase(it);
@@ -112,6 +116,13 @@ std::vector<std::int32_t> DsmService::process_gone(const proto::Caller& who) {
     std::vector<std::int32_t> segs;
     auto it = procs_.find({who.pid, who.start_time});
     if (it == procs_.end()) return segs;
+    // Exited or exec'd: none of its threads writes bytes any more.
+    {
+        std::set<std::uint64_t> handles = it->second.handles;
+        settle_pending_of([&handles](std::uint64_t h) { return handles.count(h) != 0; });
+        it = procs_.find({who.pid, who.start_time});
+        if (it == procs_.end()) return segs;
+    }
     for (std::uint64_t h : it->second.handles) {
         auto a = attachments_.find(h);
         if (a == attachments_.end()) continue;
@@ -136,7 +147,12 @@ void DsmService::service_closed(std::uint64_t session) {
     auto it = services_.find(session);
     if (it == services_.end()) return;
     auto p = procs_.find(it->second);
-    if (p != procs_.end() && p->second.service == session) p->second.service = 0;
+    if (p != procs_.end() && p->second.service == session) {
+        p->second.service = 0;
+        // It can no longer report its installs: the daemon writes the bytes.
+        std::set<std::uint64_t> handles = p->second.handles;
+        settle_pending_of([&handles](std::uint64_t h) { return handles.count(h) != 0; });
+    }
     services_.erase(it);
     // Its revokes in flight: a closed service connection means its views are gone.
     std::vector<std::uint64_t> ids;
@@ -175,7 +191,8 @@ void DsmService::fault(std::uint64_t session, std::uint64_t req, const proto::Ca
 void DsmService::serve_waiters(const UnitKey& k) {
     auto wit = waiters_.find(k);
     if (wit == waiters_.end()) return;
-    if (revoking_.count(k) || asking_.count(k)) return;  // after the transaction under way
+    // After the transaction under way, or the bytes of a direct grant.
+    if (revoking_.count(k) || asking_.count(k) || pending_.count(k)) return;
     HostCopy* c = copy(k.seg);
     if (!c) return;
     Level state = c->state(k.unit);
@@ -212,7 +229,7 @@ void DsmService::grant(const Waiter& w, std::uint64_t unit, Level level) {
 void DsmService::ask_home(const UnitKey& k, bool write) {
     HostCopy* c = copy(k.seg);
     asking_[k] = write ? Level::write : Level::read;
-    auto answered = [this, k](proto::Reply r) {
+    auto apply = [this, k](proto::Reply r) {
         asking_.erase(k);
         HostCopy* c = copy(k.seg);
         if (!c) return;
@@ -226,8 +243,19 @@ void DsmService::ask_home(const UnitKey& k, bool write) {
             return;
         }
         if (!g.data.empty()) c->write_unit(k.unit, g.data);
-        c->set_state(k.unit, static_cast<Level>(g.level));
+        c->set_state(k.unit, max_level(c->state(k.unit), static_cast<Level>(g.level)));
         serve_waiters(k);
+    };
+    // An answer the home gave after a direct grant to one of our processes
+    // may arrive before that grant's notice (another link): it waits for it,
+    // so that the unit is pending here before anyone is granted it.
+    auto answered = [this, apply, home = c->home()](proto::Reply r) {
+        proto::PageGrant g;
+        if (r.err == 0 && home != self_ && proto::decode_payload(r.payload, g) && g.notices > notices_seen_[home]) {
+            early_answers_.emplace(home, std::make_pair(g.notices, std::function<void()>([apply, r] { apply(r); })));
+            return;
+        }
+        apply(std::move(r));
     };
     if (c->home() == self_) {
         auto home = homes_.find(k.seg);
@@ -284,6 +312,10 @@ void DsmService::run_home_actions(std::int32_t seg) {
                 }
                 continue;
             }
+            if (direct_requests_.count(a.token)) {
+                answer_direct(seg, a);
+                continue;
+            }
             auto req = home_requests_.find(a.token);
             if (req == home_requests_.end()) continue;
             Respond respond = std::move(req->second);
@@ -296,6 +328,7 @@ void DsmService::run_home_actions(std::int32_t seg) {
             g.level = static_cast<std::uint8_t>(a.level);
             // The master is current here: the directory took the bytes back first.
             if (a.with_data && a.host != self_) g.data = copies_.at(seg)->read_unit(a.unit);
+            if (auto n = notices_sent_.find(a.host); n != notices_sent_.end()) g.notices = n->second;
             respond(proto::Reply{0, 0, proto::encode_payload(g)});
         }
     }
@@ -304,6 +337,12 @@ void DsmService::run_home_actions(std::int32_t seg) {
 void DsmService::host_revoke(const UnitKey& k, Level level, std::function<void(bool ok)> done) {
     HostCopy* c = copy(k.seg);
     if (!c) return done(true);
+    // A process is writing a direct grant's bytes: the revoke (and the bytes
+    // it may have to send back) waits for them.
+    if (auto p = pending_.find(k); p != pending_.end()) {
+        p->second.revokes.emplace_back(level, std::move(done));
+        return;
+    }
     LocalRevoke r;
     r.prev = c->state(k.unit);
     r.done = std::move(done);
@@ -368,6 +407,9 @@ void DsmService::page_revoke(const proto::PageRevoke& r, Respond respond) {
 
 void DsmService::host_lost(std::uint32_t host) {
     std::vector<std::int32_t> orphans;
+    early_answers_.erase(host);  // their segments go below
+    notices_seen_.erase(host);
+    notices_sent_.erase(host);
     for (auto& [id, home] : homes_) {
         home->host_lost(host, io_.now_ns());
         run_home_actions(id);
@@ -383,6 +425,8 @@ void DsmService::segment_gone(std::int32_t id, bool home_lost) {
     HostCopy* c = copy(id);
     if (!c) return;
     if (home_lost) {
+        for (auto it = pending_.begin(); it != pending_.end();)
+            it = it->first.seg == id ? pending_.erase(it) : std::next(it);
         c->lost_all = true;
         c->set_all(Level::none);
         log_.info("segment " + std::to_string(id) + " is lost with its home: accesses to it raise SIGBUS");
@@ -421,6 +465,26 @@ void DsmService::expire() {
     for (const auto& [k, r] : revoking_)
         if (r.deadline <= now) late.push_back(k);
     for (const auto& k : late) finish_revoke(k, false);
+    std::vector<UnitKey> stuck;
+    for (const auto& [k, p] : pending_)
+        if (p.deadline <= now) stuck.push_back(k);
+    for (const auto& k : stuck) {
+        // The process has not written the bytes in time (stopped?): it keeps
+        // the unit, as a process that does not ack a revoke does, and what
+        // waits for the unit fails; later requests wait again.
+        Pending& p = pending_.at(k);
+        p.deadline = now + revoke_timeout_;
+        auto revokes = std::move(p.revokes);
+        p.revokes.clear();
+        log_.info("a local process did not install unit " + std::to_string(k.unit) + " of segment " +
+                  std::to_string(k.seg) + " in time (stopped?); the requests that needed it fail");
+        if (auto w = waiters_.find(k); w != waiters_.end()) {
+            auto ws = std::move(w->second);
+            waiters_.erase(w);
+            for (const Waiter& x : ws) io_.reply_local(x.session, x.req, error_reply(ETIMEDOUT));
+        }
+        for (auto& [level, done] : revokes) done(false);
+    }
     std::vector<std::int32_t> ids;
     for (const auto& [id, home] : homes_) ids.push_back(id);
     for (std::int32_t id : ids) {
@@ -435,9 +499,123 @@ std::optional<std::int64_t> DsmService::next_deadline() const {
     std::optional<std::int64_t> d;
     for (const auto& [k, r] : revoking_)
         if (!d || r.deadline < *d) d = r.deadline;
+    for (const auto& [k, p] : pending_)
+        if (!d || p.deadline < *d) d = p.deadline;
     for (const auto& [id, home] : homes_)
         if (auto w = home->next_wakeup(); w && (!d || *w < *d)) d = w;
     return d;
+}
+
+// ---- the direct read fetch ------------------------------------------------------
+
+void DsmService::direct_fetch(const proto::Caller& who, const proto::DsmFetch& f, Respond respond) {
+    auto home = homes_.find(f.segment);
+    if (home == homes_.end()) return respond(error_reply(EIDRM));
+    if (f.unit >= home->second->units()) return respond(error_reply(EINVAL));
+    // Its host holds a copy (its daemon grants it locally), or is this host.
+    if (who.host == self_ || home->second->level_of(who.host, f.unit) != Level::none)
+        return respond(error_reply(EAGAIN));
+    std::uint64_t token = next_token_++;
+    direct_requests_[token] = DirectFetch{who, f, std::move(respond)};
+    home->second->request(token, who.host, f.unit, false, io_.now_ns());
+    run_home_actions(f.segment);
+}
+
+void DsmService::answer_direct(std::int32_t seg, const Action& a) {
+    auto it = direct_requests_.find(a.token);
+    DirectFetch d = std::move(it->second);
+    direct_requests_.erase(it);
+    if (a.type == Action::Type::fail) return d.respond(error_reply(a.err));
+    // Its host got a copy meanwhile (the directory recorded the grant, its
+    // daemon has the bytes): its own daemon serves it.
+    if (a.level != Level::read || !a.with_data) return d.respond(error_reply(EAGAIN));
+    std::vector<std::uint8_t> bytes = copies_.at(seg)->read_unit(a.unit);
+    // The process's answer first (waking the host's daemon first would put it
+    // on the miss's path when they share a CPU), then the notice, before this
+    // handler returns: so on the link that carries the home's later revokes
+    // to that host, the notice comes before any of them. The process's
+    // report may reach its daemon before the notice: page_notice handles that.
+    d.respond(proto::Reply{0, 0, proto::encode_payload(proto::DsmFetched{bytes})});
+    ++notices_sent_[a.host];
+    io_.page_notice(a.host, proto::PageNotice{seg, a.unit, d.req.attach, d.who.pid, d.who.start_time, d.req.fetch_id,
+                                              std::move(bytes)});
+}
+
+void DsmService::page_notice(std::uint32_t home, const proto::PageNotice& n) {
+    std::uint64_t seen = ++notices_seen_[home];
+    HostCopy* c = copy(n.segment);
+    UnitKey k{n.segment, n.unit};
+    bool valid = c && !c->lost_all && c->home() == home && n.unit < c->units() && n.data.size() == c->unit_len(n.unit);
+    if (valid) {
+        c->set_state(n.unit, max_level(c->state(n.unit), Level::read));
+        auto a = attachments_.find(n.attach);
+        auto early = early_installs_.find({n.attach, n.fetch_id});
+        bool writes = false;
+        if (a != attachments_.end() && a->second.seg == n.segment && a->second.proc == ProcKey{n.pid, n.start_time}) {
+            auto p = procs_.find(a->second.proc);
+            if (p != procs_.end() && p->second.service != 0 && !pending_.count(k)) {
+                // Recorded now: a later revoke (after this notice on its link) reaches it.
+                a->second.view[n.unit] = max_level(a->second.view[n.unit], Level::read);
+                if (early != early_installs_.end() && early->second) {
+                    writes = true;  // it wrote them already (its report came first)
+                } else if (early == early_installs_.end()) {
+                    Pending pd;
+                    pd.handle = n.attach;
+                    pd.fetch_id = n.fetch_id;
+                    pd.data = n.data;
+                    pd.deadline = io_.now_ns() + revoke_timeout_;
+                    pending_[k] = std::move(pd);
+                    writes = true;
+                }
+            }
+        }
+        if (early != early_installs_.end()) early_installs_.erase(early);
+        if (!writes) c->write_unit(n.unit, n.data);  // nobody else will: the bytes go in now
+    }
+    // Answers of the home that waited for this notice.
+    std::vector<std::function<void()>> due;
+    auto range = early_answers_.equal_range(home);
+    for (auto it = range.first; it != range.second;) {
+        if (it->second.first <= seen) {
+            due.push_back(std::move(it->second.second));
+            it = early_answers_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto& f : due) f();
+    if (valid) serve_waiters(k);
+}
+
+void DsmService::installed(std::uint64_t service_session, const proto::DsmInstalled& m) {
+    auto s = services_.find(service_session);
+    if (s == services_.end()) return;
+    auto a = attachments_.find(m.attach);
+    if (a == attachments_.end() || a->second.proc != s->second) return;
+    UnitKey k{a->second.seg, m.unit};
+    auto p = pending_.find(k);
+    if (p != pending_.end() && p->second.handle == m.attach && p->second.fetch_id == m.fetch_id)
+        return settle_pending(k, !m.installed);
+    // Its report overtook the home's notice (another link): the notice settles it.
+    if (early_installs_.size() < 4096) early_installs_[{m.attach, m.fetch_id}] = m.installed;
+}
+
+void DsmService::settle_pending(const UnitKey& k, bool write_bytes) {
+    auto it = pending_.find(k);
+    if (it == pending_.end()) return;
+    Pending p = std::move(it->second);
+    pending_.erase(it);
+    if (write_bytes)
+        if (HostCopy* c = copy(k.seg)) c->write_unit(k.unit, p.data);
+    for (auto& [level, done] : p.revokes) host_revoke(k, level, std::move(done));
+    serve_waiters(k);
+}
+
+void DsmService::settle_pending_of(const std::function<bool(std::uint64_t handle)>& match) {
+    std::vector<UnitKey> ks;
+    for (const auto& [k, p] : pending_)
+        if (match(p.handle)) ks.push_back(k);
+    for (const auto& k : ks) settle_pending(k, true);
 }
 
 }  // namespace papers::dipcd::dsm

@@ -34,6 +34,9 @@ public:
         std::function<bool(std::uint64_t service, std::uint64_t id, const proto::Revoke&)> send_revoke;
         std::function<void(std::uint32_t home, const proto::PageReq&, Respond)> page_req;
         std::function<void(std::uint32_t host, const proto::PageRevoke&, Respond)> page_revoke;
+        // Must travel on the same link as page_revoke to that host (peer-link
+        // order: the host sees the notice before any later revoke).
+        std::function<void(std::uint32_t host, const proto::PageNotice&)> page_notice;
         std::function<std::int64_t()> now_ns;
     };
     DsmService(Io io, Log& log, std::uint32_t self, std::int64_t revoke_timeout_ns, std::int64_t residency_ns);
@@ -73,6 +76,17 @@ public:
     // --- from other daemons
     void page_request(std::uint32_t host, const proto::PageReq& r, Respond respond);  // at the home
     void page_revoke(const proto::PageRevoke& r, Respond respond);                     // at a holder
+
+    // --- the direct read fetch (docs/dipc-design.md, "Direct read fetch")
+    // At the home: a process of another host asks for a unit to read on its
+    // direct link. Granted like a page_req, then notice to its host's daemon,
+    // then the bytes to the process; EAGAIN when its host already holds a
+    // copy (its own daemon serves it).
+    void direct_fetch(const proto::Caller& who, const proto::DsmFetch& f, Respond respond);
+    // At the faulting host: the home's notice, and the process's report.
+    void page_notice(std::uint32_t home, const proto::PageNotice& n);
+    void installed(std::uint64_t service_session, const proto::DsmInstalled& m);
+    bool pending(std::int32_t seg, std::uint64_t unit) const { return pending_.count({seg, unit}) != 0; }
 
     void expire();
     std::optional<std::int64_t> next_deadline() const;
@@ -115,6 +129,11 @@ private:
     void finish_revoke(const UnitKey& k, bool ok);
     void run_home_actions(std::int32_t seg);
     void drop_copy_if_unused(std::int32_t id);
+    // A direct grant's bytes are in the host copy (written by the process,
+    // or now by the daemon when `write_bytes`): the unit is served again.
+    void settle_pending(const UnitKey& k, bool write_bytes);
+    void settle_pending_of(const std::function<bool(std::uint64_t handle)>& match);
+    void answer_direct(std::int32_t seg, const Action& a);
 
     Io io_;
     Log& log_;
@@ -135,6 +154,28 @@ private:
     // Home: requests waiting for the directory's answer, by token.
     std::map<std::uint64_t, Respond> home_requests_;
     std::uint64_t next_token_ = 1;
+    // Home: direct fetches waiting for the directory, by token.
+    struct DirectFetch {
+        proto::Caller who;
+        proto::DsmFetch req;
+        Respond respond;
+    };
+    std::map<std::uint64_t, DirectFetch> direct_requests_;
+    std::map<std::uint32_t, std::uint64_t> notices_sent_;  // home: per host
+    // Faulting host: notices seen per home, and the home's answers that wait
+    // for notices sent before them.
+    std::map<std::uint32_t, std::uint64_t> notices_seen_;
+    std::multimap<std::uint32_t, std::pair<std::uint64_t, std::function<void()>>> early_answers_;
+    // Faulting host: units granted directly whose bytes a process is writing.
+    struct Pending {
+        std::uint64_t handle = 0, fetch_id = 0;
+        std::vector<std::uint8_t> data;
+        std::int64_t deadline = 0;
+        std::vector<std::pair<Level, std::function<void(bool ok)>>> revokes;  // waiting for the bytes
+    };
+    std::map<UnitKey, Pending> pending_;
+    // Reports that came before their notice: (handle, fetch id) -> installed.
+    std::map<std::pair<std::uint64_t, std::uint64_t>, bool> early_installs_;
 };
 
 }  // namespace papers::dipcd::dsm
