@@ -26,7 +26,7 @@ ClientConfig read_client_config() {
     if (c.daemon_configured) {
         auto keys = in.raw(dipc_env::kKeys);
         c.keys_ok = parse_key_policy(keys ? keys->c_str() : nullptr, c.keys, c.keys_error);
-        c.dsm_direct = in.flag(dipc_env::kDsmDirect, true);
+        c.dsm_direct = in.flag(dipc_env::kDsmDirect, false);
     }
     return c;
 }

@@ -38,7 +38,7 @@ struct ClientConfig {
     KeyPolicy keys;
     bool keys_ok = true;      // false: PAPERS_DIPC_KEYS is malformed (keys_error says why)
     std::string keys_error;
-    bool dsm_direct = true;   // PAPERS_DIPC_DSM_DIRECT
+    bool dsm_direct = false;  // PAPERS_DIPC_DSM_DIRECT
 };
 
 // Reads the environment and looks for the default socket.

@@ -241,8 +241,8 @@ void* dipc_shmat(int shmid, const void* shmaddr, int flags) {
     auto a = std::make_unique<dsm::Attachment>(reinterpret_cast<std::uintptr_t>(addr), length, shmid, info.attach,
                                                info.unit_bytes, (flags & SHM_RDONLY) != 0, prot);
     // The direct read fetch's way in (dsm_faults.cpp); without it (a
-    // read-only attachment, or no room) misses go through the daemon.
-    if (!(flags & SHM_RDONLY)) {
+    // read-only attachment, the fetch off, or no room) misses go through the daemon.
+    if (!(flags & SHM_RDONLY) && config().dsm_direct) {
         void* w = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         if (w != MAP_FAILED) a->window = reinterpret_cast<std::uintptr_t>(w);
     }
