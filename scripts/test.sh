@@ -26,7 +26,7 @@ case ${PAPERS_TSAN_LANE:-off} in
   ci) echo "== tsan lane (tsan-ci)"
       cmake --preset tsan
       cmake --build --preset tsan-ci
-      ctest --preset tsan-ci --output-on-failure ;;
+      ctest --preset tsan-ci --output-on-failure -j"$(nproc)" ;;
   *) echo "PAPERS_TSAN_LANE must be ci or off, not '$PAPERS_TSAN_LANE'" >&2; exit 2 ;;
 esac
 

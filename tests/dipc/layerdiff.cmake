@@ -62,7 +62,7 @@ if(PAPERS_CLANGXX)
   add_test(NAME dipc_proto_fuzz
            COMMAND ${_proto_fuzz_bin} -max_total_time=10 -seed=1 -rss_limit_mb=1024 -print_final_stats=1
                    ${_proto_fuzz_out} ${CMAKE_CURRENT_LIST_DIR}/fuzz_corpus)
-  set_tests_properties(dipc_proto_fuzz PROPERTIES LABELS "dipc" TIMEOUT 60)
+  set_tests_properties(dipc_proto_fuzz PROPERTIES LABELS "dipc" TIMEOUT 60 RUN_SERIAL TRUE)  # as tests/fuzz
 else()
   message(STATUS "clang++ not found: the dipc wire protocol fuzzer is not built")
 endif()
