@@ -36,7 +36,7 @@ if(PAPERS_CLANGXX)
   add_custom_target(dipc_channel_handshake_fuzz ALL DEPENDS ${_chan_fuzz_bin})
   # A bounded run; for a long one: build/bin/dipc_channel_handshake_fuzz -max_total_time=3600 CORPUS_DIR
   add_test(NAME dipc_channel_handshake_fuzz
-           COMMAND ${_chan_fuzz_bin} -max_total_time=10 -seed=1 -rss_limit_mb=1024 -print_final_stats=1)
+           COMMAND ${_chan_fuzz_bin} -max_total_time=5 -seed=1 -rss_limit_mb=1024 -print_final_stats=1)
   set_tests_properties(dipc_channel_handshake_fuzz PROPERTIES LABELS "dipc" TIMEOUT 60 RUN_SERIAL TRUE)  # as tests/fuzz
 else()
   message(STATUS "clang++ not found: the dipc channel handshake fuzzer is not built")

@@ -60,7 +60,7 @@ if(PAPERS_CLANGXX)
   set(_proto_fuzz_out ${CMAKE_BINARY_DIR}/dipc_proto_fuzz_corpus)
   file(MAKE_DIRECTORY ${_proto_fuzz_out})
   add_test(NAME dipc_proto_fuzz
-           COMMAND ${_proto_fuzz_bin} -max_total_time=10 -seed=1 -rss_limit_mb=1024 -print_final_stats=1
+           COMMAND ${_proto_fuzz_bin} -max_total_time=5 -seed=1 -rss_limit_mb=1024 -print_final_stats=1
                    ${_proto_fuzz_out} ${CMAKE_CURRENT_LIST_DIR}/fuzz_corpus)
   set_tests_properties(dipc_proto_fuzz PROPERTIES LABELS "dipc" TIMEOUT 60 RUN_SERIAL TRUE)  # as tests/fuzz
 else()
