@@ -132,12 +132,7 @@ Direct fetch_direct(const Target& t, std::uintptr_t addr, Failure& failure, bool
         return Direct::ask_daemon;
     }
     if (reply.err == EIO || reply.err == EIDRM) {
-        failure.err = reply.err;
-        failure.link = false;
-        failure.shmid = t.shmid;
-        failure.unit = t.req.unit;
-        failure.unit_bytes = t.unit_bytes;
-        failure.addr = addr;
+        fail(failure, reply.err, t, addr);
         return Direct::failed;
     }
     if (reply.err) return Direct::ask_daemon;  // EAGAIN: this host holds it already, or not now
