@@ -66,11 +66,15 @@ int get_sem(int key, int n, bool create) {
 
 
 // A barrier of n processes from the set's semaphores 0 and 1 taking turns
-// (arrive, wait for zero; the first to pass refills the other).
-int barrier(int s, int n, int k) {
+// (arrive, wait for zero; the first to pass refills the other). The last
+// barrier before role 0 removes the set refills nothing: a refill racing
+// with the IPC_RMID would fail EINVAL, as it would on the kernel's set.
+enum class Next { barrier, removal };
+int barrier(int s, int n, int k, Next next = Next::barrier) {
     int cur = k % 2;
     sembuf arrive{static_cast<unsigned short>(cur), -1, 0}, zero{static_cast<unsigned short>(cur), 0, 0};
     if (semop(s, &arrive, 1) || semop(s, &zero, 1)) return -1;
+    if (next == Next::removal) return 0;
     sembuf refill[2] = {{static_cast<unsigned short>(1 - cur), 0, IPC_NOWAIT},
                         {static_cast<unsigned short>(1 - cur), static_cast<short>(n), 0}};
     if (semop(s, refill, 2) != 0 && errno != EAGAIN) return -1;
@@ -161,7 +165,7 @@ int litmus(int argc, char** argv) {
         }
         printf("forbidden %d of %d (outcomes with a store seen: %d)\n", forbidden, iters, seen_nonzero);
     }
-    if (barrier(s, hosts, k++)) return fail("barrier");
+    if (barrier(s, hosts, k++, Next::removal)) return fail("barrier");
     shmdt(m);
     if (role == 0) {
         shmctl(shm, IPC_RMID, nullptr);
@@ -196,7 +200,7 @@ int counter(int argc, char** argv) {
     }
     if (barrier(s, hosts, 1)) return fail("barrier");
     if (role == 0) printf("counter %llu\n", static_cast<unsigned long long>(*c));
-    if (barrier(s, hosts, 2)) return fail("barrier");
+    if (barrier(s, hosts, 2, Next::removal)) return fail("barrier");
     shmdt(c);
     if (role == 0) {
         shmctl(shm, IPC_RMID, nullptr);
@@ -252,7 +256,7 @@ int matmul(int argc, char** argv) {
         rc = memcmp(sc.data(), c, sizeof(double) * n * n) != 0;
         printf("matmul %dx%d over %d hosts: %s\n", n, n, hosts, rc ? "DIFFERS" : "identical");
     }
-    if (barrier(s, hosts, 2)) return fail("barrier");
+    if (barrier(s, hosts, 2, Next::removal)) return fail("barrier");
     shmdt(base);
     if (role == 0) {
         shmctl(shm, IPC_RMID, nullptr);
