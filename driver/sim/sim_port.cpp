@@ -18,6 +18,7 @@ SimPort::SimPort(std::shared_ptr<sim::WireMapping> mapping, int index)
 }
 
 void SimPort::attach() {
+    header_ = sim::wire_header(wire_);
     if (wire_.eval_mode == sim::EvalMode::direct) {
         std::string err;
         const std::string path(wire_.evaluator_path,
@@ -29,6 +30,14 @@ void SimPort::attach() {
 }
 
 SimPort::~SimPort() { wire_.attached[index_].store(0); }
+
+std::string SimPort::damage() const {
+    std::string what = sim::wire_damage(wire_, header_);
+    if (what.empty()) return what;
+    return "the simulated hub's wire " + (mapping_ ? mapping_->name() : std::string("(in-process)")) +
+           " was overwritten while in use: " + what +
+           " (a stray write into /dev/shm by a process of this user?)";
+}
 
 std::string SimPort::name() const {
     return "sim:" + (mapping_ ? mapping_->name() : std::string("in-process")) + "#" +

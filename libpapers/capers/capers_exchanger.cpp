@@ -1,6 +1,7 @@
 #include "capers_exchanger.hpp"
 
 #include <cstdio>
+#include <string>
 
 #include "../core/error.hpp"
 #include "../hub/spin_wait.hpp"
@@ -51,7 +52,11 @@ int CapersExchanger::wait_peer(unsigned want_s, int want_x, std::uint8_t* peer_x
                           port_.name().c_str(), st, pins::status_g(st), pins::status_r(st));
             return set_error(PAPERS_ETIMEDOUT, msg);
         }
-        if (!match) wait.idle(port_, st);
+        if (match) continue;
+        wait.idle(port_, st);
+        if (std::string damage = port_.damage(); !damage.empty())
+            return set_error(PAPERS_EBROKEN, std::string(where.op) + " in phase '" + where.phase +
+                                                 "': " + damage);
     }
 }
 

@@ -38,6 +38,9 @@ int HubExchanger::wait_for_g(std::uint8_t* status, const ExchangeLabel& where) {
             return set_error(PAPERS_ETIMEDOUT, msg);
         }
         wait.idle(port_, st);
+        if (std::string damage = port_.damage(); !damage.empty())
+            return set_error(PAPERS_EBROKEN, std::string(where.op) + " in phase '" + where.phase +
+                                                 "': " + damage);
     }
 }
 

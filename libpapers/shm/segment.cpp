@@ -289,6 +289,7 @@ int Segment::attach_rank(const Config& cfg, double deadline) {
                                                 ", which has exited): remove /dev/shm" + name_ +
                                                 " or use a new PAPERS_JOB");
             named_ = false;  // removed by the last to arrive; the name may be reused
+            seal();
             return PAPERS_OK;
         }
         const double left = deadline - monotonic_now();
@@ -308,6 +309,79 @@ int Segment::attach_rank(const Config& cfg, double deadline) {
         sim::futex_wait(h->attached, a,
                         std::chrono::nanoseconds(std::int64_t(std::min(left, 0.05) * 1e9)));
     }
+}
+
+namespace {
+
+// A plain header word other processes could be writing (only when damaged):
+// read as a relaxed atomic.
+template <class T>
+std::uint64_t load_word(const T& field) {
+    static_assert(sizeof(T) == 4 || sizeof(T) == 8);
+    if constexpr (sizeof(T) == 4) {
+        std::uint32_t v;
+        __atomic_load(reinterpret_cast<const std::uint32_t*>(&field), &v, __ATOMIC_RELAXED);
+        return v;
+    } else {
+        std::uint64_t v;
+        __atomic_load(reinterpret_cast<const std::uint64_t*>(&field), &v, __ATOMIC_RELAXED);
+        return v;
+    }
+}
+
+// The header's creation fields: written by the creator before `ready`, then
+// read-only for the whole job.
+struct SealedField {
+    const char* name;
+    std::uint64_t (*read)(const Header&);
+};
+constexpr SealedField kSealedFields[] = {
+    {"magic", [](const Header& h) { return load_word(h.magic); }},
+    {"layout", [](const Header& h) { return load_word(h.layout); }},
+    {"size", [](const Header& h) { return load_word(h.size); }},
+    {"total_bytes", [](const Header& h) { return load_word(h.total_bytes); }},
+    {"cap", [](const Header& h) { return load_word(h.cap); }},
+    {"barrier_algo", [](const Header& h) { return load_word(h.barrier_algo); }},
+    {"fence_mode", [](const Header& h) { return load_word(h.fence_mode); }},
+    {"creator_pid", [](const Header& h) { return load_word(h.creator_pid); }},
+    {"creator_rank", [](const Header& h) { return load_word(h.creator_rank); }},
+    {"split_min_bytes", [](const Header& h) { return load_word(h.split_min_bytes); }},
+    {"forced_reduce", [](const Header& h) { return load_word(h.forced_reduce); }},
+};
+
+}  // namespace
+
+void Segment::seal() {
+    sealed_.header.clear();
+    for (const SealedField& f : kSealedFields) sealed_.header.push_back(f.read(*header()));
+    sealed_.pids.clear();
+    for (int r = 0; r < geo_.size; ++r)
+        sealed_.pids.push_back(area(r)->ctl.pid.load(std::memory_order_acquire));
+}
+
+std::string Segment::damage() const {
+    if (!base_ || sealed_.header.empty()) return {};
+    const std::string what = name_.empty() ? std::string("the job's shared segment")
+                                           : "the shared segment " + name_;
+    char text[200];
+    for (std::size_t i = 0; i < sealed_.header.size(); ++i) {
+        const std::uint64_t now = kSealedFields[i].read(*header());
+        if (now == sealed_.header[i]) continue;
+        std::snprintf(text, sizeof text, "header field '%s' is 0x%llx where start-up left 0x%llx",
+                      kSealedFields[i].name, static_cast<unsigned long long>(now),
+                      static_cast<unsigned long long>(sealed_.header[i]));
+        return what + " was overwritten while the job ran: " + text +
+               " (a stray write into the mapping?)";
+    }
+    for (int r = 0; r < static_cast<int>(sealed_.pids.size()); ++r) {
+        const std::int32_t now = area(r)->ctl.pid.load(std::memory_order_relaxed);
+        if (now == sealed_.pids[r]) continue;
+        std::snprintf(text, sizeof text, "rank %d's pid word is %d where start-up left %d", r,
+                      int(now), int(sealed_.pids[r]));
+        return what + " was overwritten while the job ran: " + text +
+               " (a stray write into the mapping?)";
+    }
+    return {};
 }
 
 int Segment::dead_holder(const Config& cfg) const {

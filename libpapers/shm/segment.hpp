@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "layout.hpp"
 
@@ -58,6 +59,11 @@ public:
     unsigned char* payload(int r, unsigned parity) const {
         return base_ + geo_.slot_offset(r, parity) + kSlotHeader;
     }
+    // What a stray write changed since start-up completed: a creation field
+    // of the header or a rank's pid word (each written once, before every
+    // rank attached), named with its values; empty while intact. Checked on
+    // the slow path of a wait (waiter.cpp), never per operation.
+    std::string damage() const;
     const Geometry& geometry() const { return geo_; }
     const std::string& name() const { return name_; }
     bool mapped() const { return base_ != nullptr; }
@@ -68,6 +74,14 @@ private:
     int fail_membership(const Config& cfg, std::string msg);
     // The first rank whose pid word holds no live process, or -1.
     int dead_holder(const Config& cfg) const;
+    // Keeps the words damage() compares (start-up has just completed).
+    void seal();
+
+    struct Sealed {
+        std::vector<std::uint64_t> header;  // creation fields, in kSealedFields order
+        std::vector<std::int32_t> pids;     // each rank's ctl.pid
+    };
+    Sealed sealed_;
 
     unsigned char* base_ = nullptr;
     std::size_t len_ = 0;

@@ -137,6 +137,9 @@ int ShmBackend::reduce(const void* in, void* out, std::size_t count, papers_type
 
 int ShmBackend::wait_failed(int rc, const char* op, const std::string& phase, int awaited,
                             const std::vector<int>& behind) {
+    if (rc == PAPERS_EBROKEN && !w_.damage().empty())
+        return set_error(PAPERS_EBROKEN, std::string(op) + ": " + w_.damage() + " (rank " +
+                                             std::to_string(me_) + " was " + phase + ")");
     if (rc == PAPERS_EBROKEN)
         return set_error(PAPERS_EBROKEN,
                          std::string(op) + ": rank " + std::to_string(w_.dead_rank()) + " (pid " +

@@ -114,7 +114,13 @@ int Waiter::block(std::atomic<std::uint32_t>& word, std::uint32_t target,
         sleepers.fetch_sub(1, std::memory_order_relaxed);
         if (reached(word.load(std::memory_order_acquire), target)) return 0;
         const auto after = clock::now();
-        if (after - start >= limit) return PAPERS_ETIMEDOUT;
+        const bool timed_out = after - start >= limit;
+        if (timed_out || after >= next_check) {
+            // A damaged segment explains a wait better than a silent rank does.
+            damage_ = seg_->damage();
+            if (!damage_.empty()) return PAPERS_EBROKEN;
+        }
+        if (timed_out) return PAPERS_ETIMEDOUT;
         if (after >= next_check) {
             next_check = after + std::chrono::milliseconds(100);
             if (watched_rank_died(watch, target)) {

@@ -28,6 +28,8 @@
 #include <cstdint>
 #include <sched.h>
 
+#include <string>
+
 #include "layout.hpp"
 #include "papers/driver/sim_wire.hpp"
 
@@ -95,6 +97,9 @@ public:
     }
 
     int dead_rank() const { return dead_rank_; }
+    // Set when a wait failed PAPERS_EBROKEN because the segment was damaged
+    // (Segment::damage) rather than because a rank died.
+    const std::string& damage() const { return damage_; }
     int dead_pid() const { return dead_pid_; }
     double timeout_s() const { return timeout_s_; }
     bool strong() const { return strong_; }
@@ -123,6 +128,7 @@ private:
     bool liveness_ = true;
     int dead_rank_ = -1;
     int dead_pid_ = 0;
+    std::string damage_;
 };
 
 // Registers this process for membarrier(GLOBAL_EXPEDITED); false if the

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "core/error.hpp"
 #include "hub/hub_exchanger.hpp"
@@ -45,6 +46,41 @@ TEST(HubEngineFailure, MissingPeTimesOutNamingOperationAndPhase) {
         EXPECT_NE(msg[r].find("nybble of byte"), std::string::npos) << msg[r];
         EXPECT_GE(took[r], 0.45);
         EXPECT_LT(took[r], 3.0) << "well within the bound";
+    }
+}
+
+// A stray write into the live wire (a process of the job's own user; the
+// ownership checks at open cannot stop it) overwrites its header while PE 0
+// waits in a barrier PE 1 never joins: the wait fails naming the damage
+// after its next idle, not as a timeout blaming an absent PE 3 s later.
+TEST(HubEngineFailure, WireOverwrittenWhileInUseFailsTheWaitNamingIt) {
+    for (const char* eval : {"direct", "served"}) {
+        sim::InProcessHub hub(2, sim::WireMode::hub, "", std::nullopt, eval);
+        std::vector<std::unique_ptr<hub::HubEngine>> pes;
+        for (int r = 0; r < 2; ++r) pes.push_back(make_pe(hub.wire(), r, 2, 3.0));
+        std::vector<int> open_rc(2);
+        std::vector<std::thread> ts;
+        for (int r = 0; r < 2; ++r) ts.emplace_back([&, r] { open_rc[r] = pes[r]->open(); });
+        for (auto& t : ts) t.join();
+        ASSERT_EQ(open_rc, (std::vector<int>{0, 0}));
+        std::thread stray([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            __atomic_store_n(&hub.wire().magic, 0x0BADF00Du, __ATOMIC_RELAXED);
+        });
+        const auto t0 = Clock::now();
+        const int rc = pes[0]->barrier();
+        const double took = std::chrono::duration<double>(Clock::now() - t0).count();
+        const std::string msg = last_error();
+        stray.join();
+        EXPECT_EQ(rc, PAPERS_EBROKEN) << eval << ": " << msg;
+        EXPECT_NE(msg.find("was overwritten while in use: header field 'magic' is 0x0badf00d where "
+                           "the simulator wrote 0x50415053"),
+                  std::string::npos)
+            << msg;
+        EXPECT_NE(msg.find("barrier"), std::string::npos) << msg;
+        EXPECT_LT(took, 1.5) << eval << ": " << msg;
+        // The stray write is undone so that the hub can be torn down as usual.
+        __atomic_store_n(&hub.wire().magic, sim::kWireMagic, __ATOMIC_RELAXED);
     }
 }
 

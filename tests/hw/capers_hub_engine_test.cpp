@@ -207,6 +207,33 @@ TEST(CapersCable, PeerThatStopsMidJobTimesOutNamingTheOperation) {
     EXPECT_NE(leader_err.find("byte"), std::string::npos) << leader_err;
 }
 
+// A stray write overwrites the virtual cable's header while the leader waits
+// for the follower: the wait fails naming the damage, not as a timeout.
+TEST(CapersCable, CableOverwrittenWhileInUseFailsTheWaitNamingIt) {
+    std::string leader_err;
+    int leader_rc = 0;
+    double took = 0;
+    sim::Wire* wire = nullptr;
+    run_pair(
+        [&](int r, hub::HubEngine& pe) {
+            if (r == 1) {  // the follower stops taking part and scribbles on the wire
+                std::this_thread::sleep_for(100ms);  // once the leader's open is done
+                __atomic_store_n(&wire->mode, static_cast<sim::WireMode>(7), __ATOMIC_RELAXED);
+                return;
+            }
+            const auto t0 = std::chrono::steady_clock::now();
+            leader_rc = pe.bcast(&leader_rc, 1, 0);
+            took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            leader_err = last_error();
+        },
+        3.0, [&](sim::Wire& w) { wire = &w; });
+    EXPECT_EQ(leader_rc, PAPERS_EBROKEN) << leader_err;
+    EXPECT_NE(leader_err.find("header field 'mode' is 0x00000007 where the simulator wrote 0x00000001"),
+              std::string::npos)
+        << leader_err;
+    EXPECT_LT(took, 1.5) << leader_err;
+}
+
 // A port whose STATUS reads follow a script (then repeat the last value),
 // to show what "read twice" filters.
 class ScriptedPort final : public driver::Port {

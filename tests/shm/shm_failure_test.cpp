@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include "papers/papers.h"
@@ -306,6 +308,61 @@ TEST(ShmTimeout, RankKilledInACollectiveLeavesNoSegment) {
         << res[0].text << res[2].text;
     EXPECT_FALSE(segment_exists(opt.job));
     remove_segment(opt.job);
+}
+
+// The job's own mapping of its segment, found in /proc/self/maps (the name
+// was unlinked once every rank attached), or nullptr.
+unsigned char* own_segment_mapping() {
+    const std::string name = std::string("/dev/shm/papers-shm-") + getenv("PAPERS_JOB");
+    FILE* maps = fopen("/proc/self/maps", "r");
+    if (!maps) return nullptr;
+    char line[512];
+    unsigned char* base = nullptr;
+    while (!base && fgets(line, sizeof line, maps))
+        if (strstr(line, name.c_str())) base = reinterpret_cast<unsigned char*>(strtoull(line, nullptr, 16));
+    fclose(maps);
+    return base;
+}
+
+// A stray write of the job's own (a wild pointer, a process of the same
+// user) overwrites the segment's header while the job runs: the rank waiting
+// in a barrier fails naming the damage at its first check (100 ms into its
+// sleep), not as a timeout blaming a silent rank. Rank 1 writes and then
+// stops taking part; before the check, rank 0 timed out after 2 s.
+TEST(ShmDamage, HeaderOverwrittenWhileTheJobRunsFailsTheWaitNamingIt) {
+    for (const char* algo : {"dissemination", "central"}) {
+        JobOptions opt;
+        opt.job = unique_job_id("damage");
+        opt.timeout_s = 2;
+        auto body = [](const RankSpec& rs, const Report& report) -> int {
+            if (papers_init()) return 90;
+            if (papers_barrier()) return 91;
+            if (rs.rank == 1) {
+                unsigned char* seg = own_segment_mapping();
+                if (!seg) return 92;
+                const std::uint64_t garbage = 0x0BADF00D0BADF00Dull;
+                memcpy(seg, &garbage, sizeof garbage);  // the header's first word: its magic
+                std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+                _exit(0);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            const double t0 = now_s();
+            const int rc = papers_barrier();
+            report("code=" + std::to_string(rc) + " secs=" + std::to_string(now_s() - t0) +
+                   " msg=" + papers_errmsg() + "\n");
+            return -rc;
+        };
+        auto res = run_job(ranks_of(2, {{"PAPERS_ALGORITHMS", std::string("barrier=") + algo}}), body, opt);
+        EXPECT_EQ(res[1].exit_code, 0) << algo << ": " << res[1].text;
+        EXPECT_EQ(res[0].exit_code, -PAPERS_EBROKEN) << algo << ": " << res[0].text;
+        EXPECT_NE(res[0].text.find("papers_barrier: the shared segment /papers-shm-" + opt.job +
+                                   " was overwritten while the job ran: header field 'magic' is "
+                                   "0xbadf00d0badf00d"),
+                  std::string::npos)
+            << res[0].text;
+        EXPECT_LT(secs_of(res[0].text), 1.5) << res[0].text;
+        remove_segment(opt.job);
+    }
 }
 
 TEST(ShmDebugTags, MismatchedOperationsFailWithBothSidesNamed) {

@@ -52,7 +52,8 @@ extern "C" {
     XX(EMEMBERSHIP, -5, "membership mismatch (PEs do not match rank/size)",            \
        "the PEs present do not match PAPERS_RANK/PAPERS_SIZE")                        \
     XX(EBROKEN, -6, "session broken by an earlier failure",                            \
-       "a collective failed earlier (fail-stop) or a peer died")                      \
+       "a collective failed earlier (fail-stop), a peer died, or the shared wire or "  \
+       "segment was overwritten")                                                     \
     XX(ENOTINIT, -7, "not initialised", "papers_init() not called, or it failed")      \
     XX(ERANK, -8, "rank out of range", "a rank, root or source out of range")          \
     XX(EMISMATCH, -9, "PEs disagree on the operation",                                 \

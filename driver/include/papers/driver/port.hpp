@@ -42,6 +42,13 @@ public:
 
     virtual std::string name() const = 0;
 
+    // Why the medium can no longer be trusted (the simulated wire's header was
+    // overwritten while in use, ...), or empty while it is sound. An exchanger
+    // asks after each idle(), so a damaged medium fails the wait at once,
+    // naming the damage, instead of at the timeout as a silent PE. Not a port
+    // access: hardware has nothing to check (a cable has no header).
+    virtual std::string damage() const { return {}; }
+
     const PortCounters& counters() const { return counters_; }
     void reset_counters() { counters_ = {}; }
 

@@ -152,6 +152,22 @@ private:
     bool shared_ = false;
 };
 
+// The wire's header as the simulator wrote it once before `ready`: a PE keeps
+// a copy from when it attached, and wire_damage() names the first field that
+// differs now (a stray or hostile write into a live wire by a process of the
+// job's own user, which the ownership checks at open cannot stop).
+struct WireHeader {
+    std::uint32_t magic, layout, nports, hub_version;
+    WireMode mode;
+    std::int32_t server_pid;
+    EvalMode eval_mode;
+    std::int32_t tree_leaf_ports, tree_leaves;
+};
+WireHeader wire_header(const Wire& w);
+// Empty while `w` still carries `at_attach`, else "header field 'F' is X
+// where the simulator wrote Y".
+std::string wire_damage(const Wire& w, const WireHeader& at_attach);
+
 // Initialise a freshly created wire (called by the simulator).
 void wire_init(Wire& w, std::uint32_t nports, std::uint32_t hub_version, WireMode mode);
 
