@@ -11,6 +11,7 @@
 #include "call_check.hpp"
 #include "config.hpp"
 #include "error.hpp"
+#include "papers/driver/time_slice.hpp"
 #include "papers/papers.h"
 #include "typeops.hpp"
 
@@ -18,6 +19,7 @@ namespace papers {
 namespace {
 
 struct Session {
+    driver::SliceRequest slice;  // first: given back after the backend has finished
     Config cfg;
     std::unique_ptr<Backend> backend;
     bool broken = false;
@@ -103,6 +105,8 @@ int papers_init(void) {
     auto s = std::make_unique<Session>();
     std::string err;
     if (int rc = config_from_env(s->cfg, err); rc) return set_error(rc, "papers_init: " + err);
+    // Before the backend starts: its start-up waits and threads have it too.
+    s->slice.request(s->cfg.slice_us);
     int code = PAPERS_OK;
     s->backend = make_backend(s->cfg, &code);
     if (!s->backend) {

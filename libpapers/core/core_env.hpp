@@ -77,9 +77,21 @@ inline constexpr Var kVerbose{
     .description = "`papers_init` says on stderr which backend, rank and size it took and why "
                    "(e.g. a singleton run: a program started without papersrun)."};
 
-inline constexpr const Var* kVars[] = {&kRank, &kSize, &kBackend,    &kTimeout,
-                                       &kSim,  &kJob,  &kPort,       &kPortAccess,
-                                       &kSpin, &kDebug, &kAlgorithms, &kVerbose};
+inline constexpr Var kSlice{
+    .name = "PAPERS_SLICE_US", .kind = Kind::integer, .fallback = "100",
+    .description = "CPU time slice papers_init asks the kernel for on the calling thread, until "
+                   "papers_finalize gives the old one back (Linux 6.12+: a SCHED_NORMAL "
+                   "thread's custom slice; older kernels ignore it, other policies are left "
+                   "alone). A PE that wakes up with a short slice preempts a busy process at "
+                   "once instead of waiting out that process's slice, which a job with more PEs "
+                   "than cores pays on every hand-off (docs/sim-eval.md: heat1d, 4 PEs on the "
+                   "simulated hub beside two compilers, 4x faster). 0 leaves the thread as it is.",
+    .min = 0, .max = 100000, .unit = "µs"};
+
+inline constexpr const Var* kVars[] = {&kRank, &kSize,  &kBackend,    &kTimeout,
+                                       &kSim,  &kJob,   &kPort,       &kPortAccess,
+                                       &kSpin, &kDebug, &kAlgorithms, &kVerbose,
+                                       &kSlice};
 inline constexpr env::Table kTable{"core", "Every backend", kVars};
 
 }  // namespace papers::core_env

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "../model/hub_model.hpp"
+#include "core/core_env.hpp"
+#include "papers/driver/time_slice.hpp"
 #include "../model/tree_hub_model.hpp"
 #include "eval_mode.hpp"
 #include "hub_server.hpp"
@@ -93,6 +95,18 @@ int main(int argc, char** argv) {
         std::cerr << "papers-hubsim: " << why << "\n";
         return 2;
     }
+
+    // In the served mode every exchange waits for this process: it asks for the
+    // PEs' short time slice too (PAPERS_SLICE_US, papers/driver/time_slice.hpp), or
+    // next to busy processes the PEs, which preempt them, wait for it instead.
+    papers::env::Reader slice_env(papers::core_env::kTable);
+    const long slice_us = slice_env.integer(papers::core_env::kSlice, 100);
+    if (!slice_env.ok()) {
+        std::cerr << "papers-hubsim: " << slice_env.error() << "\n";
+        return 2;
+    }
+    papers::driver::SliceRequest slice;
+    slice.request(slice_us);
 
     // Die with the launcher: no orphaned simulator.
     const pid_t parent = getppid();
