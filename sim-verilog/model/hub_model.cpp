@@ -48,6 +48,7 @@ struct RtlConstants {
 
 const RtlConstants& rtl_constants() {
     static const RtlConstants constants = [] {
+        auto constructing = lock_verilator_construction();
         SingleThreadContext ctx;
         Vpapers_hub probe(&ctx, "constants_probe");
         probe.eval();
@@ -77,6 +78,7 @@ bool raw_state_ok() {
 
 struct HubModel::Impl {
     // The context first: the model keeps a pointer to it.
+    std::unique_lock<std::mutex> constructing = lock_verilator_construction();  // first
     SingleThreadContext ctx;
     std::unique_ptr<Vpapers_hub> top;
     std::unique_ptr<VerilatedVcdC> trace;
@@ -88,6 +90,7 @@ struct HubModel::Impl {
     Impl() {
         ctx.traceEverOn(true);  // must precede model construction to allow trace() later
         top = std::make_unique<Vpapers_hub>(&ctx, "hub");
+        constructing.unlock();
         top->clk_i = 0;
         top->rst_ni = 1;
         top->en_i = 0;

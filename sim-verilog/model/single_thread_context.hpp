@@ -3,6 +3,8 @@
 
 #include <verilated.h>
 
+#include <mutex>
+
 namespace papers::sim {
 
 // Our models are verilated without --threads, but Verilator 5's context defaults to
@@ -15,5 +17,14 @@ class SingleThreadContext : public VerilatedContext {
 public:
     SingleThreadContext() { threads(1); }
 };
+
+// Verilator 5.006 also records the last context in that unguarded global from every model's
+// constructor (VerilatedSyms): models built at the same moment in several threads (the
+// in-process PEs of the direct mode build one each) race on it, a second ThreadSanitizer
+// report. Whoever constructs a context or a model holds this lock meanwhile.
+inline std::unique_lock<std::mutex> lock_verilator_construction() {
+    static std::mutex m;
+    return std::unique_lock<std::mutex>(m);
+}
 
 }  // namespace papers::sim

@@ -52,6 +52,7 @@ struct RtlConstants {
 
 const RtlConstants& rtl_constants() {
     static const RtlConstants constants = [] {
+        auto constructing = lock_verilator_construction();
         SingleThreadContext ctx;
         Vpapers_hub_tree probe(&ctx, "constants_probe");
         probe.eval();
@@ -86,7 +87,8 @@ bool raw_state_ok() {
 }  // namespace
 
 struct TreeHubModel::Impl {
-    SingleThreadContext ctx;  // first: the model keeps a pointer to it
+    std::unique_lock<std::mutex> constructing = lock_verilator_construction();  // first
+    SingleThreadContext ctx;  // before the model, which keeps a pointer to it
     std::unique_ptr<Vpapers_hub_tree> top;
     std::unique_ptr<VerilatedVcdC> trace;
     std::uint64_t clocks = 0;
@@ -97,6 +99,7 @@ struct TreeHubModel::Impl {
     Impl() {
         ctx.traceEverOn(true);
         top = std::make_unique<Vpapers_hub_tree>(&ctx, "hub_tree");
+        constructing.unlock();
         top->clk_i = 0;
         top->rst_ni = 1;
         top->eval();

@@ -5,7 +5,9 @@
 # libpapers.so by itself (RPATH $ORIGIN/../lib, no LD_LIBRARY_PATH).
 #   cmake -DBUILD=... -DWORK=... -DCONSUMER=... -DLIBDIR=lib -DBINDIR=bin
 #         -DINCLUDEDIR=include -DCC=cc -DPKG_CONFIG=pkg-config -DGENERATOR=...
-#         [-DPREFIX=<an installed tree>] -P install_test.cmake
+#         [-DPREFIX=<an installed tree>] [-DSANITIZE=address,undefined] -P install_test.cmake
+# SANITIZE: the build is instrumented (PAPERS_SANITIZE), so is what it installs; the
+# consumer is compiled and linked with the same -fsanitize, as any user of it must be.
 # With PREFIX (tests/package: the Debian packages unpacked into a scratch root) nothing is
 # installed: the checks run against what is already there.
 if(DEFINED PREFIX)
@@ -18,6 +20,10 @@ endif()
 file(MAKE_DIRECTORY ${WORK})
 unset(ENV{LD_LIBRARY_PATH})
 unset(ENV{PAPERS_BACKEND})
+set(san_flags "")
+if(SANITIZE)
+  set(san_flags "-fsanitize=${SANITIZE}")
+endif()
 
 function(run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
@@ -54,7 +60,8 @@ set(papersrun ${prefix}/${BINDIR}/papersrun -np 2 --timeout 10 --job-timeout 40)
 
 # 2. The CMake package.
 run("configure the consumer" ${CMAKE_COMMAND} -S ${CONSUMER} -B ${WORK}/consumer -G ${GENERATOR}
-    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS=${san_flags}"
+    "-DCMAKE_CXX_FLAGS=${san_flags}" "-DCMAKE_EXE_LINKER_FLAGS=${san_flags}")
 expect("${out}" "papers 0\\.[0-9]+\\.[0-9]+: headers in ${prefix}/${INCLUDEDIR}"
        "find_package(papers) found the installed package")
 run("build the consumer" ${CMAKE_COMMAND} --build ${WORK}/consumer)
@@ -89,20 +96,20 @@ if(PKG_CONFIG)
   endif()
   run("pkg-config libdir" ${PKG_CONFIG} --variable=libdir papers)
   string(STRIP "${out}" libdir)
-  run("cc consumer.c" ${CC} ${CONSUMER}/consumer.c -o ${WORK}/consumer_pc ${flags}
+  run("cc consumer.c" ${CC} ${san_flags} ${CONSUMER}/consumer.c -o ${WORK}/consumer_pc ${flags}
       -Wl,-rpath,${libdir})
   run("consumer_pc" ${papersrun} ${WORK}/consumer_pc)
   expect("${out}" "consumer_c: 2 PEs counted on backend sim" "cc with pkg-config papers (shared)")
   run("pkg-config --static" ${PKG_CONFIG} --static --cflags --libs papers)
   separate_arguments(sflags UNIX_COMMAND "${out}")
   list(REMOVE_ITEM sflags -lpapers)
-  run("cc consumer.c static" ${CC} ${CONSUMER}/consumer.c -o ${WORK}/consumer_pc_static
+  run("cc consumer.c static" ${CC} ${san_flags} ${CONSUMER}/consumer.c -o ${WORK}/consumer_pc_static
       ${libdir}/libpapers.a ${sflags})
   run("consumer_pc_static" ${papersrun} ${WORK}/consumer_pc_static)
   expect("${out}" "consumer_c: 2 PEs counted on backend sim" "libpapers.a with pkg-config --static")
   run("pkg-config papers-afapi" ${PKG_CONFIG} --cflags --libs papers-afapi)
   separate_arguments(aflags UNIX_COMMAND "${out}")
-  run("cc consumer_afapi.c" ${CC} ${CONSUMER}/consumer_afapi.c -o ${WORK}/consumer_pc_afapi
+  run("cc consumer_afapi.c" ${CC} ${san_flags} ${CONSUMER}/consumer_afapi.c -o ${WORK}/consumer_pc_afapi
       ${aflags} -Wl,-rpath,${libdir})
   run("consumer_pc_afapi" ${papersrun} ${WORK}/consumer_pc_afapi)
   expect("${out}" "consumer_afapi: NPROC 2, sum 3\\.0" "cc with pkg-config papers-afapi")

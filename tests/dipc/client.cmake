@@ -34,7 +34,7 @@ target_link_libraries(dipc_client_test PRIVATE papers_dipc_static GTest::gtest)
 target_include_directories(dipc_client_test PRIVATE ${PROJECT_SOURCE_DIR}/libpapers/dipc)
 target_compile_definitions(dipc_client_test PRIVATE
   DIPC_PROBE_PATH="$<TARGET_FILE:dipc_client_probe>"
-  DIPC_PRELOAD_PATH="$<TARGET_FILE:papers_dipc>")
+  DIPC_PRELOAD_PATH="${PAPERS_TEST_PRELOAD_PREFIX}$<TARGET_FILE:papers_dipc>")
 add_dependencies(dipc_client_test dipc_client_probe papers_dipc)
 gtest_discover_tests(dipc_client_test PROPERTIES LABELS "dipc" TIMEOUT 60)
 

@@ -53,8 +53,14 @@ std::string real_perms(const void* p);
 // Faults the fake saw: (unit, write) in order.
 std::vector<std::pair<std::uint64_t, bool>> faults(const FakeShmDaemon& fake);
 
-// A volatile access, so the compiler keeps it.
-inline std::uint8_t load(const void* p) { return *static_cast<const volatile std::uint8_t*>(p); }
-inline void store(void* p, std::uint8_t v) { *static_cast<volatile std::uint8_t*>(p) = v; }
+// A volatile access, so the compiler keeps it. Tests fault on purpose (a NULL
+// dereference into the program's own handler): UBSan's null check must not
+// stop them first.
+__attribute__((no_sanitize("null"))) inline std::uint8_t load(const void* p) {
+    return *static_cast<const volatile std::uint8_t*>(p);
+}
+__attribute__((no_sanitize("null"))) inline void store(void* p, std::uint8_t v) {
+    *static_cast<volatile std::uint8_t*>(p) = v;
+}
 
 }  // namespace papers::dipc::test

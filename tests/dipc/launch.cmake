@@ -8,7 +8,7 @@ target_include_directories(dipc_cluster PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(dipc_cluster PUBLIC papersrun_core)
 target_compile_definitions(dipc_cluster PRIVATE DIPC_TEST_DIPCD="$<TARGET_FILE:papers-dipcd>")
 if(TARGET papers_dipc)
-  target_compile_definitions(dipc_cluster PRIVATE DIPC_TEST_PRELOAD="$<TARGET_FILE:papers_dipc>")
+  target_compile_definitions(dipc_cluster PRIVATE DIPC_TEST_PRELOAD="${PAPERS_TEST_PRELOAD_PREFIX}$<TARGET_FILE:papers_dipc>")
   add_dependencies(dipc_cluster papers_dipc)
 endif()
 add_dependencies(dipc_cluster papers-dipcd)
@@ -34,6 +34,7 @@ set(_launch_bins
   LAUNCH_PAPERSRUN="$<TARGET_FILE:papersrun>"
   LAUNCH_PROBE="$<TARGET_FILE:dipc_launch_rank_probe>"
   LAUNCH_PRELOAD="$<TARGET_FILE:dipc_launch_probe_preload>"
+  LAUNCH_PRELOAD_FIRST="${PAPERS_TEST_PRELOAD_PREFIX}"
   LAUNCH_FAKE_SSH="${CMAKE_CURRENT_LIST_DIR}/launch_fake_ssh.sh"
   LAUNCH_FLAKY_DIPCD="${CMAKE_CURRENT_LIST_DIR}/launch_flaky_dipcd.sh"
   LAUNCH_BUILD_DIR="${CMAKE_BINARY_DIR}")

@@ -32,7 +32,7 @@ std::map<std::string, std::string> probe(DipcCluster& c, int host, const std::ve
 }
 
 ClusterOptions with_probe_preload(ClusterOptions o) {
-    o.preload = LAUNCH_PRELOAD;
+    o.preload = std::string(LAUNCH_PRELOAD_FIRST) + LAUNCH_PRELOAD;
     return o;
 }
 

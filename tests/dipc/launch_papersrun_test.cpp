@@ -105,7 +105,7 @@ TEST(LaunchPapersrun, ThreeRanksEachWithTheirOwnHost) {
         sockets.insert(p.at("socket"));
         EXPECT_EQ(p.at("sock"), "ok") << "its daemon does not answer on " << p.at("socket");
         EXPECT_EQ(p.at("preloaded"), "1") << "LD_PRELOAD=" << p.at("preload") << " did not take effect";
-        EXPECT_EQ(p.at("preload"), real(LAUNCH_PRELOAD));
+        EXPECT_EQ(p.at("preload"), LAUNCH_PRELOAD_FIRST + real(LAUNCH_PRELOAD));
         EXPECT_EQ(p.at("keys"), "-") << "PAPERS_DIPC_KEYS appeared from nowhere";
     }
     EXPECT_EQ(ipcs.size(), 3u) << "two ranks share an IPC namespace";
@@ -277,7 +277,7 @@ TEST(LaunchPapersrun, DefaultLibraryIsNextToPapersrunsLibdir) {
     struct stat st {};
     if (stat(lib.c_str(), &st) == 0) {
         ASSERT_EQ(r.exit_code, 0) << r.err;
-        EXPECT_EQ(probe_lines(r.out)[0]["preload"], real(lib));
+        EXPECT_EQ(probe_lines(r.out)[0]["preload"], LAUNCH_PRELOAD_FIRST + real(lib));
     } else {
         EXPECT_EQ(r.exit_code, 1);
         EXPECT_NE(r.err.find("libpapers_dipc.so"), std::string::npos) << r.err;

@@ -85,6 +85,7 @@ expect("${depends_papers-tools}" "libpapers0 \\(= ${VERSION}\\)" "papers-tools d
 execute_process(COMMAND ${CMAKE_COMMAND} -DPREFIX=${WORK}/root/usr -DWORK=${WORK}/consumer
                 -DBUILD=${BUILD} -DCONSUMER=${CONSUMER} -DLIBDIR=${LIBDIR} -DBINDIR=${BINDIR}
                 -DINCLUDEDIR=${INCLUDEDIR} -DCC=${CC} -DPKG_CONFIG=${PKG_CONFIG} -DGENERATOR=${GENERATOR}
+                "-DSANITIZE=${SANITIZE}"
                 -P ${INSTALL_TEST} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the consumer did not build or run against the unpacked packages")

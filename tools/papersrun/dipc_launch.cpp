@@ -333,7 +333,14 @@ void prepare_dipc(JobContext& job) {
         dj.rank_own_ipc_namespace.push_back(loopback);
     }
     const std::string preload = job.env.get("LD_PRELOAD").value_or("");
-    job.env.set("LD_PRELOAD", dj.lib + (preload.empty() ? "" : ":" + preload));
+    // In a sanitizer build (docs/reliability.md) the ranks are instrumented too, and the
+    // sanitizer's runtime must come before any preloaded library or it refuses to start.
+#ifdef PAPERS_SANITIZER_RUNTIME
+    const std::string runtime_first = PAPERS_SANITIZER_RUNTIME ":";
+#else
+    const std::string runtime_first;
+#endif
+    job.env.set("LD_PRELOAD", runtime_first + dj.lib + (preload.empty() ? "" : ":" + preload));
     if (!job.options.dipc_keys.empty()) job.env.set("PAPERS_DIPC_KEYS", job.options.dipc_keys);
     job.remote_env_names.push_back("LD_PRELOAD");
     dj.inner_wrap = job.wrap_rank;
