@@ -1,7 +1,6 @@
 #include "capers_exchanger.hpp"
 
 #include <cstdio>
-#include <string>
 
 #include "../core/error.hpp"
 #include "../hub/spin_wait.hpp"
@@ -53,10 +52,7 @@ int CapersExchanger::wait_peer(unsigned want_s, int want_x, std::uint8_t* peer_x
             return set_error(PAPERS_ETIMEDOUT, msg);
         }
         if (match) continue;
-        wait.idle(port_, st);
-        if (std::string damage = port_.damage(); !damage.empty())
-            return set_error(PAPERS_EBROKEN, std::string(where.op) + " in phase '" + where.phase +
-                                                 "': " + damage);
+        if (int rc = wait.idle(port_, st, where); rc != PAPERS_OK) return rc;
     }
 }
 

@@ -37,10 +37,7 @@ int HubExchanger::wait_for_g(std::uint8_t* status, const ExchangeLabel& where) {
                           port_.name().c_str(), st);
             return set_error(PAPERS_ETIMEDOUT, msg);
         }
-        wait.idle(port_, st);
-        if (std::string damage = port_.damage(); !damage.empty())
-            return set_error(PAPERS_EBROKEN, std::string(where.op) + " in phase '" + where.phase +
-                                                 "': " + damage);
+        if (int rc = wait.idle(port_, st, where); rc != PAPERS_OK) return rc;
     }
 }
 
