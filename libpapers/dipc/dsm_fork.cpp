@@ -14,6 +14,7 @@
 #include "client_state.hpp"
 #include "daemon_call.hpp"
 #include "dsm_attachments.hpp"
+#include "dsm_fault_relay.hpp"
 #include "dsm_service_thread.hpp"
 #include "real_system.hpp"
 #include "unix_socket.hpp"
@@ -116,7 +117,7 @@ void take_over_attachments() {
     }
     std::string why;
     std::vector<std::uint64_t> mine;
-    bool ok = start_service(why) && ask_inherit(parent_handles, mine, why);
+    bool ok = start_service(why) && start_fault_relay(why) && ask_inherit(parent_handles, mine, why);
     Lock lock;  // the service thread runs now
     for (std::size_t i = 0; i < attachments.size(); ++i) {
         Attachment* a = attachments[i];
@@ -134,6 +135,7 @@ void take_over_attachments() {
 void child() {
     reinit_lock_in_child();  // copied locked from the parent
     forget_service_in_child();
+    forget_fault_relay_in_child();
     if (tl_done_pipe[0] >= 0) close(tl_done_pipe[0]);
     int done = tl_done_pipe[1];
     if (any()) take_over_attachments();

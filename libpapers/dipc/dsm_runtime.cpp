@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "dsm_attachments.hpp"
+#include "dsm_fault_relay.hpp"
 #include "dsm_fork.hpp"
 #include "dsm_service_thread.hpp"
 #include "dsm_signals.hpp"
@@ -19,7 +20,7 @@ pthread_mutex_t g_runtime_mutex = PTHREAD_MUTEX_INITIALIZER;
 }  // namespace
 
 bool ensure_runtime(std::string& why) {
-    if (service_running() && segv_handler_installed()) return true;
+    if (service_running() && fault_relay_running() && segv_handler_installed()) return true;
     // A signal handler calling shmat while this thread sets up would wait
     // for itself: the async signals stay blocked meanwhile.
     sigset_t block, saved;
@@ -30,7 +31,7 @@ bool ensure_runtime(std::string& why) {
     // What the SIGSEGV handler calls is found now, not in a handler.
     real::mprotect(nullptr, 0, PROT_NONE);
     real::write(STDERR_FILENO, "", 0);
-    bool ok = service_running() || start_service(why);
+    bool ok = (service_running() || start_service(why)) && start_fault_relay(why);
     if (ok) {
         install_segv_handler();
         sigdelset(&saved, SIGSEGV);  // never blocked for real from now on (install kept the view)

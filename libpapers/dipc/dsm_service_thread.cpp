@@ -11,6 +11,7 @@
 #include "client_state.hpp"
 #include "daemon_link.hpp"
 #include "dsm_attachments.hpp"
+#include "layer_thread.hpp"
 #include "real_system.hpp"
 
 namespace papers::dipc::client::dsm {
@@ -86,26 +87,13 @@ void* service_main(void*) {
 bool start_service(std::string& why) {
     if (!g_service.open(config().socket_path, why, 1)) return false;
     remember_welcome(g_service.welcome());
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, kServiceStack);
-    // Created with every signal blocked, so none is ever delivered to it.
-    sigset_t all_signals, saved;
-    sigfillset(&all_signals);
-    real::pthread_sigmask(SIG_SETMASK, &all_signals, &saved);
     g_running.store(true, std::memory_order_release);
-    pthread_t thread;
-    int rc = pthread_create(&thread, &attr, service_main, nullptr);
-    real::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
-    pthread_attr_destroy(&attr);
-    if (rc != 0) {
+    if (int rc = start_layer_thread(service_main, kServiceStack, "papers-dsm")) {
         g_running.store(false, std::memory_order_release);
         g_service.close();
         why = std::string("cannot start the DSM service thread: ") + std::strerror(rc);
         return false;
     }
-    pthread_setname_np(thread, "papers-dsm");
     return true;
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "dsm_attachments.hpp"
+#include "dsm_fault_relay.hpp"
 #include "dsm_faults.hpp"
 #include "real_system.hpp"
 #include "user_memory.hpp"
@@ -39,6 +40,33 @@ std::atomic<bool> g_mask_had_segv[_NSIG];
 // the frame of the layer's handler that called it.
 thread_local bool tl_blocks_segv = false;
 thread_local std::uintptr_t tl_handler_frame = 0;
+
+// Whether the program set an async signal's handler with SA_NODEFER (then
+// its handler may run with nothing blocked: see may_allocate_here), and how
+// deep this thread is in the program's SIGSEGV handlers.
+std::atomic<bool> g_nodefer_async{false};
+thread_local int tl_program_segv_depth = 0;
+
+// Whether a miss may be resolved on the faulting thread, which allocates
+// (dsm_fault_relay.hpp). Not when the fault may sit inside one of the
+// program's signal handlers, which may have interrupted malloc: the
+// interrupted context blocks an async signal (a handler runs with its own
+// signal blocked; a thread that blocks signals for other reasons is only
+// served a little slower), an async handler was set with SA_NODEFER, or the
+// program's SIGSEGV handler runs. Under ThreadSanitizer never: it reports
+// any allocation inside a signal handler.
+bool may_allocate_here(const ucontext_t* uc) {
+#if defined(__SANITIZE_THREAD__)
+    (void)uc;
+    return false;
+#else
+    if (tl_program_segv_depth > 0 || g_nodefer_async.load(std::memory_order_relaxed)) return false;
+    sigset_t blocked;
+    async_signals(blocked);
+    sigandset(&blocked, &blocked, &uc->uc_sigmask);
+    return sigisemptyset(&blocked) == 1;
+#endif
+}
 
 // Serialises the writers of the program's SIGSEGV action, with the async
 // signals blocked (the handler reads the action).
@@ -117,6 +145,11 @@ int kernel_sigaction(int sig, const struct sigaction* in, struct sigaction* old)
     }
     bool prev = had_segv(sig);
     if (real::sigaction(sig, in ? &copy : nullptr, old) != 0) return -1;
+    if (in && (copy.sa_flags & SA_NODEFER) && copy.sa_handler != SIG_DFL && copy.sa_handler != SIG_IGN) {
+        sigset_t async;
+        async_signals(async);
+        if (sigismember(&async, sig) == 1) g_nodefer_async.store(true, std::memory_order_relaxed);
+    }
     if (in && sig > 0 && sig < _NSIG) g_mask_had_segv[sig].store(has, std::memory_order_relaxed);
     if (old && prev) sigaddset(&old->sa_mask, SIGSEGV);
     return 0;
@@ -169,8 +202,10 @@ void call_program_handler(const struct sigaction& a, int sig, siginfo_t* si, uco
     if (!(a.sa_flags & SA_NODEFER) && !outer) tl_handler_frame = frame;
     sigset_t ours;
     real::pthread_sigmask(SIG_SETMASK, &mask, &ours);
+    ++tl_program_segv_depth;
     if (a.sa_flags & SA_SIGINFO) a.sa_sigaction(sig, si, uc);
     else a.sa_handler(sig);
+    --tl_program_segv_depth;
     real::pthread_sigmask(SIG_SETMASK, &ours, nullptr);
     tl_handler_frame = outer;
 }
@@ -211,12 +246,12 @@ void on_sigsegv(int sig, siginfo_t* si, void* ucv) {
         greg_t err = uc->uc_mcontext.gregs[REG_ERR];
         Failure failure;
         // x86 page-fault error code: bit 1 write, bit 4 instruction fetch.
-        switch (resolve_access(addr, err & 2, err & 16, failure)) {
+        // Inside a handler of the program: on a fault thread (dsm_fault_relay.hpp).
+        switch (resolve_from_handler(addr, err & 2, err & 16, may_allocate_here(uc), failure)) {
             case Outcome::resolved:
                 errno = saved_errno;
                 return;
             case Outcome::failed:
-                report_failure(failure);
                 raise_sigbus(addr, uc);
                 errno = saved_errno;
                 return;
@@ -290,7 +325,10 @@ int program_sigmask(int how, const sigset_t* set, sigset_t* old) {
     return 0;
 }
 
-void left_segv_handler() { tl_handler_frame = 0; }
+void left_segv_handler() {
+    tl_handler_frame = 0;
+    tl_program_segv_depth = 0;
+}
 
 void raise_sigbus(std::uintptr_t addr, ucontext_t* uc) {
     struct sigaction current;

@@ -7,9 +7,17 @@
 add_executable(dipc_client_probe client_passthrough_probe.cpp)
 target_link_libraries(dipc_client_probe PRIVATE ${CMAKE_DL_LIBS})
 
-add_executable(dipc_client_test
+# The fake daemons and the child-process helpers (and main), shared by the
+# client test programs.
+add_library(dipc_client_support OBJECT
   client_fake_daemon.cpp
   client_test_support.cpp
+  client_dsm_fake_daemon.cpp
+  client_dsm_test_support.cpp)
+target_link_libraries(dipc_client_support PUBLIC papers_dipc_static GTest::gtest)
+target_include_directories(dipc_client_support PUBLIC ${PROJECT_SOURCE_DIR}/libpapers/dipc)
+
+add_executable(dipc_client_test
   client_key_policy_test.cpp
   client_routing_test.cpp
   client_wire_test.cpp
@@ -18,8 +26,6 @@ add_executable(dipc_client_test
   client_link_test.cpp
   client_owner_route_test.cpp
   client_passthrough_test.cpp
-  client_dsm_fake_daemon.cpp
-  client_dsm_test_support.cpp
   client_shm_attach_test.cpp
   client_shm_wire_test.cpp
   client_shm_passthrough_test.cpp
@@ -30,13 +36,18 @@ add_executable(dipc_client_test
   client_dsm_mappings_test.cpp
   client_dsm_fork_test.cpp)
 # The static form: its semget etc. replace the C library's in the test program.
-target_link_libraries(dipc_client_test PRIVATE papers_dipc_static GTest::gtest)
-target_include_directories(dipc_client_test PRIVATE ${PROJECT_SOURCE_DIR}/libpapers/dipc)
+target_link_libraries(dipc_client_test PRIVATE dipc_client_support)
 target_compile_definitions(dipc_client_test PRIVATE
   DIPC_PROBE_PATH="$<TARGET_FILE:dipc_client_probe>"
   DIPC_PRELOAD_PATH="${PAPERS_TEST_PRELOAD_PREFIX}$<TARGET_FILE:papers_dipc>")
 add_dependencies(dipc_client_test dipc_client_probe papers_dipc)
 gtest_discover_tests(dipc_client_test PROPERTIES LABELS "dipc" TIMEOUT 60)
+
+# The SIGSEGV handler's async-signal safety: a program of its own, since it
+# replaces malloc to see which thread allocates (client_dsm_relay_test.cpp).
+add_executable(dipc_client_relay_test client_dsm_relay_test.cpp)
+target_link_libraries(dipc_client_relay_test PRIVATE dipc_client_support)
+gtest_discover_tests(dipc_client_relay_test PROPERTIES LABELS "dipc" TIMEOUT 60)
 
 # Calls on another host's structures over direct links, end to end: real
 # daemons (cluster.hpp), client_remote_agent preloaded on the hosts.

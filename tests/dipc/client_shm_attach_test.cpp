@@ -71,6 +71,9 @@ TEST(ClientShmAttach, AddressesAsTheKernelTakesThem) {
     expect_child_ok(run_in_child([] {
         DsmEnv env;
         env.fake.add_segment(DsmEnv::kShmid, 8192);
+        // The first attach starts the layer's threads, whose stacks go where
+        // the kernel puts new mappings: before the free range is chosen.
+        ASSERT_EQ(shmdt(shmat(DsmEnv::kShmid, nullptr, 0)), 0);
         // An aligned address is used as it is.
         std::uintptr_t want = free_range(1 << 20);
         void* p = shmat(DsmEnv::kShmid, reinterpret_cast<void*>(want), 0);

@@ -327,7 +327,9 @@ TEST(LaunchPapersrun, WithoutRootRanksStillGetTheirOwnIpcNamespace) {
                                 "/usr/bin/unshare", "--user", "--ipc", "true"});
     if (userns.exit_code != 0) GTEST_SKIP() << "unprivileged user namespaces are not allowed here: " << userns.err;
     std::vector<std::string> args{"/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"};
-    const auto j = job(2);
+    // The ranks stay a while: the kernel reuses a gone namespace's number, so two ranks that
+    // did not live at the same time could show the same one.
+    const auto j = job(2, {}, {"--sleep", "1"});
     args.insert(args.end(), j.begin(), j.end());
     const Outcome r = run(args, {"TMPDIR=/tmp", "HOME=/nonexistent"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
