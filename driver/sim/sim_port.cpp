@@ -18,7 +18,7 @@ SimPort::SimPort(std::shared_ptr<sim::WireMapping> mapping, int index)
 }
 
 void SimPort::attach() {
-    header_ = sim::wire_header(wire_);
+    header_.seal(wire_);
     if (wire_.eval_mode == sim::EvalMode::direct) {
         std::string err;
         const std::string path(wire_.evaluator_path,
@@ -32,7 +32,7 @@ void SimPort::attach() {
 SimPort::~SimPort() { wire_.attached[index_].store(0); }
 
 std::string SimPort::damage() const {
-    std::string what = sim::wire_damage(wire_, header_);
+    std::string what = header_.changed(wire_, "the simulator wrote");
     if (what.empty()) return what;
     return "the simulated hub's wire " + (mapping_ ? mapping_->name() : std::string("(in-process)")) +
            " was overwritten while in use: " + what +

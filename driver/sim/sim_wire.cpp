@@ -97,52 +97,17 @@ WireMapping WireMapping::open_shared(const std::string& name, std::string& err) 
 
 namespace {
 
-// The header's fields are plain words that no PE writes; read them as
-// relaxed atomics because a damaged wire is one somebody else is writing.
-template <class T>
-std::uint32_t word_of(const T& field) {
-    static_assert(sizeof(T) == 4);
-    std::uint32_t v;
-    __atomic_load(reinterpret_cast<const std::uint32_t*>(&field), &v, __ATOMIC_RELAXED);
-    return v;
-}
+constexpr driver::SealedWord<Wire> kWireHeader[] = {
+    PAPERS_SEALED_WORD(Wire, magic),           PAPERS_SEALED_WORD(Wire, layout),
+    PAPERS_SEALED_WORD(Wire, nports),          PAPERS_SEALED_WORD(Wire, hub_version),
+    PAPERS_SEALED_WORD(Wire, mode),            PAPERS_SEALED_WORD(Wire, server_pid),
+    PAPERS_SEALED_WORD(Wire, eval_mode),       PAPERS_SEALED_WORD(Wire, tree_leaf_ports),
+    PAPERS_SEALED_WORD(Wire, tree_leaves),
+};
 
 }  // namespace
 
-WireHeader wire_header(const Wire& w) {
-    return {word_of(w.magic),       word_of(w.layout),
-            word_of(w.nports),      word_of(w.hub_version),
-            static_cast<WireMode>(word_of(w.mode)), static_cast<std::int32_t>(word_of(w.server_pid)),
-            static_cast<EvalMode>(word_of(w.eval_mode)),
-            static_cast<std::int32_t>(word_of(w.tree_leaf_ports)),
-            static_cast<std::int32_t>(word_of(w.tree_leaves))};
-}
-
-std::string wire_damage(const Wire& w, const WireHeader& was) {
-    const WireHeader now = wire_header(w);
-    const struct {
-        const char* name;
-        std::uint32_t now, was;
-    } fields[] = {
-        {"magic", now.magic, was.magic},
-        {"layout", now.layout, was.layout},
-        {"nports", now.nports, was.nports},
-        {"hub_version", now.hub_version, was.hub_version},
-        {"mode", word_of(now.mode), word_of(was.mode)},
-        {"server_pid", word_of(now.server_pid), word_of(was.server_pid)},
-        {"eval_mode", word_of(now.eval_mode), word_of(was.eval_mode)},
-        {"tree_leaf_ports", word_of(now.tree_leaf_ports), word_of(was.tree_leaf_ports)},
-        {"tree_leaves", word_of(now.tree_leaves), word_of(was.tree_leaves)},
-    };
-    for (const auto& f : fields) {
-        if (f.now == f.was) continue;
-        char text[160];
-        std::snprintf(text, sizeof text, "header field '%s' is 0x%08x where the simulator wrote 0x%08x",
-                      f.name, f.now, f.was);
-        return text;
-    }
-    return {};
-}
+driver::SealedWords<Wire> wire_header_seal() { return driver::SealedWords<Wire>(kWireHeader); }
 
 WireErr check_wire(const Wire& w, const std::string& name, int ports, WireMode mode,
                    std::string& err) {

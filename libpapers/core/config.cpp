@@ -69,7 +69,7 @@ int config_from_env(Config& cfg, std::string& err) {
     cfg.port = in.text(kPort);
     cfg.port_access = in.text(kPortAccess);
     cfg.spin = in.integer(kSpin, -1);
-    cfg.slice_us = in.integer(kSlice, cfg.slice_us);
+    cfg.slice_us = in.integer(kSlice);
     cfg.debug_tags = in.flag(kDebug, false);
     cfg.algorithms = in.text(kAlgorithms);
     cfg.verbose = in.flag(kVerbose, false);

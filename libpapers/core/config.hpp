@@ -20,7 +20,7 @@ struct Config {
     std::string port;         // PAPERS_PORT: hardware port (hub/capers backends)
     std::string port_access;  // PAPERS_PORT_ACCESS: auto|ieee1284|direct
     long spin = -1;           // PAPERS_SPIN: polls before blocking (-1: backend default)
-    long slice_us = 100;      // PAPERS_SLICE_US: CPU time slice asked for (0: leave it)
+    long slice_us = 0;        // PAPERS_SLICE_US (its default: core_env.hpp): CPU time slice asked for (0: leave it)
     bool debug_tags = false;  // PAPERS_DEBUG: tag operations to catch mismatches
     std::string algorithms;   // PAPERS_ALGORITHMS as given (udp puts it in its digest)
     algo::Overrides forced;   // ... parsed (algo_table.hpp)

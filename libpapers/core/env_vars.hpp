@@ -26,6 +26,7 @@
 // No dependency on any backend or on papers.h: another library can use it.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <span>
 #include <string>
@@ -78,6 +79,8 @@ public:
     std::optional<std::string> raw(const Var& v);  // any kind, unparsed
 
     std::int64_t integer(const Var& v, std::int64_t fallback);
+    // With the table's own default (v.fallback), so that it is written once.
+    std::int64_t integer(const Var& v) { return integer(v, std::strtoll(v.fallback, nullptr, 10)); }
     double seconds(const Var& v, double fallback);
     std::string_view choice(const Var& v, std::string_view fallback);
     std::string_view choice(const Var& v) { return choice(v, v.fallback); }

@@ -313,75 +313,40 @@ int Segment::attach_rank(const Config& cfg, double deadline) {
 
 namespace {
 
-// A plain header word other processes could be writing (only when damaged):
-// read as a relaxed atomic.
-template <class T>
-std::uint64_t load_word(const T& field) {
-    static_assert(sizeof(T) == 4 || sizeof(T) == 8);
-    if constexpr (sizeof(T) == 4) {
-        std::uint32_t v;
-        __atomic_load(reinterpret_cast<const std::uint32_t*>(&field), &v, __ATOMIC_RELAXED);
-        return v;
-    } else {
-        std::uint64_t v;
-        __atomic_load(reinterpret_cast<const std::uint64_t*>(&field), &v, __ATOMIC_RELAXED);
-        return v;
-    }
-}
-
 // The header's creation fields: written by the creator before `ready`, then
 // read-only for the whole job.
-struct SealedField {
-    const char* name;
-    std::uint64_t (*read)(const Header&);
-};
-constexpr SealedField kSealedFields[] = {
-    {"magic", [](const Header& h) { return load_word(h.magic); }},
-    {"layout", [](const Header& h) { return load_word(h.layout); }},
-    {"size", [](const Header& h) { return load_word(h.size); }},
-    {"total_bytes", [](const Header& h) { return load_word(h.total_bytes); }},
-    {"cap", [](const Header& h) { return load_word(h.cap); }},
-    {"barrier_algo", [](const Header& h) { return load_word(h.barrier_algo); }},
-    {"fence_mode", [](const Header& h) { return load_word(h.fence_mode); }},
-    {"creator_pid", [](const Header& h) { return load_word(h.creator_pid); }},
-    {"creator_rank", [](const Header& h) { return load_word(h.creator_rank); }},
-    {"split_min_bytes", [](const Header& h) { return load_word(h.split_min_bytes); }},
-    {"forced_reduce", [](const Header& h) { return load_word(h.forced_reduce); }},
+constexpr driver::SealedWord<Header> kCreationFields[] = {
+    PAPERS_SEALED_WORD(Header, magic),           PAPERS_SEALED_WORD(Header, layout),
+    PAPERS_SEALED_WORD(Header, size),            PAPERS_SEALED_WORD(Header, total_bytes),
+    PAPERS_SEALED_WORD(Header, cap),             PAPERS_SEALED_WORD(Header, barrier_algo),
+    PAPERS_SEALED_WORD(Header, fence_mode),      PAPERS_SEALED_WORD(Header, creator_pid),
+    PAPERS_SEALED_WORD(Header, creator_rank),    PAPERS_SEALED_WORD(Header, split_min_bytes),
+    PAPERS_SEALED_WORD(Header, forced_reduce),
 };
 
 }  // namespace
 
+driver::SealedWords<Header> Segment::creation_fields() { return driver::SealedWords<Header>(kCreationFields); }
+
 void Segment::seal() {
-    sealed_.header.clear();
-    for (const SealedField& f : kSealedFields) sealed_.header.push_back(f.read(*header()));
-    sealed_.pids.clear();
-    for (int r = 0; r < geo_.size; ++r)
-        sealed_.pids.push_back(area(r)->ctl.pid.load(std::memory_order_acquire));
+    sealed_header_.seal(*header());
+    sealed_pids_.clear();
+    for (int r = 0; r < geo_.size; ++r) sealed_pids_.push_back(area(r)->ctl.pid.load(std::memory_order_acquire));
 }
 
 std::string Segment::damage() const {
-    if (!base_ || sealed_.header.empty()) return {};
+    if (!base_ || !sealed_header_.sealed()) return {};
+    std::string text = sealed_header_.changed(*header(), "start-up left");
+    for (int r = 0; r < static_cast<int>(sealed_pids_.size()) && text.empty(); ++r) {
+        const std::int32_t now = area(r)->ctl.pid.load(std::memory_order_relaxed);
+        if (now != sealed_pids_[r])
+            text = "rank " + std::to_string(r) + "'s pid word is " + std::to_string(now) + " where start-up left " +
+                   std::to_string(sealed_pids_[r]);
+    }
+    if (text.empty()) return text;
     const std::string what = name_.empty() ? std::string("the job's shared segment")
                                            : "the shared segment " + name_;
-    char text[200];
-    for (std::size_t i = 0; i < sealed_.header.size(); ++i) {
-        const std::uint64_t now = kSealedFields[i].read(*header());
-        if (now == sealed_.header[i]) continue;
-        std::snprintf(text, sizeof text, "header field '%s' is 0x%llx where start-up left 0x%llx",
-                      kSealedFields[i].name, static_cast<unsigned long long>(now),
-                      static_cast<unsigned long long>(sealed_.header[i]));
-        return what + " was overwritten while the job ran: " + text +
-               " (a stray write into the mapping?)";
-    }
-    for (int r = 0; r < static_cast<int>(sealed_.pids.size()); ++r) {
-        const std::int32_t now = area(r)->ctl.pid.load(std::memory_order_relaxed);
-        if (now == sealed_.pids[r]) continue;
-        std::snprintf(text, sizeof text, "rank %d's pid word is %d where start-up left %d", r,
-                      int(now), int(sealed_.pids[r]));
-        return what + " was overwritten while the job ran: " + text +
-               " (a stray write into the mapping?)";
-    }
-    return {};
+    return what + " was overwritten while the job ran: " + text + " (a stray write into the mapping?)";
 }
 
 int Segment::dead_holder(const Config& cfg) const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "layout.hpp"
+#include "papers/driver/sealed_words.hpp"
 
 namespace papers {
 struct Config;
@@ -77,11 +78,10 @@ private:
     // Keeps the words damage() compares (start-up has just completed).
     void seal();
 
-    struct Sealed {
-        std::vector<std::uint64_t> header;  // creation fields, in kSealedFields order
-        std::vector<std::int32_t> pids;     // each rank's ctl.pid
-    };
-    Sealed sealed_;
+    // The header's creation fields (the table is in segment.cpp).
+    static driver::SealedWords<Header> creation_fields();
+    driver::SealedWords<Header> sealed_header_ = creation_fields();
+    std::vector<std::int32_t> sealed_pids_;  // each rank's ctl.pid
 
     unsigned char* base_ = nullptr;
     std::size_t len_ = 0;

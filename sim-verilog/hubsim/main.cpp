@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     // PEs' short time slice too (PAPERS_SLICE_US, papers/driver/time_slice.hpp), or
     // next to busy processes the PEs, which preempt them, wait for it instead.
     papers::env::Reader slice_env(papers::core_env::kTable);
-    const long slice_us = slice_env.integer(papers::core_env::kSlice, 100);
+    const long slice_us = slice_env.integer(papers::core_env::kSlice);
     if (!slice_env.ok()) {
         std::cerr << "papers-hubsim: " << slice_env.error() << "\n";
         return 2;

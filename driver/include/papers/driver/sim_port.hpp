@@ -27,7 +27,7 @@ public:
     unsigned spin_polls() const override { return spin_polls_; }
     void set_spin_polls(unsigned n) { spin_polls_ = n; }
     std::string name() const override;
-    // The wire's header changed since this port attached (sim_wire.hpp, WireHeader).
+    // The wire's header changed since this port attached (sim_wire.hpp, wire_header_seal).
     std::string damage() const override;
 
     sim::Wire& wire() { return wire_; }
@@ -45,7 +45,7 @@ private:
     sim::Wire& wire_;
     int index_;
     std::unique_ptr<sim::WireEvaluator> evaluator_;  // direct mode only
-    sim::WireHeader header_{};                       // as it was when this port attached
+    SealedWords<sim::Wire> header_ = sim::wire_header_seal();  // as it was when this port attached
     unsigned spin_polls_ = 64;
     static constexpr std::chrono::microseconds kYieldBeforeSleep{200};
 };

@@ -24,6 +24,8 @@
 #include <string>
 #include <utility>
 
+#include "papers/driver/sealed_words.hpp"
+
 namespace papers::sim {
 
 inline constexpr std::uint32_t kWireMagic = 0x50415053;  // "PAPS"
@@ -152,21 +154,12 @@ private:
     bool shared_ = false;
 };
 
-// The wire's header as the simulator wrote it once before `ready`: a PE keeps
-// a copy from when it attached, and wire_damage() names the first field that
-// differs now (a stray or hostile write into a live wire by a process of the
-// job's own user, which the ownership checks at open cannot stop).
-struct WireHeader {
-    std::uint32_t magic, layout, nports, hub_version;
-    WireMode mode;
-    std::int32_t server_pid;
-    EvalMode eval_mode;
-    std::int32_t tree_leaf_ports, tree_leaves;
-};
-WireHeader wire_header(const Wire& w);
-// Empty while `w` still carries `at_attach`, else "header field 'F' is X
-// where the simulator wrote Y".
-std::string wire_damage(const Wire& w, const WireHeader& at_attach);
+// The wire's header as the simulator wrote it once before `ready`
+// (sealed_words.hpp): a PE seals it when it attaches, and changed() names the
+// first field that differs later (a stray or hostile write into a live wire by
+// a process of the job's own user, which the ownership checks at open cannot
+// stop).
+driver::SealedWords<Wire> wire_header_seal();
 
 // Initialise a freshly created wire (called by the simulator).
 void wire_init(Wire& w, std::uint32_t nports, std::uint32_t hub_version, WireMode mode);
