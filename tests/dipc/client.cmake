@@ -14,7 +14,10 @@ add_library(dipc_client_support OBJECT
   client_test_support.cpp
   client_dsm_fake_daemon.cpp
   client_dsm_test_support.cpp)
-target_link_libraries(dipc_client_support PUBLIC papers_dipc_static GTest::gtest)
+# The whole archive: under a sanitizer its runtime comes first on the link line and defines
+# sigaction, sigprocmask, ... itself, so the archive members that replace them would not be
+# pulled in, and the test program would run without the layer's signal handling.
+target_link_libraries(dipc_client_support PUBLIC "$<LINK_LIBRARY:WHOLE_ARCHIVE,papers_dipc_static>" GTest::gtest)
 target_include_directories(dipc_client_support PUBLIC ${PROJECT_SOURCE_DIR}/libpapers/dipc)
 
 add_executable(dipc_client_test
