@@ -23,10 +23,6 @@ namespace {
 
 using Faults = std::vector<std::pair<std::uint64_t, bool>>;
 
-void expect_child_ok(const ChildOutcome& out) {
-    EXPECT_TRUE(exited_ok(out.status)) << describe_status(out.status) << "\nstderr:\n" << out.err;
-}
-
 std::uint64_t only_handle(const FakeShmDaemon& fake) { return fake.handles().begin()->first; }
 
 }  // namespace

@@ -19,10 +19,6 @@ using namespace papers::dipc::test;
 
 namespace {
 
-void expect_child_ok(const ChildOutcome& out) {
-    EXPECT_TRUE(exited_ok(out.status)) << describe_status(out.status) << "\nstderr:\n" << out.err;
-}
-
 int count_lines_with(const std::string& text, const std::string& what) {
     int n = 0;
     for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;

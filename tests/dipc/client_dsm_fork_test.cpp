@@ -21,10 +21,6 @@ using namespace papers::dipc::test;
 
 namespace {
 
-void expect_child_ok(const ChildOutcome& out) {
-    EXPECT_TRUE(exited_ok(out.status)) << describe_status(out.status) << "\nstderr:\n" << out.err;
-}
-
 int wait_status(pid_t pid) {
     int status = -1;
     waitpid(pid, &status, 0);

@@ -20,10 +20,6 @@ namespace {
 
 using Faults = std::vector<std::pair<std::uint64_t, bool>>;
 
-void expect_child_ok(const ChildOutcome& out) {
-    EXPECT_TRUE(exited_ok(out.status)) << describe_status(out.status) << "\nstderr:\n" << out.err;
-}
-
 // How many kernel mappings (VMAs) lie within [p, p+len).
 int mappings_within(const void* p, std::size_t len) {
     auto lo = reinterpret_cast<std::uintptr_t>(p);

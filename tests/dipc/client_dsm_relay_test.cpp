@@ -88,10 +88,6 @@ int posix_memalign(void** out, size_t a, size_t n) {
 
 namespace {
 
-void expect_child_ok(const ChildOutcome& out) {
-    EXPECT_TRUE(exited_ok(out.status)) << describe_status(out.status) << "\nstderr:\n" << out.err;
-}
-
 // The wrappers see this program's own calls: a plain allocation counts.
 TEST(ClientDsmRelay, TheAllocationCounterSeesAllocations) {
     if (!PAPERS_RELAY_TEST_WRAPS_MALLOC) GTEST_SKIP() << "under a sanitizer its runtime owns malloc: no wrappers";

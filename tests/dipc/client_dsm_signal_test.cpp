@@ -24,10 +24,6 @@ namespace {
 
 using Faults = std::vector<std::pair<std::uint64_t, bool>>;
 
-void expect_child_ok(const ChildOutcome& out) {
-    EXPECT_TRUE(exited_ok(out.status)) << describe_status(out.status) << "\nstderr:\n" << out.err;
-}
-
 // What the program's handler saw.
 sigjmp_buf g_jump;
 volatile sig_atomic_t g_calls = 0;

@@ -26,10 +26,6 @@ namespace {
 
 using Faults = std::vector<std::pair<std::uint64_t, bool>>;
 
-void expect_child_ok(const ChildOutcome& out) {
-    EXPECT_TRUE(exited_ok(out.status)) << describe_status(out.status) << "\nstderr:\n" << out.err;
-}
-
 struct Pipe {
     int rd = -1, wr = -1;
     Pipe() {

@@ -30,6 +30,10 @@ ChildOutcome run_in_child(const std::function<void()>& body, int timeout_ms = 60
 inline bool exited_ok(int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
 inline bool killed_by(int status, int sig) { return WIFSIGNALED(status) && WTERMSIG(status) == sig; }
 std::string describe_status(int status);
+// A gtest expectation that the child exited 0, showing how it ended and its stderr.
+inline void expect_child_ok(const ChildOutcome& out) {
+    EXPECT_TRUE(exited_ok(out.status)) << describe_status(out.status) << "\nstderr:\n" << out.err;
+}
 
 // In a child: a fake daemon configured as the process's daemon.
 class DsmEnv {

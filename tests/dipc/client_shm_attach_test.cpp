@@ -26,10 +26,6 @@ std::uintptr_t free_range(std::size_t bytes) {
 
 bool is_mapped(const void* p) { return msync(const_cast<void*>(p), 1, MS_ASYNC) == 0; }
 
-void expect_child_ok(const ChildOutcome& out) {
-    EXPECT_TRUE(exited_ok(out.status)) << describe_status(out.status) << "\nstderr:\n" << out.err;
-}
-
 }  // namespace
 
 TEST(ClientShmAttach, MapsTheHostCopyNotPresentAfterOpeningTheServiceConnection) {
