@@ -64,6 +64,13 @@ Request* pop() {
     return head;
 }
 
+// resolve_access, and the failure's stderr line before the caller raises SIGBUS.
+Outcome resolve_and_report(std::uintptr_t addr, bool write, bool exec, Failure& failure) {
+    Outcome o = resolve_access(addr, write, exec, failure);
+    if (o == Outcome::failed) report_failure(failure);
+    return o;
+}
+
 bool spawn(std::string* why);
 
 void* fault_main(void*) {
@@ -79,8 +86,7 @@ void* fault_main(void*) {
         // Nobody else is free for the next miss: one more thread, so a miss
         // that waits long (this one, perhaps) holds up no other.
         if (g_idle.load(std::memory_order_seq_cst) == 0) spawn(nullptr);
-        r->outcome = resolve_access(r->addr, r->write, r->exec, r->failure);
-        if (r->outcome == Outcome::failed) report_failure(r->failure);
+        r->outcome = resolve_and_report(r->addr, r->write, r->exec, r->failure);
         // After this store the request may be gone (its thread returned);
         // a wake on its old address is at worst a spurious one.
         std::atomic<std::uint32_t>& done = r->done;
@@ -123,11 +129,7 @@ void forget_fault_relay_in_child() {
 }
 
 Outcome resolve_from_handler(std::uintptr_t addr, bool write, bool exec, bool may_allocate, Failure& failure) {
-    if (may_allocate || !g_running.load(std::memory_order_acquire)) {
-        Outcome o = resolve_access(addr, write, exec, failure);
-        if (o == Outcome::failed) report_failure(failure);
-        return o;
-    }
+    if (may_allocate || !g_running.load(std::memory_order_acquire)) return resolve_and_report(addr, write, exec, failure);
     Request r;
     r.addr = addr;
     r.write = write;
